@@ -1,0 +1,1 @@
+"""Custom actions, tariff engine and database of the Assistente de Consultoria."""

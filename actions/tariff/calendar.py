@@ -1,0 +1,85 @@
+"""Calendar facts the tariff needs: local days, holidays, daily minimums and business hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import holidays
+
+from .model import CalendarRules, PlantaoRules, TariffError
+
+WEEKDAY_NAMES = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
+
+
+@dataclass(frozen=True)
+class DayPart:
+    """The part [start, end) of a window that falls on one local calendar day."""
+
+    day: date
+    start: datetime
+    end: datetime
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, subdivision: str | None, year: int) -> dict[date, str]:
+    # holidays builds its table lazily and slowly; a plantão quote must stay well under 1 ms.
+    table = holidays.country_holidays(country, subdiv=subdivision, years=year, language="pt_BR")
+    return dict(table.items())
+
+
+class WorkCalendar:
+    def __init__(self, rules: CalendarRules) -> None:
+        self.rules = rules
+        self.tz = rules.timezone
+
+    def localize(self, moment: datetime) -> datetime:
+        """Aware datetime in the configured zone; a naive one is read as local time."""
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.tz)
+        return moment.astimezone(self.tz)
+
+    def holiday_name(self, day: date) -> str | None:
+        if day in self.rules.extra_holidays:
+            return "feriado configurado"
+        return _holidays(self.rules.holiday_country, self.rules.holiday_subdivision, day.year).get(
+            day
+        )
+
+    def is_long_day(self, day: date) -> bool:
+        """Friday, Saturday, Sunday or holiday: the days of the larger plantão minimum."""
+        return day.weekday() >= 4 or self.holiday_name(day) is not None
+
+    def daily_minimum(self, day: date, rules: PlantaoRules) -> int:
+        if self.holiday_name(day) is not None:
+            return rules.holiday_minimum_minutes
+        return rules.daily_minimum_minutes[day.weekday()]
+
+    def split_by_day(self, start: datetime, end: datetime) -> Iterator[DayPart]:
+        """Cut [start, end) at local midnights."""
+        start, end = self.localize(start), self.localize(end)
+        if end <= start:
+            raise TariffError("O fim precisa ser depois do início.")
+        cursor = start
+        while cursor < end:
+            next_day = cursor.date() + timedelta(days=1)
+            midnight = datetime(next_day.year, next_day.month, next_day.day, tzinfo=self.tz)
+            part_end = min(end, midnight)
+            yield DayPart(cursor.date(), cursor, part_end)
+            cursor = part_end
+
+    def outside_business_time(self, start: datetime, end: datetime) -> timedelta:
+        """How much of [start, end) falls outside business hours."""
+        total = timedelta(0)
+        for part in self.split_by_day(start, end):
+            day = part.day
+            if day.weekday() not in self.rules.business_weekdays or self.holiday_name(day):
+                total += part.end - part.start
+                continue
+            open_at = datetime.combine(day, self.rules.business_start, tzinfo=self.tz)
+            close_at = datetime.combine(day, self.rules.business_end, tzinfo=self.tz)
+            inside = max(timedelta(0), min(part.end, close_at) - max(part.start, open_at))
+            total += part.end - part.start - inside
+        return total

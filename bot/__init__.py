@@ -1,0 +1,1 @@
+"""Telegram front end (python-telegram-bot): bridges chats to the Rasa REST channel."""
