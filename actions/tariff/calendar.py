@@ -10,6 +10,7 @@ from functools import lru_cache
 import holidays
 
 from .model import CalendarRules, PlantaoRules, TariffError
+from .money import ceil_minutes
 
 WEEKDAY_NAMES = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
 
@@ -21,6 +22,21 @@ class DayPart:
     day: date
     start: datetime
     end: datetime
+    window_start: datetime
+
+    def minutes_until(self, moment: datetime) -> int:
+        """Whole minutes of this part before `moment`.
+
+        Counted on the window's own minute grid (a partial minute is a whole one), so the days
+        of a window add up to the window's minutes even when a minute straddles midnight.
+        """
+        moment = min(max(moment, self.start), self.end)
+        offset = ceil_minutes(self.start - self.window_start)
+        return ceil_minutes(moment - self.window_start) - offset
+
+    @property
+    def minutes(self) -> int:
+        return self.minutes_until(self.end)
 
 
 @lru_cache(maxsize=64)
@@ -67,7 +83,7 @@ class WorkCalendar:
             next_day = cursor.date() + timedelta(days=1)
             midnight = datetime(next_day.year, next_day.month, next_day.day, tzinfo=self.tz)
             part_end = min(end, midnight)
-            yield DayPart(cursor.date(), cursor, part_end)
+            yield DayPart(cursor.date(), cursor, part_end, start)
             cursor = part_end
 
     def outside_business_time(self, start: datetime, end: datetime) -> timedelta:

@@ -107,7 +107,7 @@ def quote_plantao(
 def _day(
     cal: WorkCalendar, part: DayPart, rules: TariffRules, worked: int, billed: int
 ) -> DayBreakdown:
-    scheduled = ceil_minutes(part.end - part.start)
+    scheduled = part.minutes
     return DayBreakdown(
         day=part.day,
         scheduled_minutes=scheduled,
@@ -120,19 +120,18 @@ def _day(
 
 
 def _full_day(cal: WorkCalendar, part: DayPart, rules: TariffRules) -> DayBreakdown:
-    scheduled = ceil_minutes(part.end - part.start)
-    return _day(cal, part, rules, worked=scheduled, billed=scheduled)
+    return _day(cal, part, rules, worked=part.minutes, billed=part.minutes)
 
 
 def _early_end_day(
     cal: WorkCalendar, part: DayPart, ended: datetime, rules: TariffRules
 ) -> DayBreakdown:
-    scheduled = ceil_minutes(part.end - part.start)
+    scheduled = part.minutes
     if part.start >= ended:  # never reached: not billed
         return _day(cal, part, rules, worked=0, billed=0)
     if ended >= part.end:  # the day ran in full before the end
         return _day(cal, part, rules, worked=scheduled, billed=scheduled)
-    worked = ceil_minutes(ended - part.start)
+    worked = part.minutes_until(ended)
     minimum = min(cal.daily_minimum(part.day, rules.plantao), scheduled)
     return _day(cal, part, rules, worked=worked, billed=max(worked, minimum))
 
@@ -150,8 +149,7 @@ def _cancellation(
         )
         return unbilled, PlantaoOutcome.CANCELLED_FREE, reason
     first = parts[0]
-    scheduled = ceil_minutes(first.end - first.start)
-    minimum = min(cal.daily_minimum(first.day, rules.plantao), scheduled)
+    minimum = min(cal.daily_minimum(first.day, rules.plantao), first.minutes)
     reason = (
         f"Cancelado em {format_moment(ended)}, com menos de {hours} h de antecedência: "
         "cobra-se o mínimo diário do primeiro dia."
