@@ -7,7 +7,12 @@ VENV_RASA := .venv-rasa
 PY        := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv run test lint typecheck unit bench lock db-upgrade clean
+RASA      := $(VENV_RASA)/bin/rasa
+RASA_ENV  := TF_CPP_MIN_LOG_LEVEL=2 TF_INTRA_OP_PARALLELISM_THREADS=2 TF_INTER_OP_PARALLELISM_THREADS=1 \
+             SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
+
+.PHONY: help venv run serve model validate test lint typecheck unit test-nlu test-stories test-e2e \
+        bench lock db-upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,11 +29,17 @@ venv: $(VENV)/.stamp $(VENV_RASA)/.stamp ## build both virtual environments (ide
 db-upgrade: $(VENV)/.stamp ## create or migrate the database at DATABASE_URL (default: var/consultoria.sqlite3)
 	$(VENV)/bin/consultoria db upgrade
 
-run: venv db-upgrade ## the main job on the embedded defaults
-	@$(VENV)/bin/consultoria prices list
-	@echo
-	@sat=$$(date -d 'next saturday' +%F); \
-	$(VENV)/bin/consultoria quote plantao --start "$${sat}T08:00" --end "$${sat}T18:00" --ended-at "$${sat}T10:00"
+run: venv db-upgrade ## the assistant with a chat in the terminal (trains first if needed)
+	@$(PY) scripts/serve.py --chat
+
+serve: venv db-upgrade ## action server (5055) + Rasa REST/API (5005), headless; stops on SIGTERM/Ctrl-C
+	@$(PY) scripts/serve.py
+
+model: venv ## train the Rasa model if its inputs changed
+	@$(PY) scripts/train.py
+
+validate: $(VENV_RASA)/.stamp ## rasa data validate, warnings are errors
+	$(RASA_ENV) $(RASA) data validate --data data nlu --domain domain --config config.yml --fail-on-warnings
 
 lint: $(VENV)/.stamp ## ruff
 	$(VENV)/bin/ruff check .
@@ -37,11 +48,23 @@ lint: $(VENV)/.stamp ## ruff
 typecheck: $(VENV)/.stamp ## mypy (strict on the tariff engine)
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.stamp ## pytest only
-	$(VENV)/bin/pytest -q
+unit: $(VENV)/.stamp ## pytest without the end-to-end tests
+	$(VENV)/bin/pytest -q --ignore=tests/e2e
 
-test: venv lint typecheck ## everything CI checks
-	$(VENV)/bin/pytest -q
+test-nlu: model ## held-out NLU evaluation; fails under intent F1 0.95 / entity F1 0.90
+	rm -rf results/nlu
+	$(RASA_ENV) $(RASA) test nlu --model models --nlu tests/nlu --out results/nlu --no-plot
+	$(PY) scripts/check_nlu.py results/nlu
+
+test-stories: model ## conversation tests, any prediction error fails
+	rm -rf results/core
+	$(RASA_ENV) $(RASA) test core --model models --stories tests/stories --out results/core \
+		--fail-on-prediction-errors --no-plot
+
+test-e2e: model ## end-to-end through the REST channel against the running servers
+	$(VENV)/bin/pytest -q tests/e2e
+
+test: venv lint typecheck unit validate test-nlu test-stories test-e2e ## everything CI checks
 
 bench: $(VENV)/.stamp ## benchmarks (not part of make test)
 	$(PY) -m tests.bench.tariff
@@ -50,4 +73,4 @@ lock: ## regenerate requirements/*.lock from requirements/rasa.in and pyproject.
 	scripts/lock
 
 clean: ## remove environments, database and caches
-	rm -rf $(VENV) $(VENV_RASA) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV_RASA) var models results .bench .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -22,11 +22,18 @@ def _scenarios() -> dict[str, Callable[[], Quote]]:
     day = date(2027, 3, 6)
     return {
         "plantao_early_end_1_day": lambda: quote_plantao(
-            datetime(2027, 3, 6, 8), datetime(2027, 3, 6, 18), specialists=1, table=table,
-            rules=rules, ended_at=datetime(2027, 3, 6, 10),
+            datetime(2027, 3, 6, 8),
+            datetime(2027, 3, 6, 18),
+            specialists=1,
+            table=table,
+            rules=rules,
+            ended_at=datetime(2027, 3, 6, 10),
         ),
         "plantao_full_7_days": lambda: quote_plantao(
-            datetime(2027, 3, 1, 18), datetime(2027, 3, 8, 18), specialists=3, table=table,
+            datetime(2027, 3, 1, 18),
+            datetime(2027, 3, 8, 18),
+            specialists=3,
+            table=table,
             rules=rules,
         ),
         "telefonica_hour_bank": lambda: quote_telefonica(
@@ -65,8 +72,10 @@ def main() -> int:
     width = max(map(len, results))
     print(f"{'scenario':<{width}}  quotes/s  median µs  p95 µs  p99 µs")
     for name, r in results.items():
-        print(f"{name:<{width}}  {r['quotes_per_second']:>8}  {r['median_us']:>9}"
-              f"  {r['p95_us']:>6}  {r['p99_us']:>6}")
+        print(
+            f"{name:<{width}}  {r['quotes_per_second']:>8}  {r['median_us']:>9}"
+            f"  {r['p95_us']:>6}  {r['p99_us']:>6}"
+        )
     print(f"written to {Path(out).relative_to(PROJECT_ROOT)}")
     return 0
 

@@ -1,0 +1,304 @@
+"""`consultoria`: quotes, price table and database upkeep from the shell (the issue #2 contract)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import db
+from actions.settings import ConfigError, Settings, load_settings
+from actions.tariff import (
+    Inconsistency,
+    Modality,
+    PriceTable,
+    Quote,
+    RequestedBy,
+    TariffError,
+    WorkCalendar,
+    accumulated_igpm,
+    quote_plantao,
+    quote_suporte,
+    quote_tecnica,
+    quote_telefonica,
+)
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+# argparse speaks English; these turn its few error messages into one pt-BR line.
+_ARGPARSE_PT = (
+    (r"the following arguments are required: (.+)", r"faltam argumentos obrigatórios: \1"),
+    (
+        r"argument (\S+): invalid choice: (\S+) \(choose from (.+)\)",
+        r"\1: opção \2 inválida (use \3)",
+    ),
+    (r"argument (\S+): expected one argument", r"\1: informe um valor"),
+    (r"argument (\S+): expected (\d+) arguments?", r"\1: informe \2 valores"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 não pode ser usado junto com \2"),
+    (r"one of the arguments (.+) is required", r"informe um destes argumentos: \1"),
+    (r"unrecognized arguments: (.+)", r"argumentos não reconhecidos: \1"),
+    (r"argument (\S+): (.+)", r"\1: \2"),
+)
+
+
+class UsageError(Exception):
+    """Bad arguments: exit code 2 and one pt-BR line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False  # our own -h, with a pt-BR help text
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumentos"
+        self._optionals.title = "opções"
+        self.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _ARGPARSE_PT:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
+        raise UsageError(message)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, prefix or "uso: ")
+
+
+def _type(convert: Callable[[str], object], problem: str) -> Callable[[str], object]:
+    def parse(text: str) -> object:
+        try:
+            return convert(text)
+        except (ValueError, InvalidOperation):
+            raise argparse.ArgumentTypeError(f"{problem}: {text!r}") from None
+
+    parse.__name__ = problem  # argparse names the type in some messages
+    return parse
+
+
+def _minutes(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def _specialists(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text.replace(",", "."))
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+MINUTES = _type(_minutes, "minutos inválidos (use um inteiro ≥ 0)")
+SPECIALISTS = _type(_specialists, "número de especialistas inválido")
+DAY = _type(date.fromisoformat, "data inválida (use AAAA-MM-DD)")
+MOMENT = _type(
+    lambda t: datetime.fromisoformat(t.strip().replace("Z", "+00:00")),
+    "data e hora inválidas (use AAAA-MM-DDTHH:MM)",
+)
+PERCENT = _type(_decimal, "percentual inválido")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="consultoria", description="Cotações, tabela de preços e banco de dados.")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMANDO", parser_class=_Parser
+    )
+
+    quote = commands.add_parser("quote", help="calcula o valor de um serviço")
+    services = quote.add_subparsers(
+        dest="service", required=True, metavar="SERVIÇO", parser_class=_Parser
+    )
+    plantao = services.add_parser("plantao", help="plantão 24x7")
+    plantao.add_argument("--start", type=MOMENT, required=True, help="início (ISO 8601)")
+    plantao.add_argument("--end", type=MOMENT, required=True, help="fim previsto (ISO 8601)")
+    plantao.add_argument(
+        "--ended-at", type=MOMENT, help="encerramento real; antes ou no início é um cancelamento"
+    )
+    plantao.add_argument("--specialists", type=SPECIALISTS, default=1)
+
+    telefonica = services.add_parser("telefonica", help="Consultoria Telefônica")
+    telefonica.add_argument("--minutes", type=MINUTES, required=True)
+    telefonica.add_argument("--specialists", type=SPECIALISTS, default=1)
+    telefonica.add_argument("--date", type=DAY, help="dia do atendimento (padrão: hoje)")
+    telefonica.add_argument(
+        "--hour-bank-minutes", type=MINUTES, help="saldo do banco de horas, em minutos"
+    )
+
+    suporte = services.add_parser("suporte", help="Consultoria do Suporte")
+    suporte.add_argument("--minutes", type=MINUTES, required=True)
+    suporte.add_argument(
+        "--inconsistency",
+        choices=[i.value for i in Inconsistency],
+        required=True,
+        help="desfecho da análise: none, published ou new",
+    )
+    tecnica = services.add_parser("tecnica", help="Consultoria Técnica")
+    tecnica.add_argument("--minutes", type=MINUTES, required=True)
+    for sub in (suporte, tecnica):
+        sub.add_argument(
+            "--requested-by",
+            choices=[r.value for r in RequestedBy],
+            default=RequestedBy.CUSTOMER.value,
+        )
+        sub.add_argument("--date", type=DAY, help="dia do atendimento (padrão: hoje)")
+    for sub in (plantao, telefonica, suporte, tecnica):
+        sub.add_argument("--json", action="store_true", help="saída em JSON")
+
+    prices = commands.add_parser("prices", help="tabela de preços")
+    price_commands = prices.add_subparsers(
+        dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
+    )
+    price_commands.add_parser("list", help="mostra todas as versões de preço")
+    readjust = price_commands.add_parser("readjust", help="reajuste anual pelo IGP-M")
+    readjust.add_argument("--modality", choices=[m.value for m in Modality], required=True)
+    igpm = readjust.add_mutually_exclusive_group(required=True)
+    igpm.add_argument("--igpm", type=PERCENT, help="IGP-M acumulado de 12 meses, em %%")
+    igpm.add_argument(
+        "--igpm-monthly",
+        type=PERCENT,
+        nargs=12,
+        metavar="M",
+        help="os 12 índices mensais, em %%, compostos",
+    )
+    readjust.add_argument("--effective", type=DAY, required=True, help="início da vigência")
+
+    database = commands.add_parser("db", help="banco de dados")
+    db_commands = database.add_subparsers(
+        dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
+    )
+    db_commands.add_parser("upgrade", help="cria ou migra o esquema e sincroniza a configuração")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        settings = load_settings()
+        return _run(args, settings)
+    except (UsageError, TariffError, ConfigError) as exc:
+        print(f"consultoria: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SQLAlchemyError as exc:
+        if os.environ.get("CONSULTORIA_DEBUG"):
+            raise
+        print(
+            f"consultoria: falha no banco de dados ({type(exc).__name__}); "
+            "confira DATABASE_URL e rode `consultoria db upgrade`.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "db":
+        url = db.database_url()
+        db.upgrade(url)
+        with db.unit_of_work(db.session_factory(db.make_engine(url))) as session:
+            db.sync_config_prices(session, settings.prices)
+            db.sync_staff(session, settings.staff)
+        print(f"Banco de dados atualizado: {db.safe_url(url)}")
+        return 0
+    factory = db.open_database()
+    with db.unit_of_work(factory) as session:
+        db.sync_config_prices(session, settings.prices)
+        table = db.load_price_table(session)
+        if args.command == "quote":
+            return _print_quote(_quote(args, settings, table), as_json=args.json)
+        if args.action == "list":
+            return _print_prices(table, settings)
+        return _readjust(args, settings, table, session)
+
+
+def _quote(args: argparse.Namespace, settings: Settings, table: PriceTable) -> Quote:
+    rules = settings.tariff
+    cal = WorkCalendar(rules.calendar)
+    today = datetime.now(cal.tz).date()
+    if args.service == "plantao":
+        return quote_plantao(
+            args.start,
+            args.end,
+            specialists=args.specialists,
+            table=table,
+            rules=rules,
+            ended_at=args.ended_at,
+        )
+    day = args.date or today
+    if args.service == "telefonica":
+        return quote_telefonica(
+            args.minutes,
+            day=day,
+            table=table,
+            rules=rules,
+            specialists=args.specialists,
+            hour_bank_minutes=args.hour_bank_minutes,
+        )
+    requested_by = RequestedBy(args.requested_by)
+    if args.service == "suporte":
+        return quote_suporte(
+            args.minutes,
+            inconsistency=Inconsistency(args.inconsistency),
+            day=day,
+            table=table,
+            rules=rules,
+            requested_by=requested_by,
+        )
+    return quote_tecnica(args.minutes, day=day, table=table, rules=rules, requested_by=requested_by)
+
+
+def _print_quote(quote: Quote, *, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(quote.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(quote.lines))
+    return 0
+
+
+def _print_prices(table: PriceTable, settings: Settings) -> int:
+    today = datetime.now(settings.tariff.calendar.timezone).date()
+    print("Tabela de preços (por minuto, por especialista, mais impostos):")
+    for modality in Modality:
+        current = table.price_on(modality, today)
+        for version in table.history(modality):
+            mark = " — em vigor" if version == current else ""
+            print(f"  • {table.describe(version)}{mark}")
+    return 0
+
+
+def _readjust(
+    args: argparse.Namespace, settings: Settings, table: PriceTable, session: db.Session
+) -> int:
+    igpm = args.igpm if args.igpm is not None else accumulated_igpm(args.igpm_monthly)
+    _, version = table.readjust(Modality(args.modality), igpm, args.effective, settings.tariff)
+    db.add_readjustment(session, version)
+    print(f"Nova versão registrada: {table.describe(version)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,328 @@
+"""Tables of the assistant: people, staff roster, prices, terms, shifts, services and the outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from actions.tariff import Modality
+
+from .types import MONEY, JSONText, UTCDateTime, utcnow
+
+# Deterministic constraint names: Alembic batch mode on SQLite and later migrations need them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PERSON_ROLES = ("customer", "consultant", "staff")
+ACCEPTANCE_ROLES = ("customer", "consultant")
+ACTOR_ROLES = ("customer", "staff", "system")
+MODALITIES = tuple(m.value for m in Modality)
+PER_MINUTE_MODALITIES = tuple(m.value for m in Modality if m is not Modality.PLANTAO)
+PRICE_SOURCES = ("config", "readjustment")
+PLANTAO_STATES = ("requested", "confirmed", "in_progress", "completed", "ended_early", "cancelled")
+INCONSISTENCIES = ("none", "published", "new")
+REQUESTERS = ("customer", "consultant")
+BILL_TO = ("customer", "consultant_unit")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of the exact UTF-8 text a person was shown."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, Decimal: MONEY}
+
+
+class Person(Base):
+    """Someone who talks to the bot, identified by channel and the channel's user id."""
+
+    __tablename__ = "persons"
+    __table_args__ = (
+        UniqueConstraint("channel", "channel_user_id"),
+        _one_of("role", PERSON_ROLES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str]
+    channel_user_id: Mapped[str]
+    name: Mapped[str]
+    role: Mapped[str] = mapped_column(default="customer")
+    unit: Mapped[str | None]  # the consultant's franchise or unit
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffMember(Base):
+    """The staff roster: staff are recognised by channel user id, never by what they type."""
+
+    __tablename__ = "staff_members"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str]
+    channel_user_id: Mapped[str]
+    name: Mapped[str]
+    active: Mapped[bool] = mapped_column(default=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PriceVersionRow(Base):
+    """One per-minute price version; append-only, a readjustment adds a row."""
+
+    __tablename__ = "price_versions"
+    __table_args__ = (
+        UniqueConstraint("modality", "effective"),
+        _one_of("modality", MODALITIES),
+        _one_of("source", PRICE_SOURCES),
+        CheckConstraint("per_minute > 0", name="per_minute_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    modality: Mapped[str]
+    per_minute: Mapped[Decimal | None]  # None: "as in the Term", rate not configured
+    effective: Mapped[date]
+    igpm_percent: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    source: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HourBankAccount(Base):
+    """Prepaid minutes of Consultoria Telefônica; the balance can never go negative."""
+
+    __tablename__ = "hour_bank_accounts"
+    __table_args__ = (CheckConstraint("balance_minutes >= 0", name="balance_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), unique=True)
+    balance_minutes: Mapped[int] = mapped_column(default=0)
+
+
+class HourBankMovement(Base):
+    """Append-only ledger behind the balance: purchases positive, usage negative."""
+
+    __tablename__ = "hour_bank_movements"
+    __table_args__ = (CheckConstraint("minutes <> 0", name="minutes_not_zero"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("hour_bank_accounts.id"), index=True)
+    minutes: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    service_record_id: Mapped[int | None] = mapped_column(ForeignKey("service_records.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TermVersion(Base):
+    """The pt-BR Term of a modality; a new text is a new version and needs a new acceptance."""
+
+    __tablename__ = "term_versions"
+    __table_args__ = (
+        UniqueConstraint("modality", "version"),
+        _one_of("modality", MODALITIES),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    modality: Mapped[str]
+    version: Mapped[int]
+    title: Mapped[str]
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    effective_at: Mapped[datetime]
+
+    @validates("text")
+    def _hash_text(self, _key: str, text: str) -> str:
+        # The hash always follows the text, so it cannot drift from what is shown.
+        self.sha256 = text_sha256(text)
+        return text
+
+
+class TermAcceptance(Base):
+    """Append-only record of an answer to a Term, refusals included (SPEC §5)."""
+
+    __tablename__ = "term_acceptances"
+    __table_args__ = (
+        _one_of("role", ACCEPTANCE_ROLES),
+        _one_of("modality", MODALITIES),
+        Index(None, "person_id", "term_version_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    role: Mapped[str]
+    unit: Mapped[str | None]
+    modality: Mapped[str]
+    term_version_id: Mapped[int] = mapped_column(ForeignKey("term_versions.id"))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    accepted: Mapped[bool]
+    price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))
+    quote_json: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    channel: Mapped[str]
+    message_id: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+_REF = re.compile(r"p-?([0-9]+)", re.IGNORECASE)
+
+
+def format_ref(plantao_id: int) -> str:
+    """The short reference people use for a shift, e.g. P-0042."""
+    return f"P-{plantao_id:04d}"
+
+
+def parse_ref(text: str) -> int:
+    """The id in a shift reference such as "P-0042", "p-42" or "P42"."""
+    match = _REF.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f'Referência de plantão inválida: "{text}". Use o formato P-0042.')
+    return int(match.group(1))
+
+
+class Plantao(Base):
+    """An on-call shift booking; `version` guards every state change (compare-and-set)."""
+
+    __tablename__ = "plantoes"
+    __table_args__ = (
+        _one_of("state", PLANTAO_STATES),
+        CheckConstraint("specialists BETWEEN 1 AND 99", name="specialists_range"),
+        CheckConstraint("end_at > start_at", name="window_order"),
+        CheckConstraint("quoted_minutes >= 0", name="quoted_minutes_not_negative"),
+        CheckConstraint("billed_minutes >= 0", name="billed_minutes_not_negative"),
+        Index(None, "state", "start_at"),
+        Index(None, "person_id", "start_at"),
+        Index(None, "start_at"),
+        # Never reuse an id: references like P-0042 are quoted to people.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    specialists: Mapped[int]
+    state: Mapped[str] = mapped_column(default="requested")
+    reason: Mapped[str] = mapped_column(Text)
+    contact_phone: Mapped[str]
+    specialist_name: Mapped[str | None]
+    request_key: Mapped[str | None] = mapped_column(unique=True)
+    price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))
+    quoted_minutes: Mapped[int]
+    quoted_amount: Mapped[Decimal | None]
+    ended_at: Mapped[datetime | None]
+    billed_minutes: Mapped[int | None]
+    amount_due: Mapped[Decimal | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def ref(self) -> str:
+        return format_ref(self.id)
+
+
+class PlantaoEvent(Base):
+    """Append-only history of a shift: who changed it, when, where, and the amount then due."""
+
+    __tablename__ = "plantao_events"
+    __table_args__ = (
+        _one_of("to_state", PLANTAO_STATES),
+        _one_of("actor_role", ACTOR_ROLES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plantao_id: Mapped[int] = mapped_column(ForeignKey("plantoes.id"), index=True)
+    from_state: Mapped[str | None]
+    to_state: Mapped[str]
+    actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    actor_role: Mapped[str]
+    channel: Mapped[str]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    billed_minutes: Mapped[int | None]
+    amount_due: Mapped[Decimal | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ServiceRecord(Base):
+    """A per-minute service as registered and billed (SPEC §3.2)."""
+
+    __tablename__ = "service_records"
+    __table_args__ = (
+        _one_of("modality", PER_MINUTE_MODALITIES),
+        _one_of("inconsistency", INCONSISTENCIES),
+        _one_of("requested_by", REQUESTERS),
+        _one_of("bill_to", BILL_TO),
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        CheckConstraint("specialists >= 1", name="specialists_positive"),
+        CheckConstraint("billed_minutes >= 0", name="billed_minutes_not_negative"),
+        CheckConstraint("hour_bank_minutes >= 0", name="hour_bank_minutes_not_negative"),
+        Index(None, "person_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    modality: Mapped[str]
+    ticket: Mapped[str | None]
+    started_at: Mapped[datetime]
+    minutes: Mapped[int]
+    specialists: Mapped[int] = mapped_column(default=1)
+    inconsistency: Mapped[str | None]
+    requested_by: Mapped[str] = mapped_column(default="customer")
+    bill_to: Mapped[str] = mapped_column(default="customer")
+    unit: Mapped[str | None]
+    billed_minutes: Mapped[int]
+    hour_bank_minutes: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[Decimal | None]  # None while the modality's rate is not configured
+    waived: Mapped[bool] = mapped_column(default=False)
+    price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Notification(Base):
+    """Outbox for the staff chat, written in the same transaction as the change it announces."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # The sender polls undelivered rows by due time.
+        Index(
+            "ix_notifications_pending",
+            "next_attempt_at",
+            sqlite_where="delivered_at IS NULL",
+            postgresql_where="delivered_at IS NULL",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    dedupe_key: Mapped[str] = mapped_column(unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,294 @@
+"""Live quotes and the price table in the chat: every number comes from the tariff engine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions import runtime
+from actions.tariff import (
+    Inconsistency,
+    Modality,
+    Quote,
+    TariffError,
+    check_booking,
+    format_brl,
+    format_minutes,
+    quote_plantao,
+    quote_suporte,
+    quote_tecnica,
+    quote_telefonica,
+)
+from actions.textparse import (
+    Window,
+    parse_count,
+    parse_duration_minutes,
+    parse_end_time,
+    parse_window,
+)
+
+# Entity values of `modalidade` that the tariff engine prices.
+PRICED = {
+    "consultoria_telefonica": Modality.TELEFONICA,
+    "plantao": Modality.PLANTAO,
+    "consultoria_suporte": Modality.SUPORTE,
+    "consultoria_tecnica": Modality.TECNICA,
+}
+# Everything a quote remembers; a new question (`ask_quote`) forgets what it does not repeat.
+QUOTE_SLOTS = (
+    "duracao",
+    "duracao_minutos",
+    "especialistas",
+    "inconsistencia",
+    "janela",
+    "plantao_inicio",
+    "plantao_fim",
+    "encerramento",
+    "plantao_encerramento",
+)
+
+
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _entity_text(tracker: Tracker, entity: str) -> str | None:
+    for found in tracker.latest_message.get("entities", []):
+        if found.get("entity") == entity and found.get("value"):
+            return str(found["value"])
+    return None
+
+
+def _window(tracker: Tracker) -> Window | None:
+    start, end = tracker.get_slot("plantao_inicio"), tracker.get_slot("plantao_fim")
+    if not start or not end:
+        return None
+    return Window(datetime.fromisoformat(start), datetime.fromisoformat(end))
+
+
+class ValidateQuoteForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_quote_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        forget: list[EventType] = []
+        if tracker.get_intent_of_latest_message() == "ask_quote":
+            said_now = tracker.slots_to_validate()
+            for slot in QUOTE_SLOTS:
+                if slot not in said_now and tracker.slots.get(slot) is not None:
+                    forget.append(SlotSet(slot, None))
+                    tracker.slots[slot] = None
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return forget + events
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        modality = tracker.get_slot("modalidade")
+        needed = ["modalidade"]
+        if modality in {"consultoria_telefonica", "consultoria_suporte", "consultoria_tecnica"}:
+            needed.append("duracao")
+        if modality == "consultoria_suporte":
+            needed.append("inconsistencia")
+        if modality == "plantao":
+            needed += ["janela", "encerramento"] if tracker.get_slot("encerramento") else ["janela"]
+        if modality in {"consultoria_telefonica", "plantao"} and (
+            tracker.get_slot("especialistas") is not None
+            or "especialistas" in tracker.slots_to_validate()
+        ):
+            needed.append("especialistas")
+        return needed
+
+    def validate_duracao(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        minutes = parse_duration_minutes(str(value))
+        if minutes is None:
+            minutes = parse_duration_minutes(_text(tracker))
+        if minutes is None or minutes <= 0:
+            dispatcher.utter_message(
+                text='Não entendi a duração. Escreva, por exemplo, "45 minutos" ou "1h30".'
+            )
+            return {"duracao": None, "duracao_minutos": None}
+        return {"duracao": str(value), "duracao_minutos": float(minutes)}
+
+    def validate_especialistas(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        count = _as_count(value, tracker)
+        limit = runtime.settings().tariff.plantao.max_specialists
+        if count is None or not 1 <= count <= limit:
+            dispatcher.utter_message(
+                text=f"O número de especialistas precisa ser de 1 a {limit}. Quantos você quer?"
+            )
+            return {"especialistas": None}
+        return {"especialistas": float(count)}
+
+    def validate_janela(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        now = runtime.now()
+        window = parse_window(_text(tracker), now) or parse_window(str(value), now)
+        if window is None:
+            dispatcher.utter_message(
+                text="Não consegui entender o dia e o horário. Escreva, por exemplo, "
+                '"sábado das 8 às 18" ou "06/03 das 22h às 2h".'
+            )
+            return {"janela": None, "plantao_inicio": None, "plantao_fim": None}
+        updates: dict[str, Any] = {
+            "janela": str(value),
+            "plantao_inicio": window.start.isoformat(),
+            "plantao_fim": window.end.isoformat(),
+        }
+        ended = parse_end_time(_text(tracker), window, now)
+        if ended is not None:
+            updates |= {
+                "encerramento": ended.strftime("%H:%M"),
+                "plantao_encerramento": ended.isoformat(),
+            }
+        return updates
+
+    def validate_encerramento(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        window = _window(tracker)
+        if window is None:  # the window is asked first; the end time is read again with it
+            return {}
+        now = runtime.now()
+        ended = parse_end_time(_text(tracker), window, now) or parse_end_time(
+            str(value), window, now
+        )
+        if ended is None:
+            dispatcher.utter_message(
+                text='Não entendi a hora do encerramento. Escreva, por exemplo, "às 10h".'
+            )
+            return {"encerramento": None, "plantao_encerramento": None}
+        return {"encerramento": str(value), "plantao_encerramento": ended.isoformat()}
+
+
+def _as_count(value: Any, tracker: Tracker) -> int | None:
+    if isinstance(value, (int, float)):
+        return int(value)
+    count: int | None = parse_count(str(value)) or parse_count(_text(tracker))
+    return count
+
+
+def quote_for(tracker: Tracker) -> Quote:
+    """Price what the slots describe with the tariff engine and the current price table."""
+    settings, table = runtime.settings(), runtime.price_table()
+    rules, today = settings.tariff, runtime.now().date()
+    modality = PRICED[tracker.get_slot("modalidade")]
+    specialists = int(tracker.get_slot("especialistas") or 1)
+    minutes = int(tracker.get_slot("duracao_minutos") or 0)
+    if modality is Modality.PLANTAO:
+        window = _window(tracker)
+        if window is None:
+            raise TariffError("Faltou o dia e o horário do plantão.")
+        ended = tracker.get_slot("plantao_encerramento")
+        return quote_plantao(
+            window.start,
+            window.end,
+            specialists=specialists,
+            table=table,
+            rules=rules,
+            ended_at=datetime.fromisoformat(ended) if ended else None,
+        )
+    if modality is Modality.TELEFONICA:
+        return quote_telefonica(
+            minutes, day=today, table=table, rules=rules, specialists=specialists
+        )
+    if modality is Modality.SUPORTE:
+        return quote_suporte(
+            minutes,
+            inconsistency=Inconsistency(tracker.get_slot("inconsistencia") or "none"),
+            day=today,
+            table=table,
+            rules=rules,
+        )
+    return quote_tecnica(minutes, day=today, table=table, rules=rules)
+
+
+def quote_message(quote: Quote) -> str:
+    """The answer: the figure first, then the lines that justify it."""
+    if quote.waived:
+        head = f"{quote.modality.label}: abonada, {format_brl(quote.amount or Decimal(0))}."
+    elif quote.amount is None:
+        head = (
+            f"{quote.modality.label}: {format_minutes(quote.charged_minutes or 0)} a cobrar, "
+            "pela tarifa do Termo."
+        )
+    else:
+        head = f"{quote.modality.label}: {format_brl(quote.amount)} mais impostos."
+    return "\n".join([head, "", *quote.lines])
+
+
+class ActionQuote(Action):
+    def name(self) -> str:
+        return "action_quote"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        modality = tracker.get_slot("modalidade")
+        if modality not in PRICED:  # free or by proposal: rules explain that modality
+            return [SlotSet("recomendacao", modality)]
+        try:
+            quote = quote_for(tracker)
+        except TariffError as exc:
+            dispatcher.utter_message(text=f"Não consegui calcular: {exc}")
+            return [SlotSet("recomendacao", None)]
+        dispatcher.utter_message(text=quote_message(quote))
+        window = _window(tracker)
+        if quote.modality is Modality.PLANTAO and window is not None:
+            check = check_booking(
+                window.start,
+                window.end,
+                quote.specialists,
+                now=runtime.now(),
+                rules=runtime.settings().tariff,
+            )
+            notes = [*check.errors, *check.warnings]
+            if notes:
+                dispatcher.utter_message(text="Observação: " + " ".join(notes))
+        return [SlotSet("recomendacao", None)]
+
+
+class ActionPriceInfo(Action):
+    """The prices in force today, for one modality when the message names it."""
+
+    def name(self) -> str:
+        return "action_price_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        table, settings = runtime.price_table(), runtime.settings()
+        today = runtime.now().date()
+        named = PRICED.get(_entity_text(tracker, "modalidade") or "")
+        modalities = [named] if named else list(Modality)
+        lines = ["Preços em vigor hoje, por especialista, mais impostos:"]
+        for modality in modalities:
+            version = table.price_on(modality, today)
+            if version is not None:
+                lines.append(f"• {table.describe(version)}")
+        lines.append(
+            f"Tarifação mínima de {format_minutes(settings.tariff.minimum_minutes)} por "
+            f"atendimento; reajuste anual pelo IGP-M. O Suporte Padrão não tem custo adicional."
+        )
+        dispatcher.utter_message(
+            text="\n".join(lines),
+            buttons=[{"title": "Calcular um valor", "payload": "/ask_quote"}],
+        )
+        return []

@@ -1,0 +1,22 @@
+"""Pure pt-BR parsers for what customers type in chat: durations, head counts, days, shift
+windows, early-end moments and shift references (SPEC §1, §3.3).
+
+Input may be an entity's text or a whole message, with or without accents, in any case.
+Nothing here reads the clock: functions that need it take `now`, an aware datetime, and
+answer in America/Sao_Paulo (or the `tz` given).
+"""
+
+from .moments import PERIODS, SAO_PAULO, Window, parse_day, parse_end_time, parse_window
+from .quantities import parse_count, parse_duration_minutes, parse_ref
+
+__all__ = [
+    "PERIODS",
+    "SAO_PAULO",
+    "Window",
+    "parse_count",
+    "parse_day",
+    "parse_duration_minutes",
+    "parse_end_time",
+    "parse_ref",
+    "parse_window",
+]

@@ -1,0 +1,247 @@
+"""Days, shift windows and early-end moments in pt-BR chat text, resolved against `now`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from ._clock import CLOCK, END_OF_DAY, Clock, read_clock
+from ._days import DAY, find_day, read_day, spec_of
+from ._text import normalize
+
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+# Vague parts of the day, as [start, end) minutes after midnight.
+PERIODS: dict[str, tuple[int, int]] = {
+    "madrugada": (0, 6 * 60),
+    "manha": (6 * 60, 12 * 60),
+    "tarde": (12 * 60, 18 * 60),
+    "noite": (18 * 60, END_OF_DAY),
+    "dia": (0, END_OF_DAY),
+}
+
+_DAY_JOIN = r"\s*,?\s*(?:(?:d[aeo]|n[ao])\s+)?"
+_START_PREP = r"(?:(?:a\s+)?partir\s+d[ao]s?|desde(?:\s+as?)?|d[aeo]s?|as?)\s+"
+_TO = r"(?:ate(?:\s+(?:as?|o))?|as?|ao|-)"
+_RANGE = re.compile(
+    rf"""(?:(?P<d1>{DAY}){_DAY_JOIN})?
+    (?:(?P<entre>entre\s+)|{_START_PREP})?(?<!\d-)(?P<t1>{CLOCK})(?:{_DAY_JOIN}(?P<d2>{DAY}))?
+    \s*(?(entre)e|{_TO})\s*
+    (?:(?P<d3>{DAY})\s*,?\s*(?:as?\s+)?)?(?P<t2>{CLOCK})(?:{_DAY_JOIN}(?P<d4>{DAY}))?
+    (?!\d|[-/.,]\d)""",
+    re.VERBOSE,
+)
+_PERIOD_WORD = r"manha|tarde|noite|madrugada"
+_WHOLE_DAY = r"(?:o\s+)?dia\s+(?:todo|inteiro)"
+_PERIOD_PREP = r"(?:a|de|da|pela|na|durante\s+a|esta|essa|nesta|nessa)\s+"
+_PERIOD = re.compile(
+    rf"""(?<!\d\s)(?<!\dh\s)(?<!\dhs\s)(?:
+        (?P<pd1>{DAY})\s*,?\s*(?:{_PERIOD_PREP})?(?P<p1>{_PERIOD_WORD}|{_WHOLE_DAY})\b
+      | (?:\b{_PERIOD_PREP}(?P<p2>{_PERIOD_WORD})|\b(?P<p3>{_WHOLE_DAY}))\b
+        (?:\s+(?:de|do|da)\s+(?P<pd2>{DAY}))?
+      | \b(?P<p4>{_PERIOD_WORD})\s+(?:de|do|da)\s+(?P<pd3>{DAY})
+    )""",
+    re.VERBOSE,
+)
+_END_KEYWORD = r"\b(?:(?:encerr|termin|finaliz|cancel|interromp)[a-z]*|par(?:ar|ei|ado|ada|e))\b"
+# "1h antes" is an offset, not a clock time.
+_NOT_OFFSET = r"(?!\s*(?:antes|depois|apos|mais\s+cedo|a\s+mais|a\s+menos)\b)"
+_END_CLAUSE = re.compile(
+    rf"""{_END_KEYWORD}(?:\s+(?:[^\d\s]+|p-?\d+)){{0,8}}?\s+(?:
+        (?P<now>agora)\b
+      | (?:(?P<ed1>{DAY}){_DAY_JOIN})?(?:(?:as?|ate|pelas?|por\s+volta\s+d[ao]s?)\s+)?
+        (?P<et>{CLOCK}){_NOT_OFFSET}(?:{_DAY_JOIN}(?P<ed2>{DAY}))?(?!\s*(?:as?|ate|-)\s*\d)
+    )""",
+    re.VERBOSE,
+)
+_SINGLE_TIME = re.compile(
+    rf"""(?P<now>\bagora\b)
+    | (?:(?P<ed1>{DAY}){_DAY_JOIN})?(?:(?:as?|ate|pelas?)\s+)?(?P<et>{CLOCK}){_NOT_OFFSET}
+      (?:{_DAY_JOIN}(?P<ed2>{DAY}))?""",
+    re.VERBOSE,
+)
+_FALLBACK_HINT = re.compile(r"\b(?:semanas?|mes|meses|ano)\b")
+_DATEPARSER_SETTINGS = {"PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
+
+
+@dataclass(frozen=True)
+class Window:
+    """A shift window [start, end), aware datetimes in the local zone."""
+
+    start: datetime
+    end: datetime
+
+
+def parse_day(text: str, now: datetime, *, tz: tzinfo = SAO_PAULO) -> date | None:
+    """The day a message talks about: "hoje"/"hj", "amanhã", "depois de amanhã", weekdays
+    ("sábado", "no sábado", "este domingo", "2ª feira"), "fds"/"fim de semana" (Saturday),
+    "06/03/2027", "6/3", "dia 15", "15 de março [de 2027]", "2027-03-06", "daqui a 3 dias".
+
+    A weekday (or the weekend) is its next occurrence, today included; "próximo sábado",
+    "sábado que vem" and "próximo fds" exclude today; "sábado da semana que vem" is the one in
+    the next Monday-to-Sunday week. A date without year or month is its next occurrence, today
+    included. When the text also gives a time range, the day is the start day of parse_window.
+    An early-end clause ("encerrar sábado às 10h") is ignored. None for no day or an impossible
+    date ("31/02"); dateparser reads what the rules miss ("próxima semana").
+    """
+    local = _local(now, tz)
+    plain = _without_end_clause(normalize(text))
+    found = find_day(plain)
+    if found is None:
+        return _fallback_day(plain, local)
+    window = _window(plain, local, tz)
+    if window is not None:
+        return window.start.date()
+    return spec_of(found).resolve(local.date(), local.date())
+
+
+def parse_window(text: str, now: datetime, *, tz: tzinfo = SAO_PAULO) -> Window | None:
+    """The window of "sábado das 8 às 18", "06/03/2027 de 08:00 até 18:00", "amanhã das 22h às
+    2h", "das 20h de sexta às 2h de sábado", "sexta 20:00 até sábado 02:00", "de 06/03 08:00 a
+    07/03 18:00", "entre 8 e 18", "das 8 às 11 da noite" (20:00–23:00), or of a vague period:
+    madrugada 00–06, manhã 06–12, tarde 12–18, noite 18–24, "o dia todo" 00–24.
+
+    An end at or before the start, on the same day, is on the next day ("meia-noite" as end is
+    the next midnight). A bare weekday whose window would start in the past moves a week ahead;
+    without a day the window starts at the next occurrence of its start time (today if still
+    ahead, else tomorrow). An early-end clause is not part of the window. None when there is
+    no time range, or when a time or date is impossible ("25h", "31/02").
+    """
+    return _window(_without_end_clause(normalize(text)), _local(now, tz), tz)
+
+
+def parse_end_time(
+    text: str, window: Window, now: datetime, *, tz: tzinfo = SAO_PAULO
+) -> datetime | None:
+    """The early-end or cancellation moment of "se eu encerrar às 10h", "encerrado às 13:00",
+    "terminar 1h da manhã", "cancelar sábado às 7h", "encerrar o P-0042 agora", or of a bare time
+    ("10h", "às 13:00"). A time without a day is its first occurrence at or after window.start
+    (midnight: strictly after); a weekday or partial date counts from the start day. None when
+    there is no such time, or the text is a time range without an end keyword.
+    """
+    local, plain = _local(now, tz), normalize(text)
+    match = _END_CLAUSE.search(plain)
+    if match is None:
+        if _RANGE.search(plain):
+            return None
+        match = _SINGLE_TIME.search(plain)
+        if match is None:
+            return None
+    if match.group("now"):
+        return local
+    clock = read_clock(match.group("et"))
+    day_expr = match.group("ed1") or match.group("ed2")
+    if clock is None:
+        return None
+    start = window.start.astimezone(tz)
+    if day_expr is not None:
+        day = _resolve(day_expr, local.date(), start.date())
+        return None if day is None else _at(day, clock.minutes, tz)
+    minutes = clock.minutes % END_OF_DAY
+    moment = _at(start.date(), minutes, tz)
+    if moment < start or (moment == start and minutes == 0):
+        moment = _at(start.date(), minutes + END_OF_DAY, tz)
+    return moment
+
+
+def _window(plain: str, now: datetime, tz: tzinfo) -> Window | None:
+    """parse_window on normalised text, without an end clause, with a local `now`."""
+    match = _RANGE.search(plain)
+    if match is not None:
+        start_clock, end_clock = read_clock(match.group("t1")), read_clock(match.group("t2"))
+        if start_clock is None or end_clock is None:
+            return None
+        start_expr = match.group("d1") or match.group("d2")
+        end_expr = match.group("d3") or match.group("d4")
+        if start_expr is None:  # a single day is the start's: "das 20h às 2h de sábado"
+            start_expr, end_expr = end_expr, None
+        start_minutes, end_minutes = _with_period(start_clock, end_clock).minutes, end_clock.minutes
+        span = match.span()
+    else:
+        period = _PERIOD.search(plain)
+        if period is None:
+            return None
+        name = next(p for p in (period["p1"], period["p2"], period["p3"], period["p4"]) if p)
+        start_minutes, end_minutes = PERIODS["dia" if name.endswith(("todo", "inteiro")) else name]
+        start_expr, end_expr = period["pd1"] or period["pd2"] or period["pd3"], None
+        span = period.span()
+    rest = plain[: span[0]] + " " + plain[span[1] :]
+    start_day = _start_day(start_expr, rest, start_minutes, now, tz)
+    if start_day is None or start_minutes >= END_OF_DAY:
+        return None
+    start = _at(start_day, start_minutes, tz)
+    if end_expr is None:
+        end = _at(start_day, end_minutes, tz)
+        if end <= start:
+            end = _at(start_day, end_minutes + END_OF_DAY, tz)
+        return Window(start, end)
+    end_day = _resolve(end_expr, now.date(), start_day)
+    if end_day is None:
+        return None
+    end = _at(end_day, end_minutes, tz)
+    return Window(start, end) if end > start else None
+
+
+def _start_day(
+    expr: str | None, rest: str, start_minutes: int, now: datetime, tz: tzinfo
+) -> date | None:
+    """The day of a window starting `start_minutes` after midnight: the day written next to the
+    times, else the first one elsewhere in the text (rest), else the next time it comes."""
+    today = now.date()
+    if expr is not None:
+        spec = read_day(expr)
+    else:
+        found = find_day(rest)
+        spec = None if found is None else spec_of(found)
+    if spec is None:
+        day = _fallback_day(rest, now)
+        if day is not None:
+            return day
+        return today if _at(today, start_minutes, tz) >= now else today + timedelta(days=1)
+    day = spec.resolve(today, today)
+    if day is not None and spec.rolls and _at(day, start_minutes, tz) < now:
+        return day + timedelta(days=7)
+    return day
+
+
+def _resolve(expr: str, today: date, ref: date) -> date | None:
+    spec = read_day(expr)
+    return None if spec is None else spec.resolve(today, ref)
+
+
+def _with_period(start: Clock, end: Clock) -> Clock:
+    """The start of "das 8 às 11 da noite" takes the end's period (20:00) when that keeps it
+    before the end."""
+    shifted = start.minutes + 12 * 60
+    if end.period in ("tarde", "noite") and start.period is None and start.minutes < 12 * 60:
+        return Clock(shifted, end.period) if shifted < end.minutes else start
+    return start
+
+
+def _without_end_clause(plain: str) -> str:
+    match = _END_CLAUSE.search(plain)
+    return plain if match is None else plain[: match.start()] + " " + plain[match.end() :]
+
+
+def _fallback_day(plain: str, now: datetime) -> date | None:
+    """dateparser's reading of a day the rules do not know ("próxima semana"), not in the past;
+    only tried on text that hints at a date, to keep parses fast and predictable."""
+    if _FALLBACK_HINT.search(plain) is None:
+        return None
+    settings = {**_DATEPARSER_SETTINGS, "RELATIVE_BASE": now.replace(tzinfo=None)}
+    found = dateparser.parse(plain, languages=["pt"], settings=settings)
+    return None if found is None or found.date() < now.date() else found.date()
+
+
+def _at(day: date, minutes: int, tz: tzinfo) -> datetime:
+    """The local wall-clock moment `minutes` after the midnight that starts `day`."""
+    return datetime.combine(day, time(), tzinfo=tz) + timedelta(minutes=minutes)
+
+
+def _local(now: datetime, tz: tzinfo) -> datetime:
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    return now.astimezone(tz)

@@ -1,0 +1,69 @@
+"""Modality triage (SPEC §2.1): at most three questions, skipping what is already known."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+TRIAGE_SLOTS = ("triage_quando", "triage_suporte", "triage_objetivo")
+
+
+def recommendation(slots: dict[str, Any]) -> str | None:
+    """The modality the answers lead to, or None while a question is still open."""
+    when = slots.get("triage_quando")
+    if when == "fora":
+        return "plantao"
+    if when == "presencial":
+        return "in_loco"
+    if when is None:
+        return None
+    support = slots.get("triage_suporte")
+    if support == "nao_simulado":
+        return "consultoria_suporte"
+    if support is None:
+        return None
+    return {
+        "duvida": "suporte_padrao",
+        "analise": "consultoria_tecnica",
+        "especialista": "consultoria_telefonica",
+    }.get(slots.get("triage_objetivo") or "")
+
+
+def open_questions(slots: dict[str, Any]) -> list[str]:
+    """The next question to ask, in order, until the answers lead to a modality."""
+    if recommendation(slots) is not None:
+        return []
+    return [next(s for s in TRIAGE_SLOTS if slots.get(s) is None)]
+
+
+class ValidateTriageForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_triage_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        answered = [s for s in TRIAGE_SLOTS if tracker.get_slot(s) is not None]
+        return answered + open_questions(tracker.slots)
+
+
+class ActionRecommendModality(Action):
+    """Decide which modality fits (rules utter the matching text); clear the answers."""
+
+    def name(self) -> str:
+        return "action_recommend_modality"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        # None when the form was left before the last answer: no recommendation then.
+        modality = recommendation(tracker.slots)
+        return [SlotSet("recomendacao", modality), *(SlotSet(s, None) for s in TRIAGE_SLOTS)]

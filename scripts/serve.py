@@ -1,0 +1,153 @@
+"""Run the assistant headless: the action server and Rasa (REST channel, HTTP API).
+
+Trains first if the data changed, waits until both answer, and stops both cleanly on SIGTERM or
+Ctrl-C. With --chat, a terminal chat talks to it in the foreground (`make run`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train import RASA, ROOT, ensure_model, rasa_env
+
+STARTUP_TIMEOUT = 180.0
+
+
+class Stack:
+    def __init__(self, rasa_port: int, actions_port: int) -> None:
+        self.rasa_port, self.actions_port = rasa_port, actions_port
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self, model: Path) -> None:
+        python = ROOT / ".venv" / "bin" / "python"
+        self._spawn(
+            "ações",
+            [
+                str(python),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.actions_port),
+            ],
+            dict(os.environ),
+        )
+        env = rasa_env() | {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
+        self._spawn(
+            "Rasa",
+            [
+                str(RASA),
+                "run",
+                "--enable-api",
+                "--port",
+                str(self.rasa_port),
+                "--model",
+                str(model),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            env,
+        )
+        self._wait("servidor de ações", f"http://127.0.0.1:{self.actions_port}/health")
+        self._wait(
+            "Rasa", f"{self.rasa_url}/status", ready=lambda r: bool(r.json().get("model_id"))
+        )
+
+    def _spawn(self, label: str, command: list[str], env: dict[str, str]) -> None:
+        print(f">> iniciando {label}...", flush=True)
+        # Own process group, so a stop reaches the whole tree and Ctrl-C is ours to handle.
+        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
+
+    def _wait(
+        self, label: str, url: str, ready: Callable[[httpx.Response], bool] | None = None
+    ) -> None:
+        started = time.monotonic()
+        while time.monotonic() - started < STARTUP_TIMEOUT:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{label}: um processo terminou ao iniciar ({process.args[0]})"
+                    )
+            try:
+                response = httpx.get(url, timeout=2)
+                if response.status_code == 200 and (ready is None or ready(response)):
+                    print(f">> {label} pronto em {time.monotonic() - started:.1f} s", flush=True)
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{label} não respondeu em {STARTUP_TIMEOUT:.0f} s ({url})")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        print(">> serviços encerrados", flush=True)
+
+    def wait(self) -> None:
+        while all(p.poll() is None for p in self.processes):
+            time.sleep(0.5)
+        raise RuntimeError("um dos serviços terminou inesperadamente")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    # SIGTERM behaves like Ctrl-C: unwind through `finally` and stop the children.
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
+    parser.add_argument(
+        "--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055"))
+    )
+    parser.add_argument("--chat", action="store_true", help="conversa no terminal")
+    args = parser.parse_args()
+
+    stack = Stack(args.rasa_port, args.actions_port)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        stack.start(ensure_model())
+        if args.chat:
+            from bot.terminal import chat  # noqa: PLC0415
+
+            chat(stack.rasa_url)
+        else:
+            print(f">> assistente no ar: {stack.rasa_url}/webhooks/rest/webhook", flush=True)
+            stack.wait()
+    except KeyboardInterrupt:
+        pass
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f">> erro: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

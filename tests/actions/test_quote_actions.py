@@ -1,0 +1,230 @@
+"""Quote form validation and quote actions against real rasa_sdk objects and the real engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import runtime
+from actions.quotes import ActionPriceInfo, ActionQuote, ValidateQuoteForm
+
+FORM_DOMAIN: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).parents[2] / "domain" / "quotes.yml").read_text(encoding="utf-8")
+)
+
+
+def next_saturday() -> str:
+    today = runtime.now().date()
+    return (today + timedelta(days=(5 - today.weekday()) % 7 or 7)).isoformat()
+
+
+def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def validate(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, FORM_DOMAIN))
+
+
+def candidate_events(**slots: Any) -> list[dict[str, Any]]:
+    """Slot candidates as Rasa's form appends them after the user message."""
+    return [{"event": "slot", "name": name, "value": value} for name, value in slots.items()]
+
+
+async def test_duration_is_parsed_into_minutes(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    slots = {"modalidade": "consultoria_telefonica", "duracao": "uma hora e meia"}
+    result = await validate(
+        tracker(
+            "uma hora e meia",
+            slots=slots,
+            events=candidate_events(**slots),
+            active_loop="quote_form",
+        ),
+        dispatcher,
+    )
+    assert result["duracao_minutos"] == 90.0
+    assert result["requested_slot"] is None
+
+
+async def test_unreadable_duration_is_asked_again_with_an_example(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    slots = {"modalidade": "consultoria_tecnica", "duracao": "um tempão"}
+    result = await validate(
+        tracker(
+            "um tempão", slots=slots, events=candidate_events(**slots), active_loop="quote_form"
+        ),
+        dispatcher,
+    )
+    assert result["duracao"] is None
+    assert result["requested_slot"] == "duracao"
+    assert "45 minutos" in dispatcher.messages[0]["text"]
+
+
+async def test_plantao_window_and_end_from_one_message(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    text = "quanto custa um plantão no sábado das 8 às 18 se eu encerrar às 10h?"
+    slots = {"modalidade": "plantao", "janela": "das 8 às 18", "encerramento": "10h"}
+    result = await validate(
+        tracker(
+            text,
+            intent="ask_quote",
+            slots=slots,
+            events=candidate_events(**slots),
+            active_loop="quote_form",
+        ),
+        dispatcher,
+    )
+    start = datetime.fromisoformat(result["plantao_inicio"])
+    assert start.weekday() == 5 and start.hour == 8
+    assert datetime.fromisoformat(result["plantao_fim"]).hour == 18
+    assert datetime.fromisoformat(result["plantao_encerramento"]).hour == 10
+    assert result["requested_slot"] is None
+
+
+@pytest.mark.parametrize("count", ["9", "0"])
+async def test_specialists_out_of_range_are_refused(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker], count: str
+) -> None:
+    slots = {
+        "modalidade": "consultoria_telefonica",
+        "duracao": "45 minutos",
+        "duracao_minutos": 45.0,
+        "especialistas": count,
+    }
+    result = await validate(
+        tracker(
+            f"{count} especialistas",
+            slots=slots,
+            events=candidate_events(especialistas=count),
+            active_loop="quote_form",
+        ),
+        dispatcher,
+    )
+    assert result["especialistas"] is None
+    assert "de 1 a 5" in dispatcher.messages[0]["text"]
+
+
+async def test_a_new_question_forgets_details_it_does_not_repeat(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    old = {
+        "modalidade": "consultoria_tecnica",
+        "duracao": "45 minutos",
+        "duracao_minutos": 45.0,
+        "especialistas": 2.0,
+    }
+    fresh = {"modalidade": "consultoria_tecnica"}
+    events = await ValidateQuoteForm().run(
+        dispatcher,
+        tracker(
+            "quanto custa consultoria técnica",
+            intent="ask_quote",
+            slots=old,
+            events=candidate_events(**fresh),
+            active_loop="quote_form",
+        ),
+        FORM_DOMAIN,
+    )
+    assert SlotSet("duracao_minutos", None) in events
+    assert SlotSet("especialistas", None) in events
+    assert slots_of(events)["requested_slot"] == "duracao"
+
+
+async def test_quote_of_a_plantao_with_early_end(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    day = next_saturday()
+    slots = {
+        "modalidade": "plantao",
+        "plantao_inicio": f"{day}T08:00:00-03:00",
+        "plantao_fim": f"{day}T18:00:00-03:00",
+        "plantao_encerramento": f"{day}T10:00:00-03:00",
+    }
+    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("Plantão 24x7: R$ 960,00 mais impostos.")
+    assert "mínimo do dia 240 min (4h) → cobrados 240 min (4h)" in text
+
+
+async def test_quote_of_telefonica_for_two_specialists(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    slots = {"modalidade": "consultoria_telefonica", "duracao_minutos": 45.0, "especialistas": 2.0}
+    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    assert dispatcher.messages[0]["text"].startswith(
+        "Consultoria Telefônica: R$ 360,00 mais impostos."
+    )
+
+
+async def test_quote_with_the_rate_as_in_the_term_gives_minutes(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    slots = {
+        "modalidade": "consultoria_suporte",
+        "duracao_minutos": 5.0,
+        "inconsistencia": "published",
+    }
+    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    assert dispatcher.messages[0]["text"].startswith(
+        "Consultoria do Suporte: 10 min a cobrar, pela tarifa do Termo."
+    )
+
+
+async def test_waived_suporte(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    slots = {"modalidade": "consultoria_suporte", "duracao_minutos": 50.0, "inconsistencia": "new"}
+    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    assert dispatcher.messages[0]["text"].startswith("Consultoria do Suporte: abonada, R$ 0,00.")
+
+
+async def test_plantao_inside_business_hours_is_quoted_with_a_note(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    today = runtime.now().date()
+    monday = today + timedelta(days=(0 - today.weekday()) % 7 or 7)
+    slots = {
+        "modalidade": "plantao",
+        "plantao_inicio": f"{monday}T09:00:00-03:00",
+        "plantao_fim": f"{monday}T11:00:00-03:00",
+    }
+    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    assert "R$ 480,00" in dispatcher.messages[0]["text"]
+    if (
+        runtime.settings().tariff.calendar.business_weekdays
+        and "feriado" not in (dispatcher.messages[0]["text"])
+    ):
+        assert "Consultoria Telefônica diretamente" in dispatcher.messages[1]["text"]
+
+
+async def test_price_info_for_a_named_modality(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    entities = [{"entity": "modalidade", "value": "plantao"}]
+    await ActionPriceInfo().run(
+        dispatcher, tracker("quanto custa o plantão?", intent="ask_price", entities=entities), {}
+    )
+    text = dispatcher.messages[0]["text"]
+    assert "Plantão 24x7: R$ 4,00/min (R$ 240,00/h)" in text
+    assert "Consultoria Telefônica" not in text
+
+
+async def test_non_priced_modalities_point_to_the_right_channel(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    for modality in ("in_loco", "suporte_padrao"):
+        events = await ActionQuote().run(dispatcher, tracker(slots={"modalidade": modality}), {})
+        assert events == [SlotSet("recomendacao", modality)]
+    assert dispatcher.messages == []

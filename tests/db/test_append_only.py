@@ -1,0 +1,100 @@
+"""Audit tables reject UPDATE and DELETE in the database itself, whatever the client."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.db import (
+    Base,
+    HourBankAccount,
+    HourBankMovement,
+    Person,
+    PriceVersionRow,
+    TermAcceptance,
+    TermVersion,
+    unit_of_work,
+)
+from actions.db.append_only import APPEND_ONLY_TABLES
+
+from .conftest import SATURDAY, Book, postgres_only
+
+
+@pytest.fixture
+def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
+    """One row in each append-only table (the booking adds its `requested` event)."""
+    book()
+    with unit_of_work(factory) as session:
+        price = PriceVersionRow(
+            modality="plantao",
+            per_minute=Decimal("4.00"),
+            effective=date(2026, 1, 1),
+            source="config",
+        )
+        account = HourBankAccount(person_id=person.id, balance_minutes=600)
+        term = TermVersion(
+            modality="plantao", version=1, title="Plantão", text="Termo", effective_at=SATURDAY
+        )
+        session.add_all([price, account, term])
+        session.flush()
+        session.add_all(
+            [
+                HourBankMovement(account_id=account.id, minutes=600, reason="Compra de 10 h"),
+                TermAcceptance(
+                    person_id=person.id,
+                    role="customer",
+                    modality="plantao",
+                    term_version_id=term.id,
+                    text_sha256=term.sha256,
+                    accepted=True,
+                    price_version_id=price.id,
+                    channel="telegram",
+                ),
+            ]
+        )
+
+
+def test_the_list_covers_the_audit_tables() -> None:
+    assert set(APPEND_ONLY_TABLES) <= set(Base.metadata.tables)
+    assert set(APPEND_ONLY_TABLES) == {
+        "price_versions",
+        "hour_bank_movements",
+        "term_acceptances",
+        "plantao_events",
+    }
+
+
+def _count(engine: Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(text(table))) or 0
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET id = id", "DELETE FROM {table}"])
+def test_update_and_delete_abort(engine: Engine, table: str, statement: str) -> None:
+    assert _count(engine, table) == 1
+    with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
+        connection.exec_driver_sql(statement.format(table=table))
+    assert _count(engine, table) == 1
+
+
+@postgres_only
+@pytest.mark.usefixtures("seeded")
+def test_postgres_truncate_aborts(engine: Engine) -> None:
+    for table in APPEND_ONLY_TABLES:
+        with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {table} CASCADE")
+        assert _count(engine, table) == 1
+
+
+@pytest.mark.usefixtures("seeded")
+def test_other_tables_stay_mutable(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE hour_bank_accounts SET balance_minutes = 0")
+        connection.exec_driver_sql("UPDATE plantoes SET state = 'confirmed'")
