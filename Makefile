@@ -66,8 +66,9 @@ test-e2e: model ## end-to-end through the REST channel against the running serve
 
 test: venv lint typecheck unit validate test-nlu test-stories test-e2e ## everything CI checks
 
-bench: $(VENV)/.stamp ## benchmarks (not part of make test)
+bench: model ## benchmarks: tariff engine, REST per-turn latency (not part of make test)
 	$(PY) -m tests.bench.tariff
+	$(PY) -m tests.bench.rest_latency
 
 lock: ## regenerate requirements/*.lock from requirements/rasa.in and pyproject.toml
 	scripts/lock

@@ -40,18 +40,15 @@ PRICED = {
     "consultoria_suporte": Modality.SUPORTE,
     "consultoria_tecnica": Modality.TECNICA,
 }
-# Everything a quote remembers; a new question (`ask_quote`) forgets what it does not repeat.
-QUOTE_SLOTS = (
-    "duracao",
-    "duracao_minutos",
-    "especialistas",
-    "inconsistencia",
-    "janela",
-    "plantao_inicio",
-    "plantao_fim",
-    "encerramento",
-    "plantao_encerramento",
-)
+# What each entity of a message fills; a new question (`ask_quote`) forgets what it does not repeat.
+SLOTS_BY_ENTITY = {
+    "duracao": ("duracao", "duracao_minutos"),
+    "especialistas": ("especialistas",),
+    "inconsistencia": ("inconsistencia",),
+    "horario": ("janela", "plantao_inicio", "plantao_fim"),
+    "data": ("janela", "plantao_inicio", "plantao_fim"),
+    "encerramento": ("encerramento", "plantao_encerramento"),
+}
 
 
 def _text(tracker: Tracker) -> str:
@@ -81,11 +78,23 @@ class ValidateQuoteForm(FormValidationAction):
     ) -> list[EventType]:
         forget: list[EventType] = []
         if tracker.get_intent_of_latest_message() == "ask_quote":
-            said_now = tracker.slots_to_validate()
-            for slot in QUOTE_SLOTS:
-                if slot not in said_now and tracker.slots.get(slot) is not None:
-                    forget.append(SlotSet(slot, None))
-                    tracker.slots[slot] = None
+            said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+            kept = {slot for entity in said for slot in SLOTS_BY_ENTITY.get(str(entity), ())}
+            stale = {
+                slot
+                for slots in SLOTS_BY_ENTITY.values()
+                for slot in slots
+                if slot not in kept and tracker.slots.get(slot) is not None
+            }
+            forget = [SlotSet(slot, None) for slot in sorted(stale)]
+            tracker.slots.update(dict.fromkeys(stale))
+            # Rasa hands prefilled slots over as candidates at the end of the events: drop
+            # the stale ones so they are neither validated nor set again.
+            tracker.events = [
+                e
+                for e in tracker.events
+                if not (e.get("event") == "slot" and e.get("name") in stale)
+            ]
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
         return forget + events
 
