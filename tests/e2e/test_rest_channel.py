@@ -37,7 +37,7 @@ def test_quote_asks_only_for_what_is_missing(conversation: Conversation) -> None
 
 
 def test_stop_leaves_a_flow_cleanly(conversation: Conversation) -> None:
-    assert "dia e o horário" in conversation.text("quanto custa um plantão?")
+    assert "dia e o horário" in conversation.text("quero calcular o valor de um plantão")
     assert "parei" in conversation.text("cancelar")
     assert "Consultoria" in conversation.text("oi")
 
