@@ -193,12 +193,12 @@ class _Section:
 
 
 def _check_holidays(section: _Section, calendar: CalendarRules) -> None:
-    try:
-        holidays.country_holidays(calendar.holiday_country, subdiv=calendar.holiday_subdivision)
-    except NotImplementedError:
-        section.fail(f"país sem calendário de feriados: {calendar.holiday_country}")
-    except ValueError as exc:
-        section.fail(f"subdivisão inválida ({exc})")
+    supported = holidays.list_supported_countries()
+    country, subdivision = calendar.holiday_country, calendar.holiday_subdivision
+    if country not in supported:
+        section.fail(f"país sem calendário de feriados: {country}")
+    if subdivision is not None and subdivision not in supported[country]:
+        section.fail(f"subdivisão inválida para {country}: {subdivision}")
 
 
 def _text(value: object) -> str:
