@@ -38,8 +38,8 @@ serve: venv db-upgrade ## action server (5055) + Rasa REST/API (5005), headless;
 model: venv ## train the Rasa model if its inputs changed
 	@$(PY) scripts/train.py
 
-validate: $(VENV_RASA)/.stamp ## rasa data validate, warnings are errors
-	$(RASA_ENV) $(RASA) data validate --data data nlu --domain domain --config config.yml --fail-on-warnings
+validate: venv ## rasa data validate; every warning fails except Rasa 3.6's known false positives
+	$(PY) scripts/validate.py
 
 lint: $(VENV)/.stamp ## ruff
 	$(VENV)/bin/ruff check .
@@ -48,8 +48,8 @@ lint: $(VENV)/.stamp ## ruff
 typecheck: $(VENV)/.stamp ## mypy (strict on the tariff engine)
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.stamp ## pytest without the end-to-end tests
-	$(VENV)/bin/pytest -q --ignore=tests/e2e
+unit: $(VENV)/.stamp ## pytest without the tests that need a trained model
+	$(VENV)/bin/pytest -q --ignore=tests/e2e --ignore=tests/scale
 
 test-nlu: model ## held-out NLU evaluation; fails under intent F1 0.95 / entity F1 0.90
 	rm -rf results/nlu
@@ -64,8 +64,11 @@ test-stories: model ## conversation tests, any prediction error fails
 test-e2e: model ## end-to-end through the REST channel against the running servers
 	$(VENV)/bin/pytest -q tests/e2e
 
+test-scale: model ## two Rasa replicas on the PostgreSQL tracker store and Redis lock store
+	$(VENV)/bin/pytest -q tests/scale
+
 # test-nlu joins `make test` once the held-out intent F1 holds its 0.95 bar (issue #3).
-test: venv lint typecheck unit validate test-stories test-e2e ## everything CI checks
+test: venv lint typecheck unit validate test-stories test-e2e test-scale ## everything CI checks
 
 bench: model ## benchmarks: tariff engine, REST per-turn latency (not part of make test)
 	$(PY) -m tests.bench.tariff

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -39,7 +40,18 @@ def rasa_env() -> dict[str, str]:
 
 
 def ensure_model() -> Path:
-    """Path of the model for the current inputs, training it first if needed."""
+    """Path of the model for the current inputs, training it first if needed.
+
+    Concurrent callers (parallel test runs, `make serve` beside `make test`) queue on a file
+    lock, so two trainings never fight for the same cores and the second finds the model ready.
+    """
+    MODELS.mkdir(exist_ok=True)
+    with (MODELS / ".train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _train_if_needed()
+
+
+def _train_if_needed() -> Path:
     model = MODELS / f"assistente-{fingerprint()}.tar.gz"
     if model.exists():
         print(f">> modelo em dia: {model.relative_to(ROOT)}", flush=True)
