@@ -45,7 +45,8 @@ class Stack:
                 "--port",
                 str(self.actions_port),
             ],
-            dict(os.environ),
+            # The LGPD erasure calls Rasa's HTTP API (actions/privacy.py).
+            dict(os.environ) | {"RASA_API_URL": self.rasa_url},
         )
         env = rasa_env() | {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self._spawn(

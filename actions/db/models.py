@@ -43,6 +43,7 @@ PLANTAO_STATES = ("requested", "confirmed", "in_progress", "completed", "ended_e
 INCONSISTENCIES = ("none", "published", "new")
 REQUESTERS = ("customer", "consultant")
 BILL_TO = ("customer", "consultant_unit")
+PRIVACY_KINDS = ("export", "erase")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -326,3 +327,23 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class PrivacyRequest(Base):
+    """A person's LGPD request (SPEC §7): a copy of their data, or erasure of the conversation.
+
+    `conversation_id` is kept only until the conversation is erased, so a failed erasure can be
+    retried; the row itself stays as the record that the request was made and served.
+    """
+
+    __tablename__ = "privacy_requests"
+    __table_args__ = (_one_of("kind", PRIVACY_KINDS),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str]
+    channel: Mapped[str]
+    conversation_id: Mapped[str | None]
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    detail: Mapped[str | None] = mapped_column(Text)

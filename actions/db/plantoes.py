@@ -236,3 +236,8 @@ def list_plantoes(
     if states is not None:
         query = query.where(Plantao.state.in_(tuple(states)))
     return list(session.scalars(query.order_by(Plantao.start_at, Plantao.id)))
+
+
+def find_by_request_key(session: Session, request_key: str) -> Plantao | None:
+    """The booking an earlier delivery of the same confirmation made, if any."""
+    return _find_by_request_key(session, request_key)

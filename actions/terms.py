@@ -1,0 +1,161 @@
+"""The Terms of the charged modalities (SPEC §5): texts rendered with configured figures,
+versioned in the database, shown as a summary with the full text on request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions import db, runtime
+from actions.db import TermVersion, text_sha256
+from actions.db.terms import sync_term
+from actions.extra_config import term_templates
+from actions.failures import apologize_on_database_error
+from actions.figures import template_slots
+from actions.settings import Settings
+from actions.tariff import Modality, PriceTable, format_brl
+
+# Telegram refuses messages over 4096 characters; keep a margin for the channel's markup.
+CHAT_LIMIT = 4000
+BUTTON_ACCEPT = {"title": "Aceito", "payload": "/affirm"}
+BUTTON_REFUSE = {"title": "Não aceito", "payload": "/deny"}
+BUTTON_FULL_TEXT = {"title": "Ler o Termo completo", "payload": "/show_term"}
+ENTITY_MODALITIES = {
+    "plantao": Modality.PLANTAO,
+    "consultoria_telefonica": Modality.TELEFONICA,
+    "consultoria_suporte": Modality.SUPORTE,
+    "consultoria_tecnica": Modality.TECNICA,
+}
+
+
+@dataclass(frozen=True)
+class TermText:
+    """A Term as shown to people, with the configured figures filled in."""
+
+    modality: Modality
+    title: str
+    summary: str
+    clauses: str
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}\n\nResumo\n{self.summary}\n\nCláusulas\n{self.clauses}"
+
+
+def _price(table: PriceTable, modality: Modality, today: date) -> str:
+    version = table.price_on(modality, today)
+    if version is None or version.per_minute is None:
+        return "tarifa por minuto informada pela equipe da Consultoria na proposta"
+    return f"{format_brl(version.per_minute)} por minuto"
+
+
+def term_figures(
+    settings: Settings, table: PriceTable, modality: Modality, today: date
+) -> dict[str, str]:
+    """Values of a Term's placeholders: every number comes from configuration or prices."""
+    slots = template_slots(settings, table, today)
+    return {
+        "preco": _price(table, modality, today),
+        "impostos": "mais impostos",
+        **{name.removeprefix("cfg_"): value for name, value in slots.items()},
+    }
+
+
+def render_term(modality: Modality, settings: Settings, table: PriceTable, today: date) -> TermText:
+    template = term_templates(settings.source)[modality]
+    figures = term_figures(settings, table, modality, today)
+    return TermText(
+        modality=modality,
+        title=template["title"].format_map(figures),
+        summary=template["summary"].format_map(figures),
+        clauses=template["text"].format_map(figures),
+    )
+
+
+def current_term(session: Session, modality: Modality) -> tuple[TermVersion, TermText]:
+    """The Term in force today, recorded as a new version if its text changed."""
+    table = db.load_price_table(session)  # the same transaction: no second connection
+    text = render_term(modality, runtime.settings(), table, runtime.now().date())
+    return sync_term(session, modality.value, text.title, text.full_text), text
+
+
+def term_prompt(version: TermVersion, text: TermText) -> str:
+    """The exact summary message a person answers "Aceito" or "Não aceito" to."""
+    return (
+        f"{text.title} (versão {version.version})\n\n{text.summary}\n\n"
+        "Você aceita este Termo? Se quiser, leia antes o Termo completo."
+    )
+
+
+def split_for_chat(text: str, limit: int = CHAT_LIMIT) -> list[str]:
+    """Messages of at most `limit` characters, cut between paragraphs, lines or words."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or window.rfind(" ")
+        cut = cut if cut > 0 else limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def ask_acceptance(
+    dispatcher: CollectingDispatcher, version: TermVersion, text: TermText
+) -> list[EventType]:
+    """Show the summary with the answer buttons; the slots remember what exactly was shown."""
+    prompt = term_prompt(version, text)
+    dispatcher.utter_message(text=prompt, buttons=[BUTTON_ACCEPT, BUTTON_REFUSE, BUTTON_FULL_TEXT])
+    return [
+        SlotSet("pendente", "termo"),
+        SlotSet("termo_versao", float(version.id)),
+        SlotSet("termo_hash", text_sha256(prompt)),
+    ]
+
+
+def _modality_asked(tracker: Tracker) -> Modality:
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == "modalidade" and entity.get("value") in ENTITY_MODALITIES:
+            return ENTITY_MODALITIES[entity["value"]]
+    return Modality.PLANTAO
+
+
+class ActionShowTerm(Action):
+    """The full text of the Term being answered, or of the modality asked about."""
+
+    def name(self) -> str:
+        return "action_show_term"
+
+    @apologize_on_database_error(lambda: [])
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        pending = tracker.get_slot("pendente") == "termo"
+        modality = Modality.PLANTAO if pending else _modality_asked(tracker)
+        with db.unit_of_work(runtime.sessions()) as session:
+            version, text = current_term(session, modality)
+        for chunk in split_for_chat(version.text):
+            dispatcher.utter_message(text=chunk)
+        if not pending:
+            dispatcher.utter_message(
+                text="O aceite é pedido quando o serviço é contratado: para o plantão, ao "
+                'confirmar o agendamento ("quero agendar um plantão").'
+            )
+            return [SlotSet("pendente", None)]
+        if float(version.id) != tracker.get_slot("termo_versao"):
+            # The Term changed while the person was reading: ask again with the new summary.
+            return ask_acceptance(dispatcher, version, text)
+        dispatcher.utter_message(
+            text=f"Você aceita o Termo (versão {version.version})?",
+            buttons=[BUTTON_ACCEPT, BUTTON_REFUSE],
+        )
+        # The answer now refers to the full text just shown.
+        return [SlotSet("pendente", "termo"), SlotSet("termo_hash", text_sha256(version.text))]

@@ -1,0 +1,172 @@
+"""Listing and cancelling one's own shifts: amounts from the engine, others' shifts unseen."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions import db, runtime
+from actions.db import Notification, Plantao, PlantaoEvent
+from actions.my_plantoes import (
+    ActionCancelRequest,
+    ActionConfirmCancellation,
+    ActionListMyPlantoes,
+)
+from actions.pending import ActionDeclinePending
+from actions.tariff import quote_plantao
+from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
+
+FAR = datetime(2037, 6, 6, 11, 0, tzinfo=timezone.utc)  # Saturday 08:00 in São Paulo
+
+
+async def cancel(dispatcher: CollectingDispatcher, text: str, sender: str = "test-user") -> dict:
+    tracker = turn(text, "cancel_plantao", sender=sender)
+    return slots_of(await ActionCancelRequest().run(dispatcher, tracker, DOMAIN))
+
+
+async def confirm(dispatcher: CollectingDispatcher, ref: str) -> dict:
+    tracker = turn(
+        "sim",
+        "affirm",
+        slots={"pendente": "confirmar_cancelamento", "plantao_ref": ref},
+        asked_by="action_cancel_request",
+    )
+    return slots_of(await ActionConfirmCancellation().run(dispatcher, tracker, DOMAIN))
+
+
+async def test_listing_shows_only_own_shifts_with_state_and_amount(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    mine = shift(customer(), FAR)
+    shift(customer("someone-else"), FAR + timedelta(days=1))
+    await ActionListMyPlantoes().run(dispatcher, turn("meus plantões"), DOMAIN)
+    said = texts(dispatcher)
+    assert f"{mine.ref} — sáb., 06/06/2037 08:00 até 18:00" in said
+    assert "aguardando confirmação; valor previsto R$ 2.400,00" in said
+    assert "P-0002" not in said
+
+
+async def test_listing_without_shifts_offers_to_book(dispatcher: CollectingDispatcher) -> None:
+    await ActionListMyPlantoes().run(dispatcher, turn("meus plantões"), DOMAIN)
+    assert "não tem plantões" in texts(dispatcher)
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/book_plantao"
+
+
+async def test_someone_elses_shift_is_not_found(dispatcher: CollectingDispatcher) -> None:
+    customer()
+    other = shift(customer("someone-else"), FAR)
+    result = await cancel(dispatcher, f"cancelar o plantão {other.ref}")
+    assert result == {"pendente": None}
+    assert f"Não encontrei o plantão {other.ref} entre os seus." in texts(dispatcher)
+    forged = CollectingDispatcher()
+    assert (await confirm(forged, other.ref))["pendente"] is None
+    assert "Não encontrei" in texts(forged)
+    with db.unit_of_work(runtime.sessions()) as session:
+        assert session.get(Plantao, other.id).state == "requested"
+
+
+async def test_cancelling_early_is_free_after_confirmation(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    plantao = shift(customer(), FAR)
+    asked = await cancel(dispatcher, f"quero cancelar o {plantao.ref.lower()}")
+    assert asked == {"pendente": "confirmar_cancelamento", "plantao_ref": plantao.ref}
+    assert "sem cobrança" in texts(dispatcher)
+    done = CollectingDispatcher()
+    assert (await confirm(done, plantao.ref))["pendente"] is None
+    assert f"Plantão {plantao.ref} cancelado (sem custo)" in texts(done)
+    with db.unit_of_work(runtime.sessions()) as session:
+        row = session.get(Plantao, plantao.id)
+        assert (row.state, row.amount_due, row.billed_minutes) == ("cancelled", Decimal("0.00"), 0)
+        event = session.scalars(select(PlantaoEvent).order_by(PlantaoEvent.id.desc())).first()
+        assert (event.to_state, event.actor_role) == ("cancelled", "customer")
+        kinds = {n.kind for n in session.scalars(select(Notification))}
+        assert kinds == {"plantao_requested", "plantao_cancelled"}
+
+
+async def test_cancelling_late_charges_the_first_days_minimum(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    start = (runtime.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
+    plantao = shift(customer(), start, hours=10)
+    await cancel(dispatcher, f"cancelar {plantao.ref}")
+    shown = texts(dispatcher)
+    assert "menos de 24 h de antecedência" in shown
+    done = CollectingDispatcher()
+    await confirm(done, plantao.ref)
+    expected = quote_plantao(
+        plantao.start_at,
+        plantao.end_at,
+        specialists=1,
+        table=runtime.price_table(),
+        rules=runtime.settings().tariff,
+        ended_at=plantao.start_at,
+    )
+    with db.unit_of_work(runtime.sessions()) as session:
+        row = session.get(Plantao, plantao.id)
+        assert (row.billed_minutes, row.amount_due) == (expected.billed_minutes, expected.amount)
+        assert row.billed_minutes > 0
+    assert f"valor devido R$ {row.amount_due:.2f}".replace(".", ",") in texts(done)
+
+
+async def test_a_shift_that_is_no_longer_open_cannot_be_cancelled(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    plantao = shift(customer(), FAR)
+    await confirm(CollectingDispatcher(), plantao.ref)
+    await cancel(dispatcher, f"cancelar {plantao.ref}")
+    assert "está cancelado e não pode ser cancelado" in texts(dispatcher)
+
+
+async def test_a_cancellation_racing_another_change_records_one_outcome(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    plantao = shift(customer(), FAR)
+    await cancel(CollectingDispatcher(), f"cancelar {plantao.ref}")
+    with db.unit_of_work(runtime.sessions()) as session:
+        db.transition(
+            session,
+            plantao.id,
+            to_state="cancelled",
+            allowed_from={"requested"},
+            actor_person_id=None,
+            actor_role="staff",
+            channel="telegram",
+        )
+    await confirm(dispatcher, plantao.ref)
+    assert "Não cancelei: O plantão P-0001 já está cancelado." in texts(dispatcher)
+    with db.unit_of_work(runtime.sessions()) as session:
+        events = session.scalars(select(PlantaoEvent).where(PlantaoEvent.to_state == "cancelled"))
+        assert len(list(events)) == 1
+
+
+async def test_without_a_reference_the_open_shifts_are_offered(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    plantao = shift(customer(), FAR)
+    shift(customer(), FAR + timedelta(days=1), state="confirmed")
+    result = await cancel(dispatcher, "quero cancelar meu plantão")
+    assert result == {"pendente": None}
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads[0] == f'/cancel_plantao{{"plantao_ref": "{plantao.ref}"}}'
+    assert len(payloads) == 2
+
+
+async def test_a_shift_that_started_cannot_be_cancelled_by_the_customer(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    plantao = shift(customer(), runtime.now() - timedelta(hours=1))
+    await cancel(dispatcher, f"cancelar {plantao.ref}")
+    assert "já começou" in texts(dispatcher)
+
+
+async def test_no_keeps_the_shift(dispatcher: CollectingDispatcher) -> None:
+    tracker = turn(
+        "não", "deny", slots={"pendente": "confirmar_cancelamento", "plantao_ref": "P-0001"}
+    )
+    result = slots_of(await ActionDeclinePending().run(dispatcher, tracker, DOMAIN))
+    assert result == {"pendente": None, "plantao_ref": None}
+    assert "continua agendado" in texts(dispatcher)
