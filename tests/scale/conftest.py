@@ -1,0 +1,72 @@
+"""Two Rasa replicas sharing a PostgreSQL tracker store and a Redis lock store, one action
+server, a project database on PostgreSQL: the production topology on throwaway resources."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.scale import cluster
+from tests.scale.redis_wire import Redis
+from tests.stack import StackError
+
+PRODUCTION_ENDPOINTS = "deploy/endpoints.production.yml"
+REDIS_DB = int(os.environ.get("SCALE_REDIS_DB", "9"))
+# Short, so a lock orphaned by a killed replica costs a test seconds instead of a minute.
+LOCK_LIFETIME = 8
+
+
+@dataclass
+class Replicas:
+    a: cluster.Service
+    b: cluster.Service
+    actions: cluster.Service
+    tracker_db: str
+    project_db: str
+    key_prefix: str
+
+    def redis(self) -> Redis:
+        return Redis(cluster.REDIS_HOST, cluster.REDIS_PORT, REDIS_DB)
+
+    def lock_key(self, sender: str) -> str:
+        return f"{self.key_prefix}:lock:{sender}"
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
+    key_prefix = "scale" + uuid.uuid4().hex[:8]
+    with (
+        cluster.throwaway_database("scale_tracker") as tracker_db,
+        cluster.throwaway_database("scale_project") as project_db,
+    ):
+        # pytest keeps the last runs' temporary directories: the servers' logs stay readable.
+        logs = tmp_path_factory.mktemp("scale-logs")
+        project_url = cluster.database_url(project_db)
+        cluster.migrate(project_url)
+        actions = cluster.action_server(logs, {"DATABASE_URL": project_url})
+        env = cluster.production_env(tracker_db, REDIS_DB, key_prefix, actions.url)
+        env["TICKET_LOCK_LIFETIME"] = str(LOCK_LIFETIME)
+        a = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
+        b = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
+        try:
+            cluster.start_all(actions, a, b)
+            yield Replicas(a, b, actions, tracker_db, project_db, key_prefix)
+        except StackError as exc:
+            pytest.fail(str(exc))
+        finally:
+            cluster.stop_all(a, b, actions)
+            _drop_keys(key_prefix)
+
+
+def _drop_keys(prefix: str) -> None:
+    redis = Redis(cluster.REDIS_HOST, cluster.REDIS_PORT, REDIS_DB)
+    try:
+        keys = redis.command("KEYS", f"{prefix}:*")
+        if isinstance(keys, list) and keys:
+            redis.command("DEL", *(bytes(k).decode() for k in keys if isinstance(k, bytes)))
+    finally:
+        redis.close()
