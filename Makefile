@@ -11,7 +11,7 @@ RASA      := $(VENV_RASA)/bin/rasa
 RASA_ENV  := TF_CPP_MIN_LOG_LEVEL=2 TF_INTRA_OP_PARALLELISM_THREADS=2 TF_INTER_OP_PARALLELISM_THREADS=1 \
              SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
 
-.PHONY: help venv run serve model validate test lint typecheck unit test-nlu test-stories test-e2e \
+.PHONY: help venv run serve model validate test lint typecheck unit test-nlu test-stories test-e2e test-scale \
         bench lock db-upgrade clean
 
 help: ## list the targets
