@@ -1,0 +1,34 @@
+# The project's own processes, from one image: the action server (target `actions`, port 5055)
+# and the Telegram bot (target `bot`). Build from the repository root:
+#   docker build -f deploy/app.Dockerfile --target actions -t consultoria-actions .
+#   docker build -f deploy/app.Dockerfile --target bot -t consultoria-bot .
+FROM python:3.10-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
+
+RUN useradd --create-home --uid 10001 --user-group app
+WORKDIR /app
+
+# Runtime dependencies only, at the versions the lock file pins (it also lists the dev tools,
+# which a constraint does not install).
+COPY requirements/dev.lock requirements/dev.lock
+COPY pyproject.toml README.md ./
+COPY actions actions
+COPY bot bot
+RUN pip install -c requirements/dev.lock -e . && chown -R app:app /app
+COPY --chown=app:app consultoria.yml consultoria.yml
+
+USER app
+
+FROM base AS actions
+EXPOSE 5055
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s \
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5055/health', timeout=4)"
+# Migrations are idempotent: every replica may run them at start.
+CMD ["sh", "-c", "consultoria db upgrade && exec python -m rasa_sdk --actions actions --port 5055"]
+
+FROM base AS bot
+CMD ["python", "-m", "bot"]
