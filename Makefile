@@ -70,9 +70,10 @@ test-scale: model ## two Rasa replicas on the PostgreSQL tracker store and Redis
 # test-nlu joins `make test` once the held-out intent F1 holds its 0.95 bar (issue #3).
 test: venv lint typecheck unit validate test-stories test-e2e test-scale ## everything CI checks
 
-bench: model ## benchmarks: tariff engine, REST per-turn latency (not part of make test)
+bench: model ## benchmarks: tariff engine, REST latency and load, training time (not in make test)
 	$(PY) -m tests.bench.tariff
 	$(PY) -m tests.bench.rest_latency
+	$(PY) -m tests.bench.load
 
 lock: ## regenerate requirements/*.lock from requirements/rasa.in and pyproject.toml
 	scripts/lock

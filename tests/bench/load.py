@@ -1,0 +1,291 @@
+"""Load benchmark through Rasa's REST channel: realistic conversations by N concurrent users.
+
+For each concurrency level it replays the conversations below (FAQ, quotes, triage, a full
+booking with the Term and a cancellation) and reports turns per second and p50/p95/p99 latency
+per turn; the same messages through Rasa's bare `/model/parse` give the floor the dialogue,
+actions and database add to. It also reports the RSS of every process of the stack and, unless
+`--no-train`, the time of a full training from scratch. Writes .bench/load.json and
+docs/bench-latency.png (latency percentiles against concurrency).
+
+    python -m tests.bench.load [--levels 1,5,10,20] [--seconds 30] [--no-train]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from matplotlib.figure import Figure
+
+from tests.stack import ROOT, running_stack
+
+OUT = ROOT / ".bench" / "load.json"
+CHART = ROOT / "docs" / "bench-latency.png"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+
+
+def saturday_ahead(offset_weeks: int) -> date:
+    today = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
+    return today + timedelta(days=(5 - today.weekday()) % 7 + 7 * (1 + offset_weeks))
+
+
+def conversations(user: int) -> list[list[str]]:
+    """What one user says, conversation by conversation. Payloads are what buttons send."""
+    day = saturday_ahead(user % 8)
+    return [
+        [
+            "oi",
+            "quanto fica 45 minutos de consultoria telefônica?",
+            "e se forem 2 especialistas?",
+            "o plantão é cobrado mesmo se ninguém ligar?",
+            "obrigado",
+        ],
+        [
+            "o suporte não conseguiu simular, só acontece aqui",
+            "quanto custa um plantão no sábado das 8 às 18 se eu encerrar às 10h?",
+            "quanto custa o minuto?",
+            "quero falar com um atendente",
+        ],
+        [
+            f"quero agendar um plantão {day:%d/%m/%Y} das 8 às 18",
+            '/inform{"perfil": "cliente"}',
+            "1",
+            "virada de versão do Protheus",
+            "(11) 91234-5678",
+            "/affirm",
+            "meus plantões",
+        ],
+    ]
+
+
+@dataclass
+class Level:
+    users: int
+    latencies_ms: list[float] = field(default_factory=list)
+    parse_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    parse_seconds: float = 0.0
+    errors: int = 0
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1)
+
+
+def summary(samples: list[float], seconds: float) -> dict[str, float]:
+    return {
+        "turns": len(samples),
+        "turns_per_s": round(len(samples) / seconds, 1),
+        "p50_ms": percentile(samples, 0.50),
+        "p95_ms": percentile(samples, 0.95),
+        "p99_ms": percentile(samples, 0.99),
+    }
+
+
+async def user_loop(
+    client: httpx.AsyncClient, user: int, deadline: float, level: Level, cancel: bool
+) -> None:
+    while time.monotonic() < deadline:
+        for script in conversations(user):
+            sender = f"bench-{uuid.uuid4().hex[:12]}"
+            replies: list[dict[str, Any]] = []
+            for message in script:
+                started = time.perf_counter()
+                try:
+                    response = await client.post(
+                        "/webhooks/rest/webhook", json={"sender": sender, "message": message}
+                    )
+                    response.raise_for_status()
+                    replies = response.json()
+                except httpx.HTTPError:
+                    level.errors += 1
+                    continue
+                level.latencies_ms.append((time.perf_counter() - started) * 1000)
+            ref = next(
+                (
+                    word.rstrip(".,:")
+                    for reply in replies
+                    for word in str(reply.get("text", "")).split()
+                    if word.startswith("P-")
+                ),
+                None,
+            )
+            if cancel and ref:
+                for message in (f"quero cancelar o plantão {ref}", "/affirm"):
+                    started = time.perf_counter()
+                    response = await client.post(
+                        "/webhooks/rest/webhook", json={"sender": sender, "message": message}
+                    )
+                    level.latencies_ms.append((time.perf_counter() - started) * 1000)
+            if time.monotonic() >= deadline:
+                return
+
+
+async def parse_loop(client: httpx.AsyncClient, user: int, deadline: float, level: Level) -> None:
+    messages = [m for script in conversations(user) for m in script if not m.startswith("/")]
+    while time.monotonic() < deadline:
+        for message in messages:
+            started = time.perf_counter()
+            response = await client.post("/model/parse", json={"text": message})
+            response.raise_for_status()
+            level.parse_ms.append((time.perf_counter() - started) * 1000)
+
+
+async def run_level(url: str, users: int, seconds: float) -> Level:
+    level = Level(users)
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+        started = time.monotonic()
+        await asyncio.gather(
+            *(user_loop(client, u, started + seconds, level, True) for u in range(users))
+        )
+        level.seconds = time.monotonic() - started
+        started = time.monotonic()
+        await asyncio.gather(
+            *(parse_loop(client, u, started + seconds / 2, level) for u in range(users))
+        )
+        level.parse_seconds = time.monotonic() - started
+    return level
+
+
+def stack_rss_mib(rasa_port: int) -> dict[str, float]:
+    """Resident memory of the stack's processes (supervisor, action server, Rasa)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat[1])
+    roots = [
+        pid
+        for pid, cmd in commands.items()
+        if "--rasa-port" in cmd and cmd[cmd.index("--rasa-port") + 1] == str(rasa_port)
+    ]
+    tree, frontier = set(roots), list(roots)
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        tree.update(children)
+        frontier.extend(children)
+    rss: dict[str, float] = {}
+    for pid in tree:
+        cmd = " ".join(commands.get(pid, []))
+        name = "ações" if "rasa_sdk" in cmd else "rasa" if " run " in cmd else "supervisor"
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        rss[name] = round(rss.get(name, 0.0) + kib / 1024, 1)
+    return rss
+
+
+def train_from_scratch() -> float:
+    """Seconds of a full `rasa train` on a copy of the inputs, so no cache can help."""
+    with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp:
+        for name in ("config.yml", "domain", "data", "nlu"):
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, Path(tmp) / name)
+            else:
+                shutil.copy(source, Path(tmp) / name)
+        env = {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "TF_INTRA_OP_PARALLELISM_THREADS": "2",
+            "TF_INTER_OP_PARALLELISM_THREADS": "1",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        }
+        started = time.monotonic()
+        subprocess.run(
+            [str(RASA), "train", "--domain", "domain", "--data", "data", "nlu", "--out", "out"],
+            cwd=tmp,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return round(time.monotonic() - started, 1)
+
+
+def chart(levels: Iterable[dict[str, Any]]) -> None:
+    rows = list(levels)
+    users = [row["users"] for row in rows]
+    # Figure without pyplot: no GUI backend, nothing global.
+    figure = Figure(figsize=(7, 4), dpi=110)
+    axis = figure.subplots()
+    for key, style in (("p50_ms", "o-"), ("p95_ms", "s-"), ("p99_ms", "^-")):
+        axis.plot(users, [row["rest"][key] for row in rows], style, label=f"REST {key[:3]}")
+    axis.plot(users, [row["parse"]["p95_ms"] for row in rows], "x--", label="/model/parse p95")
+    axis.set_xlabel("conversas simultâneas")
+    axis.set_ylabel("latência por turno (ms)")
+    axis.set_xticks(users)
+    axis.grid(alpha=0.3)
+    axis.legend()
+    axis.set_title("Latência por turno pelo canal REST (ações e banco incluídos)")
+    figure.tight_layout()
+    CHART.parent.mkdir(exist_ok=True)
+    figure.savefig(CHART)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,5,10,20")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--no-train", action="store_true")
+    args = parser.parse_args()
+    levels = [int(n) for n in args.levels.split(",")]
+
+    result: dict[str, Any] = {"cpus": os.cpu_count(), "levels": []}
+    if not args.no_train:
+        print(">> treino completo do zero (sem cache)...", flush=True)
+        result["training_s"] = train_from_scratch()
+        print(f"   {result['training_s']} s", flush=True)
+    with running_stack() as url:
+        port = int(url.rsplit(":", 1)[1])
+        # Warm-up: the first turns load lazy parts of the model and open the database.
+        asyncio.run(run_level(url, 1, 5))
+        for users in levels:
+            level = asyncio.run(run_level(url, users, args.seconds))
+            row = {
+                "users": users,
+                "rest": summary(level.latencies_ms, level.seconds),
+                "parse": summary(level.parse_ms, level.parse_seconds),
+                "errors": level.errors,
+            }
+            row["ratio_p50"] = round(row["rest"]["p50_ms"] / row["parse"]["p50_ms"], 2)
+            result["levels"].append(row)
+            print(f">> {users:>2} usuários: {json.dumps(row, ensure_ascii=False)}", flush=True)
+        result["rss_mib"] = stack_rss_mib(port)
+        print(f">> memória (RSS, MiB): {result['rss_mib']}", flush=True)
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    chart(result["levels"])
+    print(f">> {OUT.relative_to(ROOT)} e {CHART.relative_to(ROOT)} escritos", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
