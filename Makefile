@@ -67,8 +67,7 @@ test-e2e: model ## end-to-end through the REST channel against the running serve
 test-scale: model ## two Rasa replicas on the PostgreSQL tracker store and Redis lock store
 	$(VENV)/bin/pytest -q tests/scale
 
-# test-nlu joins `make test` once the held-out intent F1 holds its 0.95 bar (issue #3).
-test: venv lint typecheck unit validate test-stories test-e2e test-scale ## everything CI checks
+test: venv lint typecheck unit validate test-nlu test-stories test-e2e test-scale ## everything CI checks
 
 bench: model ## benchmarks: tariff engine, REST latency and load, training time (not in make test)
 	$(PY) -m tests.bench.tariff
