@@ -1,0 +1,135 @@
+"""Drains the outbox into the staff chats: at least once, with backoff, marked when delivered.
+
+The payload holds only references; the text is written when sending, from the shift as it is
+now and the amounts the tariff engine stored on it and on its event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from actions import runtime
+from actions.db import Person, Plantao, PlantaoEvent, unit_of_work
+from actions.db.outbox import (
+    ClaimedNotification,
+    backoff,
+    claim_due,
+    mark_delivered,
+    mark_failed,
+    staff_chat_ids,
+)
+from actions.db.types import utcnow
+from actions.my_plantoes import describe
+from actions.tariff import format_moment
+from bot.replies import send_text
+
+log = logging.getLogger(__name__)
+
+BATCH = 20
+LEASE = timedelta(minutes=2)
+RETRY_BASE = timedelta(seconds=5)
+RETRY_CAP = timedelta(minutes=10)
+NO_STAFF = "nenhum membro ativo da equipe no cadastro"
+
+TITLES = {
+    "plantao_requested": "Novo pedido de plantão",
+    "plantao_cancelled": "Plantão cancelado",
+}
+ROLES_PT = {"customer": "cliente", "consultant": "consultor", "staff": "equipe"}
+ACTORS_PT = {"customer": "pelo cliente", "staff": "pela equipe", "system": "automaticamente"}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    notification: ClaimedNotification
+    text: str
+
+
+def _who(person: Person | None) -> str:
+    if person is None:
+        return "não identificado"
+    role = ROLES_PT.get(person.role, person.role)
+    unit = f", unidade {person.unit}" if person.unit else ""
+    return f"{person.name or 'sem nome'} ({role}{unit})"
+
+
+def compose(session: Session, notification: ClaimedNotification) -> str:
+    """The staff message for one notification, in pt-BR."""
+    title = TITLES.get(notification.kind, "Aviso de plantão")
+    plantao_id = notification.payload.get("plantao_id")
+    plantao = session.get(Plantao, plantao_id) if isinstance(plantao_id, int) else None
+    if plantao is None:
+        return f"{title}: {notification.payload.get('ref', notification.kind)}."
+    lines = [f"{title}: {plantao.ref}", f"• {describe(plantao)}"]
+    event_id = notification.payload.get("event_id")
+    event = session.get(PlantaoEvent, event_id) if isinstance(event_id, int) else None
+    if notification.kind == "plantao_requested":
+        lines += [
+            f"Solicitante: {_who(session.get(Person, plantao.person_id))}",
+            f"Motivo: {plantao.reason}",
+            f"Contato: {plantao.contact_phone}",
+        ]
+    elif event is not None:
+        when = format_moment(event.at.astimezone(runtime.settings().tariff.calendar.timezone))
+        lines.append(f"Em {when}, {ACTORS_PT.get(event.actor_role, event.actor_role)}.")
+    return "\n".join(lines)
+
+
+def _claim(sessions: sessionmaker[Session], now: datetime) -> tuple[list[Outgoing], list[int]]:
+    with unit_of_work(sessions) as session:
+        claimed = claim_due(session, now=now, limit=BATCH, lease=LEASE)
+    if not claimed:
+        return [], []
+    with unit_of_work(sessions) as session:
+        return [Outgoing(n, compose(session, n)) for n in claimed], staff_chat_ids(session)
+
+
+def _settle(
+    sessions: sessionmaker[Session], item: ClaimedNotification, error: str | None, now: datetime
+) -> None:
+    with unit_of_work(sessions) as session:
+        if error is None:
+            mark_delivered(session, item.id, now=now)
+        else:
+            delay = backoff(item.attempts, base=RETRY_BASE, cap=RETRY_CAP)
+            mark_failed(session, item.id, error=error, retry_at=now + delay)
+
+
+async def _deliver(bot: Bot, chats: list[int], text: str) -> str | None:
+    """None once at least one staff chat has the message and no chat needs a retry."""
+    if not chats:
+        return NO_STAFF
+    delivered, retry = 0, None
+    for chat_id in chats:
+        try:
+            await send_text(bot, chat_id, text)
+            delivered += 1
+        except (Forbidden, BadRequest) as exc:
+            # Blocked the bot, or never opened a chat with it: retrying will not help.
+            log.warning("staff chat %s refused a notification: %s", chat_id, exc.message)
+        except TelegramError as exc:
+            retry = f"chat {chat_id}: {exc}"
+    if retry is not None:
+        return retry
+    return None if delivered else "nenhum chat da equipe aceitou a mensagem"
+
+
+async def drain_once(bot: Bot, sessions: sessionmaker[Session]) -> int:
+    """Send what is due now; returns how many notifications were delivered."""
+    outgoing, chats = await asyncio.to_thread(_claim, sessions, utcnow())
+    delivered = 0
+    for item in outgoing:
+        error = await _deliver(bot, chats, item.text)
+        await asyncio.to_thread(_settle, sessions, item.notification, error, utcnow())
+        if error is None:
+            delivered += 1
+        else:
+            log.warning("notification %s not delivered: %s", item.notification.id, error)
+    return delivered
