@@ -63,10 +63,13 @@ def _find_person(session: Session, channel: str, channel_user_id: str) -> Person
     )
 
 
-def get_or_create_person(session: Session, channel: str, channel_user_id: str, name: str) -> Person:
+def get_or_create_person(
+    session: Session, channel: str, channel_user_id: str, name: str, role: str = "customer"
+) -> Person:
+    """The person behind a channel user; `role` applies only when the record is created."""
     person, _ = add_or_get(
         session,
-        Person(channel=channel, channel_user_id=channel_user_id, name=name),
+        Person(channel=channel, channel_user_id=channel_user_id, name=name, role=role),
         partial(_find_person, session, channel, channel_user_id),
     )
     return person
@@ -152,11 +155,14 @@ def transition(
     ended_at: datetime | None = None,
     specialist_name: str | None = None,
     note: str | None = None,
+    due_minutes: int | None = None,
+    due_amount: Decimal | None = None,
 ) -> Plantao:
     """Move a shift from one of `allowed_from` to `to_state`, or raise StateConflict.
 
     The UPDATE only matches the state and version read here, so of two concurrent changes
-    exactly one wins, whatever the isolation level.
+    exactly one wins, whatever the isolation level. `due_minutes`/`due_amount` are what the
+    event records as then due while the shift's own amounts stay unset (e.g. on confirmation).
     """
     if not allowed_from or any(to_state not in TRANSITIONS.get(s, ()) for s in allowed_from):
         raise InvalidTransition(f"{sorted(allowed_from)} -> {to_state} is not a plantão transition")
@@ -200,8 +206,8 @@ def transition(
         actor_person_id=actor_person_id,
         actor_role=actor_role,
         channel=channel,
-        billed_minutes=plantao.billed_minutes,
-        amount_due=plantao.amount_due,
+        billed_minutes=due_minutes if plantao.billed_minutes is None else plantao.billed_minutes,
+        amount_due=due_amount if plantao.amount_due is None else plantao.amount_due,
         note=note,
     )
     _record(session, plantao, event)

@@ -1,0 +1,414 @@
+"""Staff operations on shifts and their advance with time, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.db import (
+    Notification,
+    Plantao,
+    PlantaoEvent,
+    PlantaoNotFound,
+    StateConflict,
+    load_price_table,
+    sync_config_prices,
+    unit_of_work,
+)
+from actions.db.shifts import (
+    REMINDER_KIND,
+    ShiftRefused,
+    Staff,
+    advance,
+    cancel_shift,
+    confirm_shift,
+    current_quote,
+    end_shift,
+    enqueue_due_reminders,
+    refresh,
+    staff_person,
+)
+from actions.settings import Settings
+from actions.tariff import TariffRules
+
+from .conftest import SATURDAY, Book, by_staff, postgres_only
+from .test_concurrency import race
+
+START = SATURDAY  # Saturday 08:00 in São Paulo; the booked window runs until 18:00
+END = SATURDAY + timedelta(hours=10)
+
+
+@pytest.fixture
+def rules(factory: sessionmaker[Session], settings: Settings) -> TariffRules:
+    """The shipped rules, with the configured prices recorded as the action server does."""
+    with unit_of_work(factory) as session:
+        sync_config_prices(session, settings.prices)
+    return settings.tariff
+
+
+@pytest.fixture
+def staff(factory: sessionmaker[Session]) -> Staff:
+    with unit_of_work(factory) as session:
+        return Staff(staff_person(session, "telegram", "900", "Equipe Plantão"), "telegram")
+
+
+def confirmed(factory: sessionmaker[Session], book: Book, **kwargs: object) -> Plantao:
+    plantao = book(**kwargs)
+    with unit_of_work(factory) as session:
+        return by_staff(session, plantao.id, "confirmed", "requested")
+
+
+def history(factory: sessionmaker[Session], plantao_id: int) -> list[PlantaoEvent]:
+    with factory() as session:
+        query = select(PlantaoEvent).where(PlantaoEvent.plantao_id == plantao_id)
+        return list(session.scalars(query.order_by(PlantaoEvent.id)))
+
+
+def reload(factory: sessionmaker[Session], plantao_id: int) -> Plantao:
+    with factory() as session:
+        return session.get_one(Plantao, plantao_id)
+
+
+def test_staff_person_is_recorded_once_with_the_staff_role(
+    factory: sessionmaker[Session], staff: Staff
+) -> None:
+    with unit_of_work(factory) as session:
+        again = staff_person(session, "telegram", "900", "Outro Nome")
+    assert again.id == staff.person.id
+    assert (again.role, again.name) == ("staff", "Equipe Plantão")
+
+
+def test_confirmed_shift_goes_in_progress_then_completed_billed_in_full(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
+) -> None:
+    plantao = confirmed(factory, book)
+    with unit_of_work(factory) as session:
+        assert advance(session, START - timedelta(minutes=1), rules) == []
+    with unit_of_work(factory) as session:
+        assert [p.id for p in advance(session, START, rules)] == [plantao.id]
+    running = reload(factory, plantao.id)
+    assert (running.state, running.billed_minutes, running.amount_due) == (
+        "in_progress",
+        None,
+        None,
+    )
+    started = history(factory, plantao.id)[-1]
+    assert (started.actor_role, started.channel, started.actor_person_id) == (
+        "system",
+        "system",
+        None,
+    )
+    assert (started.billed_minutes, started.amount_due) == (600, Decimal("2400.00"))
+    with unit_of_work(factory) as session:
+        assert advance(session, START + timedelta(hours=1), rules) == []
+    with unit_of_work(factory) as session:
+        advance(session, END, rules)
+    done = reload(factory, plantao.id)
+    assert (done.state, done.billed_minutes, done.amount_due) == (
+        "completed",
+        600,
+        Decimal("2400.00"),
+    )
+    assert done.ended_at == END
+    states = [(e.from_state, e.to_state) for e in history(factory, plantao.id)]
+    assert states[-2:] == [("confirmed", "in_progress"), ("in_progress", "completed")]
+
+
+def test_a_shift_read_after_its_window_is_completed_in_one_go(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
+) -> None:
+    plantao = confirmed(factory, book)
+    with unit_of_work(factory) as session:
+        advance(session, END + timedelta(days=3), rules)
+    assert reload(factory, plantao.id).state == "completed"
+    assert [e.to_state for e in history(factory, plantao.id)] == [
+        "requested",
+        "confirmed",
+        "in_progress",
+        "completed",
+    ]
+
+
+def test_requested_and_closed_shifts_do_not_advance(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
+) -> None:
+    waiting = book()
+    ended = confirmed(factory, book, start_at=START + timedelta(days=1))
+    with unit_of_work(factory) as session:
+        by_staff(
+            session,
+            ended.id,
+            "ended_early",
+            "confirmed",
+            ended_at=ended.start_at + timedelta(hours=2),
+        )
+    with unit_of_work(factory) as session:
+        assert advance(session, END + timedelta(days=5), rules) == []
+    assert reload(factory, waiting.id).state == "requested"
+    assert reload(factory, ended.id).state == "ended_early"
+
+
+@postgres_only
+def test_concurrent_advances_record_each_change_once(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
+) -> None:
+    shifts = [confirmed(factory, book, start_at=START + timedelta(days=d)) for d in range(3)]
+
+    def run() -> int:
+        with unit_of_work(factory) as session:
+            return len(advance(session, END + timedelta(days=10), rules))
+
+    outcomes = race(run, run, run)
+    assert all(isinstance(o, int) for o in outcomes), outcomes
+    for plantao in shifts:
+        assert [e.to_state for e in history(factory, plantao.id)] == [
+            "requested",
+            "confirmed",
+            "in_progress",
+            "completed",
+        ]
+
+
+def reminders(factory: sessionmaker[Session]) -> list[Notification]:
+    with factory() as session:
+        query = select(Notification).where(Notification.kind == REMINDER_KIND)
+        return list(session.scalars(query.order_by(Notification.id)))
+
+
+def test_a_shift_starting_within_the_hour_is_reminded_once(
+    factory: sessionmaker[Session], book: Book
+) -> None:
+    soon = confirmed(factory, book)
+    waiting = book(start_at=START + timedelta(minutes=20))
+    book(start_at=START + timedelta(minutes=40))  # 70 min ahead: not yet
+    cancelled = book(start_at=START + timedelta(minutes=10))  # not to be staffed
+    with unit_of_work(factory) as session:
+        by_staff(session, cancelled.id, "cancelled", "requested")
+    now = START - timedelta(minutes=30)
+    with unit_of_work(factory) as session:
+        created = enqueue_due_reminders(session, now)
+        assert [n.payload for n in created] == [
+            {"plantao_id": soon.id, "ref": soon.ref},
+            {"plantao_id": waiting.id, "ref": waiting.ref},
+        ]
+    with unit_of_work(factory) as session:
+        assert enqueue_due_reminders(session, now + timedelta(minutes=5)) == []
+    assert [n.dedupe_key for n in reminders(factory)] == [
+        f"plantao:{soon.id}:starting",
+        f"plantao:{waiting.id}:starting",
+    ]
+
+
+def test_no_reminder_for_a_shift_that_already_started(
+    factory: sessionmaker[Session], book: Book
+) -> None:
+    book()
+    with unit_of_work(factory) as session:
+        assert enqueue_due_reminders(session, START) == []
+        assert enqueue_due_reminders(session, START + timedelta(minutes=1)) == []
+    assert reminders(factory) == []
+
+
+@postgres_only
+def test_concurrent_reminder_runs_write_one_reminder(
+    factory: sessionmaker[Session], book: Book
+) -> None:
+    book()
+
+    def run() -> int:
+        with unit_of_work(factory) as session:
+            return len(enqueue_due_reminders(session, START - timedelta(minutes=30)))
+
+    assert sorted(race(run, run, run)) == [0, 0, 1]
+    assert len(reminders(factory)) == 1
+
+
+def test_refresh_advances_and_reminds(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
+) -> None:
+    running = confirmed(factory, book)
+    upcoming = book(start_at=START + timedelta(minutes=40))
+    with unit_of_work(factory) as session:
+        refresh(session, START + timedelta(minutes=1), rules)
+    assert reload(factory, running.id).state == "in_progress"
+    assert [n.payload["ref"] for n in reminders(factory)] == [upcoming.ref]
+
+
+def test_confirming_assigns_the_specialist_and_audits_the_amount(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = book()
+    now = START - timedelta(days=3)
+    with unit_of_work(factory) as session:
+        done = confirm_shift(
+            session, plantao.id, staff=staff, specialist="Maria Souza", now=now, rules=rules
+        )
+    assert done.quote.amount == Decimal("2400.00")
+    saved = reload(factory, plantao.id)
+    assert (saved.state, saved.specialist_name, saved.amount_due) == (
+        "confirmed",
+        "Maria Souza",
+        None,
+    )
+    event = history(factory, plantao.id)[-1]
+    assert (event.actor_person_id, event.actor_role, event.channel) == (
+        staff.person.id,
+        "staff",
+        "telegram",
+    )
+    assert (event.billed_minutes, event.amount_due) == (600, Decimal("2400.00"))
+    assert event.note == "especialista: Maria Souza"
+    with pytest.raises(StateConflict, match="já está confirmado"), unit_of_work(factory) as session:
+        confirm_shift(session, plantao.id, staff=staff, specialist="Outro", now=now, rules=rules)
+    assert reload(factory, plantao.id).specialist_name == "Maria Souza"
+
+
+def test_ending_a_saturday_shift_at_ten_bills_the_daily_minimum(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    at = START + timedelta(hours=2)  # 10:00 in São Paulo
+    with unit_of_work(factory) as session:
+        done = end_shift(
+            session, plantao.id, staff=staff, at=at, now=START - timedelta(days=1), rules=rules
+        )
+    assert (done.quote.charged_minutes, done.quote.amount) == (240, Decimal("960.00"))
+    saved = reload(factory, plantao.id)
+    assert (saved.state, saved.ended_at, saved.billed_minutes, saved.amount_due) == (
+        "ended_early",
+        at,
+        240,
+        Decimal("960.00"),
+    )
+    event = history(factory, plantao.id)[-1]
+    assert (event.from_state, event.to_state, event.actor_person_id) == (
+        "confirmed",
+        "ended_early",
+        staff.person.id,
+    )
+    assert (event.billed_minutes, event.amount_due) == (240, Decimal("960.00"))
+
+
+def test_ending_a_running_shift_after_the_minimum_bills_the_worked_time(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    at = START + timedelta(hours=5)  # 13:00
+    with unit_of_work(factory) as session:
+        advance(session, START + timedelta(hours=1), rules)
+        done = end_shift(session, plantao.id, staff=staff, at=at, now=at, rules=rules)
+    assert (done.quote.charged_minutes, done.quote.amount) == (300, Decimal("1200.00"))
+    assert reload(factory, plantao.id).state == "ended_early"
+
+
+@pytest.mark.parametrize(
+    ("offset", "message"),
+    [
+        (timedelta(0), "precisa ser depois do início"),
+        (timedelta(hours=-1), "precisa ser depois do início"),
+        (timedelta(hours=10), "não é antecipar"),
+        (timedelta(hours=12), "não é antecipar"),
+    ],
+)
+def test_an_end_outside_the_window_is_refused(
+    factory: sessionmaker[Session],
+    book: Book,
+    rules: TariffRules,
+    staff: Staff,
+    offset: timedelta,
+    message: str,
+) -> None:
+    plantao = confirmed(factory, book)
+    with pytest.raises(ShiftRefused, match=message), unit_of_work(factory) as session:
+        end_shift(session, plantao.id, staff=staff, at=START + offset, now=START, rules=rules)
+    assert reload(factory, plantao.id).state == "confirmed"
+    assert len(history(factory, plantao.id)) == 2
+
+
+def test_only_confirmed_or_running_shifts_can_be_ended(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = book()
+    at = START + timedelta(hours=2)
+    with (
+        pytest.raises(StateConflict, match="ainda aguarda confirmação"),
+        unit_of_work(factory) as session,
+    ):
+        end_shift(session, plantao.id, staff=staff, at=at, now=START, rules=rules)
+    with pytest.raises(PlantaoNotFound, match="P-0999"), unit_of_work(factory) as session:
+        end_shift(session, 999, staff=staff, at=START, now=START, rules=rules)
+
+
+def test_staff_cancelling_early_is_free(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    now = START - timedelta(days=2)
+    with unit_of_work(factory) as session:
+        done = cancel_shift(session, plantao.id, staff=staff, now=now, rules=rules)
+    assert done.quote.charged_minutes == 0
+    assert not done.quote.amount
+    saved = reload(factory, plantao.id)
+    assert (saved.state, saved.billed_minutes, saved.ended_at) == ("cancelled", 0, now)
+    event = history(factory, plantao.id)[-1]
+    assert (event.actor_role, event.note) == ("staff", "cancelado pela equipe")
+    with factory() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.dedupe_key == f"plantao:{plantao.id}:cancelled")
+        )
+    assert count == 1
+
+
+def test_staff_cancelling_late_bills_the_first_days_minimum(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = book()
+    with unit_of_work(factory) as session:
+        done = cancel_shift(
+            session, plantao.id, staff=staff, now=START - timedelta(hours=3), rules=rules
+        )
+    assert (done.quote.charged_minutes, done.quote.amount) == (240, Decimal("960.00"))
+    assert reload(factory, plantao.id).amount_due == Decimal("960.00")
+
+
+@pytest.mark.parametrize(
+    ("state", "hint"), [("requested", "confirme-o"), ("confirmed", "encerrar")]
+)
+def test_a_started_shift_cannot_be_cancelled(
+    factory: sessionmaker[Session],
+    book: Book,
+    rules: TariffRules,
+    staff: Staff,
+    state: str,
+    hint: str,
+) -> None:
+    plantao = book() if state == "requested" else confirmed(factory, book)
+    with pytest.raises(ShiftRefused, match=hint), unit_of_work(factory) as session:
+        cancel_shift(session, plantao.id, staff=staff, now=START, rules=rules)
+    assert reload(factory, plantao.id).state == state
+
+
+def test_current_quote_follows_the_state(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
+) -> None:
+    plantao = confirmed(factory, book)
+    with factory() as session:
+        table = load_price_table(session)
+    assert current_quote(plantao, START - timedelta(days=1), table, rules).charged_minutes == 600
+    with unit_of_work(factory) as session:
+        advance(session, START, rules)
+    running = reload(factory, plantao.id)
+    at_nine = START + timedelta(hours=1)
+    assert current_quote(running, at_nine, table, rules).charged_minutes == 240
+    at_two = START + timedelta(hours=6)
+    assert current_quote(running, at_two, table, rules).charged_minutes == 360
+    with unit_of_work(factory) as session:
+        by_staff(session, plantao.id, "ended_early", "in_progress", ended_at=at_two)
+    ended = reload(factory, plantao.id)
+    assert current_quote(ended, END + timedelta(days=9), table, rules).charged_minutes == 360
