@@ -21,6 +21,7 @@ from actions.db import StaffMember, make_engine, session_factory, unit_of_work
 from bot.app import build_application
 from bot.settings import BotSettings
 from tests.db.conftest import (  # noqa: F401 (fixtures)
+    book,
     engine,
     factory,
     person,
