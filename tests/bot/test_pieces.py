@@ -13,6 +13,8 @@ from bot.logs import MASK, RedactToken
 from bot.settings import TELEGRAM_API, SettingsError, load_bot_settings
 from bot.text import MESSAGE_LIMIT, plain, split_message, to_html, units
 
+TOKEN = "123:SECRET-token"  # noqa: S105 (a test value)
+
 
 def test_a_short_text_is_one_piece() -> None:
     assert split_message("  olá  ") == ["olá"]
@@ -73,8 +75,8 @@ def test_callback_keys_forget_the_oldest_keyboards_first() -> None:
 
 
 def test_settings_from_the_environment() -> None:
-    settings = load_bot_settings({"TELEGRAM_BOT_TOKEN": " 1:abc ", "RASA_URL": "http://r:5005/"})
-    assert settings.token == "1:abc" and settings.rasa_url == "http://r:5005"
+    settings = load_bot_settings({"TELEGRAM_BOT_TOKEN": f" {TOKEN} ", "RASA_URL": "http://r:5005/"})
+    assert settings.token == TOKEN and settings.rasa_url == "http://r:5005"
     assert settings.api_base_url == TELEGRAM_API and settings.webhook is None
     assert settings.bot_api_url == f"{TELEGRAM_API}/bot"
     assert load_bot_settings({}).token is None
@@ -100,13 +102,12 @@ def test_webhook_settings_need_https_and_a_valid_secret() -> None:
 
 
 def test_the_token_never_reaches_the_log(caplog: pytest.LogCaptureFixture) -> None:
-    token = "123:SECRET-token"
     logger = logging.getLogger("test.redaction")
-    caplog.handler.addFilter(RedactToken([token]))
-    logger.warning("POST https://api.telegram.org/bot%s/getMe", token)
+    caplog.handler.addFilter(RedactToken([TOKEN]))
+    logger.warning("POST https://api.telegram.org/bot%s/getMe", TOKEN)
     try:
-        raise RuntimeError(f"failed at /bot{token}/sendMessage")
+        raise RuntimeError(f"failed at /bot{TOKEN}/sendMessage")
     except RuntimeError:
         logger.exception("request failed")
-    assert token not in caplog.text
+    assert TOKEN not in caplog.text
     assert f"/bot{MASK}/getMe" in caplog.text and f"/bot{MASK}/sendMessage" in caplog.text

@@ -19,6 +19,8 @@ from tests.faketg.rasa import ScriptedRasa
 from tests.faketg.server import FakeTelegram
 from tests.stack import free_port
 
+SECRET = "certo"  # noqa: S105 (a test value)
+
 
 def update(update_id: int, chat_id: int) -> Update:
     chat = Chat(chat_id, Chat.PRIVATE)
@@ -49,7 +51,7 @@ async def test_webhook_mode_refuses_a_wrong_secret_and_serves_the_right_one(
 ) -> None:
     port = free_port()
     hook = Webhook(
-        url="https://bot.exemplo.com.br/tg", secret="certo", listen="127.0.0.1", port=port
+        url="https://bot.exemplo.com.br/tg", secret=SECRET, listen="127.0.0.1", port=port
     )
     settings = dataclasses.replace(bot_settings(telegram, rasa.base_url), webhook=hook)
     application = build_application(settings, sqlite_sessions)
@@ -72,7 +74,7 @@ async def test_webhook_mode_refuses_a_wrong_secret_and_serves_the_right_one(
                 )
                 missing = await client.post(url, json=body)
                 good = await client.post(
-                    url, json=body, headers={"X-Telegram-Bot-Api-Secret-Token": "certo"}
+                    url, json=body, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
                 )
             await telegram.until(lambda: telegram.sent(ANA.id))
         finally:
@@ -81,4 +83,4 @@ async def test_webhook_mode_refuses_a_wrong_secret_and_serves_the_right_one(
     assert (forged.status_code, missing.status_code, good.status_code) == (403, 403, 200)
     assert rasa.messages() == ["pelo webhook"]
     [set_webhook] = telegram.calls("setWebhook")
-    assert set_webhook.params["url"] == hook.url and set_webhook.params["secret_token"] == "certo"
+    assert set_webhook.params["url"] == hook.url and set_webhook.params["secret_token"] == SECRET
