@@ -280,8 +280,7 @@ def cancel_shift(
 ) -> Done:
     """Cancel a shift that has not started, due as SPEC §3.3 item 4 says at this moment."""
     plantao = _get(session, plantao_id)
-    _require(plantao, CANCELLABLE)
-    if plantao.start_at <= now:
+    if plantao.state in {*CANCELLABLE, "in_progress"} and plantao.start_at <= now:
         raise ShiftRefused(
             f"O plantão {plantao.ref} já começou e não pode mais ser cancelado: "
             + (
@@ -290,6 +289,7 @@ def cancel_shift(
                 else f'para encerrá-lo, diga "encerrar o plantão {plantao.ref} agora".'
             )
         )
+    _require(plantao, CANCELLABLE)
     quote = shift_quote(plantao, load_price_table(session), rules, now)
     _by_staff(
         session,

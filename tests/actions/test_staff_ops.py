@@ -1,0 +1,381 @@
+"""Staff operations by message, with real trackers, dispatchers and databases (SQLite and
+PostgreSQL): every path, and every refusal leaving the shift as it was."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from rasa_sdk import Action
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import db, runtime
+from actions.db import Notification, Person
+from actions.staff_ops import (
+    REFUSAL,
+    ActionIdentifyStaff,
+    ActionPlantaoAmount,
+    ActionStaffCancelPlantao,
+    ActionStaffConfirmPlantao,
+    ActionStaffEndPlantao,
+    ActionStaffListPlantoes,
+)
+from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
+from tests.actions.test_staff_support import (
+    STAFF_ID,
+    an_hour_ago,
+    count,
+    database,
+    enroll,
+    events_of,
+    pg_server,
+    pg_url,
+    reload,
+    sqlite_actions_template,
+    staff_turn,
+    state_of,
+)
+
+__all__ = ["database", "pg_server", "pg_url", "sqlite_actions_template"]
+
+FAR = datetime(2037, 6, 6, 11, 0, tzinfo=timezone.utc)  # Saturday 08:00 in São Paulo
+
+
+async def run(action: Action, tracker: Any) -> tuple[CollectingDispatcher, dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    return dispatcher, slots_of(events)
+
+
+async def staff_says(action: Action, text: str, intent: str, **kwargs: Any) -> str:
+    dispatcher, _ = await run(action, staff_turn(text, intent, **kwargs))
+    return texts(dispatcher)
+
+
+# --- who is staff ----------------------------------------------------------------------------
+
+
+async def test_the_roster_alone_decides_who_is_staff() -> None:
+    enroll()
+    _, slots = await run(ActionIdentifyStaff(), staff_turn("listar os plantões", "list_plantoes"))
+    assert slots == {"equipe": True}
+    _, slots = await run(ActionIdentifyStaff(), turn("listar os plantões", "list_plantoes"))
+    assert slots == {"equipe": False}
+    # The same id on another channel is someone else.
+    other_channel = staff_turn("listar os plantões", "list_plantoes", metadata={})
+    assert (await run(ActionIdentifyStaff(), other_channel))[1] == {"equipe": False}
+
+
+STAFF_ACTIONS = [
+    (ActionStaffListPlantoes(), "/staff_list_plantoes", "staff_list_plantoes"),
+    (ActionStaffConfirmPlantao(), '/confirm_plantao{"plantao_ref": "P-0001"}', "confirm_plantao"),
+    (ActionStaffEndPlantao(), '/end_plantao{"plantao_ref": "P-0001"}', "end_plantao"),
+    (ActionStaffCancelPlantao(), '/cancel_plantao{"plantao_ref": "P-0001"}', "cancel_plantao"),
+    (ActionStaffConfirmPlantao(), "confirmar o plantão P-0001 com Maria Souza", "confirm_plantao"),
+    (ActionStaffEndPlantao(), "encerrar o plantão P-0001 às 10h", "end_plantao"),
+    (ActionStaffCancelPlantao(), "cancelar o plantão P-0001", "cancel_plantao"),
+]
+
+
+@pytest.mark.parametrize(("action", "text", "intent"), STAFF_ACTIONS)
+@pytest.mark.parametrize(
+    "who",
+    [
+        pytest.param({"sender": "test-user"}, id="the-customer"),
+        pytest.param({"sender": "555", "metadata": {"channel": "telegram"}}, id="unknown"),
+        pytest.param({"metadata": {}}, id="staff-id-on-rest"),
+        pytest.param({"inactive": True}, id="inactive-member"),
+    ],
+)
+async def test_anyone_outside_the_roster_is_refused_and_nothing_changes(
+    action: Action, text: str, intent: str, who: dict[str, Any]
+) -> None:
+    enroll(active=not who.get("inactive"))
+    sender = {key: value for key, value in who.items() if key != "inactive"}
+    plantao = shift(customer(), FAR, state="confirmed")
+    before = [(e.id, e.to_state) for e in events_of(plantao.id)]
+    entities = [{"entity": "plantao_ref", "value": "P-0001"}] if text.startswith("/") else []
+    dispatcher, slots = await run(action, staff_turn(text, intent, entities=entities, **sender))
+    assert slots == {}
+    assert texts(dispatcher) == REFUSAL
+    assert dispatcher.messages[0]["buttons"] == [
+        {"title": "Meus plantões", "payload": "/list_plantoes"}
+    ]
+    after = reload(plantao.id)
+    assert (after.state, after.specialist_name, after.ended_at) == ("confirmed", None, None)
+    assert [(e.id, e.to_state) for e in events_of(plantao.id)] == before
+    assert count(Person, Person.role == "staff") == 0
+
+
+# --- listing -----------------------------------------------------------------------------------
+
+
+async def test_pending_shifts_are_listed_with_the_customers_contact() -> None:
+    enroll()
+    waiting = shift(customer(), FAR)
+    shift(customer("someone-else"), FAR + timedelta(days=1), state="confirmed")
+    said = await staff_says(ActionStaffListPlantoes(), "plantões pendentes", "staff_list_plantoes")
+    assert said.startswith("Plantões aguardando confirmação:")
+    assert f"{waiting.ref} — sáb., 06/06/2037 08:00 até 18:00" in said
+    assert "valor previsto R$ 2.400,00" in said
+    assert "Cliente: Ana, tel. (11) 91234-5678. Motivo: Virada de versão." in said
+    assert "P-0002" not in said
+
+
+async def test_the_shifts_of_a_named_day() -> None:
+    enroll()
+    first = shift(customer(), FAR, state="confirmed")
+    shift(customer("someone-else"), FAR + timedelta(days=1))
+    said = await staff_says(
+        ActionStaffListPlantoes(), "plantões do dia 06/06/2037", "staff_list_plantoes"
+    )
+    assert said.startswith("Plantões de sábado, 06/06/2037:")
+    assert first.ref in said and "confirmado" in said and "P-0002" not in said
+
+
+async def test_an_empty_day_says_so() -> None:
+    enroll()
+    said = await staff_says(ActionStaffListPlantoes(), "plantões de amanhã", "list_plantoes")
+    tomorrow = runtime.now().date() + timedelta(days=1)
+    assert said.endswith(f"{tomorrow:%d/%m/%Y}: nenhum.")
+
+
+async def test_listing_today_advances_running_shifts_and_reminds_of_the_next_ones() -> None:
+    enroll()
+    running = shift(customer(), an_hour_ago(), state="confirmed")
+    soon = shift(customer("someone-else"), runtime.now() + timedelta(minutes=30))
+    said = await staff_says(ActionStaffListPlantoes(), "plantões de hoje", "staff_list_plantoes")
+    assert state_of(running.id) == "in_progress"
+    assert (
+        f"{running.ref} — " in said and "em andamento" in said and "Se encerrado agora: R$" in said
+    )
+    assert count(Notification, Notification.dedupe_key == f"plantao:{soon.id}:starting") == 1
+    advanced = events_of(running.id)[-1]
+    assert (advanced.to_state, advanced.actor_role, advanced.channel) == (
+        "in_progress",
+        "system",
+        "system",
+    )
+
+
+# --- confirming ------------------------------------------------------------------------------
+
+
+async def test_confirming_assigns_the_specialist_shows_the_amount_and_audits() -> None:
+    enroll()
+    plantao = shift(customer(), FAR)
+    said = await staff_says(
+        ActionStaffConfirmPlantao(),
+        f"confirmar o plantão {plantao.ref} com Maria Souza",
+        "confirm_plantao",
+    )
+    assert f"Plantão {plantao.ref} confirmado com Maria Souza." in said
+    assert "Plantão 24x7: R$ 2.400,00 mais impostos." in said
+    saved = reload(plantao.id)
+    assert (saved.state, saved.specialist_name) == ("confirmed", "Maria Souza")
+    event = events_of(plantao.id)[-1]
+    with db.unit_of_work(runtime.sessions()) as session:
+        actor = session.get_one(Person, event.actor_person_id)
+    assert (actor.channel, actor.channel_user_id, actor.role) == ("telegram", STAFF_ID, "staff")
+    assert (event.channel, event.actor_role, event.amount_due) == (
+        "telegram",
+        "staff",
+        Decimal("2400.00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("confirmar o plantão com Maria Souza", "Qual plantão? Diga a referência"),
+        ("confirmar o plantão P-0001", "diga também o nome do especialista"),
+        (
+            "confirmar o plantão P-0099 com Maria",
+            "Não encontrei o plantão P-0099. Nada foi alterado.",
+        ),
+    ],
+)
+async def test_a_confirmation_missing_something_changes_nothing(text: str, expected: str) -> None:
+    enroll()
+    plantao = shift(customer(), FAR)
+    said = await staff_says(ActionStaffConfirmPlantao(), text, "confirm_plantao")
+    assert expected in said
+    assert (reload(plantao.id).state, len(events_of(plantao.id))) == ("requested", 1)
+
+
+async def test_a_shift_is_confirmed_once() -> None:
+    enroll()
+    plantao = shift(customer(), FAR, state="confirmed")
+    said = await staff_says(
+        ActionStaffConfirmPlantao(), f"confirma o {plantao.ref} com o Bruno", "confirm_plantao"
+    )
+    assert said == f"O plantão {plantao.ref} já está confirmado. Nada foi alterado."
+    assert reload(plantao.id).specialist_name is None
+
+
+# --- ending ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "minutes", "amount"),
+    [
+        ("encerrar o plantão P-0001 às 10h", [], 240, "R$ 960,00"),
+        ("finalizar plantão 1 às 13:00", [], 300, "R$ 1.200,00"),
+        ("encerrar o P-0001", [{"entity": "encerramento", "value": "15h"}], 420, "R$ 1.680,00"),
+    ],
+)
+async def test_ending_early_bills_per_the_rules(
+    text: str, entities: list[dict[str, Any]], minutes: int, amount: str
+) -> None:
+    enroll()
+    plantao = shift(customer(), FAR, state="confirmed")
+    said = await staff_says(ActionStaffEndPlantao(), text, "end_plantao", entities=entities)
+    assert f"Plantão {plantao.ref} encerrado em sáb., 06/06/2037" in said
+    assert f"Plantão 24x7: {amount} mais impostos." in said
+    saved = reload(plantao.id)
+    assert (saved.state, saved.billed_minutes) == ("ended_early", minutes)
+    event = events_of(plantao.id)[-1]
+    assert (event.from_state, event.to_state, event.billed_minutes) == (
+        "confirmed",
+        "ended_early",
+        minutes,
+    )
+
+
+async def test_ending_a_running_shift_now() -> None:
+    enroll()
+    plantao = shift(customer(), an_hour_ago(), state="confirmed")
+    before = runtime.now()
+    said = await staff_says(
+        ActionStaffEndPlantao(), f"encerrar o plantão {plantao.ref} agora", "end_plantao"
+    )
+    after = runtime.now()
+    saved = reload(plantao.id)
+    assert saved.state == "ended_early" and saved.ended_at is not None
+    assert before <= saved.ended_at <= after
+    assert saved.billed_minutes is not None and saved.billed_minutes >= 60
+    assert f"Plantão {plantao.ref} encerrado em" in said
+    assert [e.to_state for e in events_of(plantao.id)][-2:] == ["in_progress", "ended_early"]
+
+
+@pytest.mark.parametrize(
+    ("state", "text", "expected"),
+    [
+        ("confirmed", "encerrar o plantão P-0001", "Quando o plantão P-0001 termina?"),
+        ("confirmed", "encerrar o plantão P-0001 às 22h", "não é antecipar"),
+        ("confirmed", "encerrar o plantão P-0001 agora", "precisa ser depois do início"),
+        ("requested", "encerrar o plantão P-0001 às 10h", "ainda aguarda confirmação"),
+        ("confirmed", "encerrar o plantão agora", "Qual plantão?"),
+    ],
+)
+async def test_an_end_that_does_not_apply_changes_nothing(
+    state: str, text: str, expected: str
+) -> None:
+    enroll()
+    plantao = shift(customer(), FAR, state=state)
+    before = len(events_of(plantao.id))
+    said = await staff_says(ActionStaffEndPlantao(), text, "end_plantao")
+    assert expected in said
+    assert (reload(plantao.id).state, len(events_of(plantao.id))) == (state, before)
+
+
+# --- cancelling --------------------------------------------------------------------------------
+
+
+async def test_staff_cancel_a_shift_and_the_staff_chat_hears_of_it() -> None:
+    enroll()
+    plantao = shift(customer(), FAR, state="confirmed")
+    said = await staff_says(
+        ActionStaffCancelPlantao(),
+        f"cancelar o {plantao.ref} a pedido do cliente",
+        "cancel_plantao",
+    )
+    assert f"Plantão {plantao.ref} cancelado pela equipe (sem custo)." in said
+    assert "sem cobrança" in said
+    assert state_of(plantao.id) == "cancelled"
+    assert events_of(plantao.id)[-1].note == "cancelado pela equipe"
+    assert count(Notification, Notification.dedupe_key == f"plantao:{plantao.id}:cancelled") == 1
+
+
+async def test_a_late_cancellation_is_due() -> None:
+    enroll()
+    plantao = shift(customer(), runtime.now() + timedelta(hours=3))
+    said = await staff_says(
+        ActionStaffCancelPlantao(), f"cancela o plantão {plantao.ref}", "cancel_plantao"
+    )
+    assert "cancelado pela equipe (valor devido R$" in said
+    assert reload(plantao.id).amount_due
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [("confirmed", "encerrar o plantão P-0001 agora"), ("requested", "confirme-o")],
+)
+async def test_a_started_shift_is_not_cancelled(state: str, expected: str) -> None:
+    enroll()
+    plantao = shift(customer(), an_hour_ago(), state=state)
+    said = await staff_says(ActionStaffCancelPlantao(), "cancelar o P-0001", "cancel_plantao")
+    assert expected in said and said.endswith("Nada foi alterado.")
+    assert state_of(plantao.id) in (state, "in_progress")
+    assert "cancelled" not in [e.to_state for e in events_of(plantao.id)]
+
+
+# --- amounts -----------------------------------------------------------------------------------
+
+
+async def test_staff_see_the_amount_of_any_shift() -> None:
+    enroll()
+    plantao = shift(customer(), FAR)
+    said = await staff_says(ActionPlantaoAmount(), f"quanto deu o {plantao.ref}?", "plantao_amount")
+    assert "Se for cumprido inteiro:\nPlantão 24x7: R$ 2.400,00 mais impostos." in said
+    assert "Se for cancelado agora: R$ 0,00." in said
+
+
+async def test_the_amount_of_an_ended_shift_is_what_is_due() -> None:
+    enroll()
+    plantao = shift(customer(), FAR, state="confirmed")
+    await staff_says(ActionStaffEndPlantao(), "encerrar o P-0001 às 10h", "end_plantao")
+    said = await staff_says(ActionPlantaoAmount(), "valor do P-0001", "plantao_amount")
+    assert "valor devido R$ 960,00" in said
+    assert "Valor devido:\nPlantão 24x7: R$ 960,00 mais impostos." in said
+    assert state_of(plantao.id) == "ended_early"
+
+
+async def test_the_amount_of_a_running_shift_if_ended_now() -> None:
+    enroll()
+    shift(customer(), an_hour_ago(), state="confirmed")
+    said = await staff_says(ActionPlantaoAmount(), "quanto tá dando o P-0001?", "plantao_amount")
+    assert "Se for encerrado agora:" in said and "Se for até o fim: R$ 2.400,00." in said
+
+
+async def test_customers_see_the_amount_of_their_own_shifts_only() -> None:
+    mine = shift(customer(), FAR)
+    other = shift(customer("someone-else"), FAR)
+    dispatcher, _ = await run(ActionPlantaoAmount(), turn(f"quanto vai ficar o {mine.ref}?"))
+    assert "R$ 2.400,00" in texts(dispatcher)
+    dispatcher, _ = await run(ActionPlantaoAmount(), turn(f"quanto vai ficar o {other.ref}?"))
+    assert texts(dispatcher) == f"Não encontrei o plantão {other.ref} entre os seus."
+    dispatcher, _ = await run(ActionPlantaoAmount(), turn("quanto deu o plantão?"))
+    assert "De qual plantão?" in texts(dispatcher)
+
+
+# --- failures ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+async def test_a_database_error_apologises_and_writes_nothing(caplog: Any) -> None:
+    enroll()
+    plantao = shift(customer(), FAR, state="confirmed")
+    with db.unit_of_work(runtime.sessions()) as session:
+        session.connection().exec_driver_sql("DROP TABLE notifications")
+    said = await staff_says(ActionStaffCancelPlantao(), "cancelar o P-0001", "cancel_plantao")
+    assert "nada foi alterado" in said and "Traceback" not in said
+    assert state_of(plantao.id) == "confirmed"
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "database error ref=" in logged and STAFF_ID not in logged
+
+
+def test_the_fixture_saturday_is_in_the_future() -> None:
+    assert runtime.now() < FAR
