@@ -52,12 +52,10 @@ COMMANDS = (
     Command("plantoes", "Meus plantões", "/list_plantoes"),
     Command("cancelar", "Cancelar um plantão", "/cancel_plantao"),
     Command("atendente", "Falar com um atendente", "/human_handoff"),
-    Command("hoje", "Plantões de hoje (equipe)", "quais são os plantões de hoje?", staff=True),
+    # The staff listing reads the day from the words, so these go through NLU.
+    Command("hoje", "Plantões de hoje (equipe)", "plantões de hoje", staff=True),
     Command(
-        "pendentes",
-        "Plantões aguardando confirmação (equipe)",
-        "quais plantões estão pendentes de confirmação?",
-        staff=True,
+        "pendentes", "Plantões aguardando confirmação (equipe)", "plantões pendentes", staff=True
     ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

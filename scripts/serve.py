@@ -1,7 +1,9 @@
-"""Run the assistant headless: the action server and Rasa (REST channel, HTTP API).
+"""Run the assistant: the action server, Rasa (REST channel, HTTP API) and, with a
+TELEGRAM_BOT_TOKEN, the Telegram bot.
 
-Trains first if the data changed, waits until both answer, and stops both cleanly on SIGTERM or
-Ctrl-C. With --chat, a terminal chat talks to it in the foreground (`make run`).
+Trains first if the data changed, waits until each process is ready, and stops them all
+cleanly on SIGTERM or Ctrl-C. With --chat and no token, a terminal chat talks to the assistant
+in the foreground (`make run`); --staff makes that chat talk as the first roster member.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -66,35 +69,40 @@ class Stack:
             ],
             env,
         )
-        self._wait("servidor de ações", f"http://127.0.0.1:{self.actions_port}/health")
+        self._wait("servidor de ações", _answers(f"http://127.0.0.1:{self.actions_port}/health"))
         self._wait(
-            "Rasa", f"{self.rasa_url}/status", ready=lambda r: bool(r.json().get("model_id"))
+            "Rasa",
+            _answers(f"{self.rasa_url}/status", lambda r: bool(r.json().get("model_id"))),
         )
+
+    def start_bot(self, ready_file: Path) -> None:
+        """The Telegram bot (the token comes from the environment), ready once it set its menu."""
+        python = ROOT / ".venv" / "bin" / "python"
+        self._spawn(
+            "bot do Telegram",
+            [str(python), "-m", "bot", "--ready-file", str(ready_file)],
+            dict(os.environ) | {"RASA_URL": self.rasa_url},
+        )
+        self._wait("bot do Telegram", ready_file.exists)
 
     def _spawn(self, label: str, command: list[str], env: dict[str, str]) -> None:
         print(f">> iniciando {label}...", flush=True)
         # Own process group, so a stop reaches the whole tree and Ctrl-C is ours to handle.
         self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
 
-    def _wait(
-        self, label: str, url: str, ready: Callable[[httpx.Response], bool] | None = None
-    ) -> None:
+    def _wait(self, label: str, ready: Callable[[], bool]) -> None:
         started = time.monotonic()
         while time.monotonic() - started < STARTUP_TIMEOUT:
             for process in self.processes:
                 if process.poll() is not None:
                     raise RuntimeError(
-                        f"{label}: um processo terminou ao iniciar ({process.args[0]})"
+                        f"{label}: um processo terminou ao iniciar ({' '.join(process.args[:3])})"
                     )
-            try:
-                response = httpx.get(url, timeout=2)
-                if response.status_code == 200 and (ready is None or ready(response)):
-                    print(f">> {label} pronto em {time.monotonic() - started:.1f} s", flush=True)
-                    return
-            except httpx.HTTPError:
-                pass
+            if ready():
+                print(f">> {label} pronto em {time.monotonic() - started:.1f} s", flush=True)
+                return
             time.sleep(0.5)
-        raise RuntimeError(f"{label} não respondeu em {STARTUP_TIMEOUT:.0f} s ({url})")
+        raise RuntimeError(f"{label} não ficou pronto em {STARTUP_TIMEOUT:.0f} s")
 
     def stop(self) -> None:
         for process in self.processes:
@@ -115,6 +123,17 @@ class Stack:
         raise RuntimeError("um dos serviços terminou inesperadamente")
 
 
+def _answers(url: str, ready: Callable[[httpx.Response], bool] | None = None) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            response = httpx.get(url, timeout=2)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200 and (ready is None or ready(response))
+
+    return check
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     # SIGTERM behaves like Ctrl-C: unwind through `finally` and stop the children.
     raise KeyboardInterrupt
@@ -126,20 +145,31 @@ def main() -> int:
     parser.add_argument(
         "--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055"))
     )
-    parser.add_argument("--chat", action="store_true", help="conversa no terminal")
+    parser.add_argument("--chat", action="store_true", help="conversa no terminal (sem token)")
+    parser.add_argument("--staff", action="store_true", help="na conversa, falar como a equipe")
     args = parser.parse_args()
+    telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
 
     stack = Stack(args.rasa_port, args.actions_port)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        stack.start(ensure_model())
-        if args.chat:
-            from bot.terminal import chat  # noqa: PLC0415
+        with tempfile.TemporaryDirectory(prefix="consultoria-serve-") as tmp:
+            stack.start(ensure_model())
+            if telegram:
+                stack.start_bot(Path(tmp) / "bot.ready")
+            if args.chat and not telegram:
+                from bot.terminal import NoStaff, chat  # noqa: PLC0415
 
-            chat(stack.rasa_url)
-        else:
-            print(f">> assistente no ar: {stack.rasa_url}/webhooks/rest/webhook", flush=True)
-            stack.wait()
+                try:
+                    chat(stack.rasa_url, staff=args.staff)
+                except NoStaff as exc:
+                    raise RuntimeError(str(exc)) from None
+            else:
+                bot = "; bot do Telegram no ar" if telegram else ""
+                print(
+                    f">> assistente no ar: {stack.rasa_url}/webhooks/rest/webhook{bot}", flush=True
+                )
+                stack.wait()
     except KeyboardInterrupt:
         pass
     except (RuntimeError, subprocess.CalledProcessError) as exc:

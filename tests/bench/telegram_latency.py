@@ -1,0 +1,76 @@
+"""Per-message latency through the Telegram bot, sequential: from an update queued on the fake
+Bot API server to the bot's first reply reaching it (bot, Rasa, actions and database included).
+
+`python -m tests.bench.telegram_latency`; writes .bench/telegram_latency.json.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+
+from tests.bench.rest_latency import ROUNDS, SCRIPT
+from tests.faketg.server import FakeTelegram, User
+from tests.stack import ROOT, running_stack
+
+REPLY_TIMEOUT = 60.0
+# A turn is over once its chat got no message for this long (only to know when to go on: the
+# figures come from the times the fake server recorded).
+QUIET_SECONDS = 0.3
+
+
+def _replies(telegram: FakeTelegram, user: User, since: float) -> list[float]:
+    return [
+        c.at
+        for c in telegram.calls("sendMessage")
+        if c.at >= since and str(c.params["chat_id"]) == str(user.id)
+    ]
+
+
+def turn(telegram: FakeTelegram, user: User, text: str) -> tuple[float, float]:
+    """Milliseconds to the first reply and to the last reply of one message."""
+    started = time.monotonic()
+    telegram.say(user, text)
+    telegram.wait_for(lambda: _replies(telegram, user, started), timeout=REPLY_TIMEOUT)
+    while True:
+        seen = len(_replies(telegram, user, started))
+        time.sleep(QUIET_SECONDS)
+        replies = _replies(telegram, user, started)
+        if len(replies) == seen:
+            return (replies[0] - started) * 1000, (replies[-1] - started) * 1000
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[int(len(samples) * 0.95)], 1),
+        "max_ms": round(samples[-1], 1),
+    }
+
+
+def main() -> int:
+    first: list[float] = []
+    last: list[float] = []
+    with FakeTelegram() as telegram:
+        env = {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url}
+        with running_stack(env):
+            turn(telegram, User(80000, "Aquecimento"), "oi")  # loads lazy parts of the model
+            for round_ in range(ROUNDS):
+                user = User(80001 + round_, f"Cliente {round_}")
+                for message in SCRIPT:
+                    to_first, to_last = turn(telegram, user, message)
+                    first.append(to_first)
+                    last.append(to_last)
+    result = {"turns": len(first), "first_reply": _summary(first), "last_reply": _summary(last)}
+    out = ROOT / ".bench" / "telegram_latency.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"Telegram bot (fake Bot API), sequential: {result}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

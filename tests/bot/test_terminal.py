@@ -1,0 +1,70 @@
+"""`python -m bot` without a token: the terminal chat over the same bridge, customer or staff."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.faketg.rasa import ScriptedRasa
+from tests.stack import ROOT
+
+
+def run_chat(
+    rasa_url: str, tmp_path: Path, stdin: str, *args: str, staff_id: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    config = ROOT / "consultoria.yml"
+    if staff_id is not None:
+        text = config.read_text(encoding="utf-8").replace(
+            "\nstaff: []\n", f"\nstaff:\n  - {{telegram_user_id: {staff_id}, name: Carla}}\n"
+        )
+        config = tmp_path / "consultoria.yml"
+        config.write_text(text, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")} | {
+        "RASA_URL": rasa_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+        "CONSULTORIA_CONFIG": str(config),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_buttons_are_numbered_and_a_number_picks_one(rasa: ScriptedRasa, tmp_path: Path) -> None:
+    done = run_chat(rasa.base_url, tmp_path, "botões\n2\nsair\n")
+    assert done.returncode == 0, done.stderr
+    assert "bot> Confirma? <sim> & importante" in done.stdout
+    assert "[1] Sim" in done.stdout and "[2] Não" in done.stdout
+    assert "bot> eco: /deny" in done.stdout
+    assert rasa.messages() == ["botões", "/deny"]
+    assert rasa.received[0]["sender"].startswith("terminal-")
+
+
+def test_staff_mode_talks_as_the_first_roster_member(rasa: ScriptedRasa, tmp_path: Path) -> None:
+    done = run_chat(rasa.base_url, tmp_path, "plantões de hoje\n", "--staff", staff_id=9001)
+    assert done.returncode == 0, done.stderr
+    [request] = rasa.received
+    assert request["sender"] == "9001"
+    assert request["metadata"]["channel"] == "telegram"
+
+
+def test_staff_mode_without_a_roster_says_what_to_do(rasa: ScriptedRasa, tmp_path: Path) -> None:
+    done = run_chat(rasa.base_url, tmp_path, "", "--staff")
+    assert done.returncode == 2
+    assert "consultoria.yml (chave staff)" in done.stderr
+    assert rasa.received == []
+
+
+def test_rasa_down_is_said_and_the_chat_goes_on(rasa: ScriptedRasa, tmp_path: Path) -> None:
+    rasa.stop()
+    done = run_chat(rasa.base_url, tmp_path, "oi\n")
+    assert done.returncode == 0, done.stderr
+    assert "bot> Estou temporariamente indisponível, tente em instantes." in done.stdout

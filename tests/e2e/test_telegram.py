@@ -1,0 +1,157 @@
+"""End-to-end through Telegram: the real bot (started by scripts/serve.py with a token), real
+Rasa, real actions and database, against the fake Bot API server on loopback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.handlers import STALE_BUTTON
+from tests.e2e.test_booking import saturday_ahead
+from tests.faketg.server import FakeTelegram, User
+from tests.stack import ROOT, StackError, running_stack
+
+ANA = User(70001, "Ana", "ana_cliente")
+BRUNO = User(70002, "Bruno", "bruno_ti")
+CARLA = User(79001, "Carla", "carla_equipe")  # on the staff roster of this stack
+REPLY_TIMEOUT = 60.0
+
+
+@dataclass
+class Stack:
+    telegram: FakeTelegram
+    rasa_url: str
+
+    def events(self, user: User) -> list[dict[str, Any]]:
+        tracker = httpx.get(f"{self.rasa_url}/conversations/{user.id}/tracker", timeout=30)
+        return [e for e in tracker.json().get("events", []) if e.get("event") == "user"]
+
+
+def _config_with_staff(folder: Path) -> Path:
+    text = (ROOT / "consultoria.yml").read_text(encoding="utf-8")
+    seeded = text.replace(
+        "\nstaff: []\n", f"\nstaff:\n  - {{telegram_user_id: {CARLA.id}, name: Carla Equipe}}\n"
+    )
+    assert seeded != text, "consultoria.yml no longer has an empty staff list to fill"
+    path = folder / "consultoria.yml"
+    path.write_text(seeded, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    folder = tmp_path_factory.mktemp("telegram-stack")
+    with FakeTelegram() as telegram:
+        env = {
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "CONSULTORIA_CONFIG": str(_config_with_staff(folder)),
+        }
+        try:
+            with running_stack(env) as rasa_url:
+                yield Stack(telegram, rasa_url)
+        except StackError as exc:
+            pytest.fail(str(exc))
+
+
+def ask(stack: Stack, user: User, text: str, expect: str) -> list[dict[str, Any]]:
+    """Say `text` and wait for a reply containing `expect`; the new messages, in order."""
+    before = len(stack.telegram.sent(user.id))
+    stack.telegram.say(user, text)
+    return _replies(stack, user, before, expect)
+
+
+def press(stack: Stack, user: User, message: dict[str, Any], title: str, expect: str) -> Any:
+    before = len(stack.telegram.sent(user.id))
+    [data] = [
+        row[0]["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        if row[0]["text"] == title
+    ]
+    stack.telegram.press(user, message, data)
+    return _replies(stack, user, before, expect)
+
+
+def _replies(stack: Stack, user: User, before: int, expect: str) -> list[dict[str, Any]]:
+    def arrived() -> list[dict[str, Any]] | None:
+        new = stack.telegram.sent(user.id)[before:]
+        return new if any(expect in m["text"] for m in new) else None
+
+    return stack.telegram.wait_for(arrived, timeout=REPLY_TIMEOUT)
+
+
+def with_buttons(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(m for m in messages if m.get("reply_markup"))
+
+
+def test_a_customer_books_with_buttons_and_text_staff_hears_and_the_list_shows_the_amount(
+    stack: Stack,
+) -> None:
+    day = saturday_ahead()
+    asked = ask(stack, ANA, f"quero agendar um plantão {day:%d/%m/%Y} das 8 às 18", "cliente")
+    question = with_buttons(asked)
+    how_many = with_buttons(press(stack, ANA, question, "Sou cliente", "Quantos especialistas"))
+    # The press is echoed under its question, whose keyboard is gone.
+    [edited] = [m for m in stack.telegram.sent(ANA.id) if m["message_id"] == question["message_id"]]
+    assert edited["text"].endswith("» Sou cliente") and "reply_markup" not in edited
+    press(stack, ANA, how_many, "1", "motivo")
+    ask(stack, ANA, "virada de versão do Protheus", "telefone")
+    summary = ask(stack, ANA, "(11) 91234-5678", "Termo de Aceite do Plantão 24x7")
+    assert any("R$ 2.400,00" in m["text"] for m in summary)
+    booked = press(stack, ANA, with_buttons(summary), "Aceito", "Pedido registrado")
+    found = re.search(r"Pedido registrado: plantão (P-\d{4})", booked[-1]["text"])
+    assert found, booked
+    ref = found.group(1)
+
+    def notified() -> str | None:
+        return next((m["text"] for m in stack.telegram.sent(CARLA.id) if ref in m["text"]), None)
+
+    staff_message = stack.telegram.wait_for(notified, timeout=REPLY_TIMEOUT)
+    assert staff_message.startswith(f"Novo pedido de plantão: {ref}")
+    assert "R$ 2.400,00" in staff_message and "virada de versão do Protheus" in staff_message
+
+    listed = ask(stack, ANA, "/plantoes", ref)[-1]["text"]
+    assert "aguardando confirmação" in listed and "R$ 2.400,00" in listed
+
+
+def test_a_forged_callback_key_changes_nothing(stack: Stack) -> None:
+    greeting = with_buttons(ask(stack, BRUNO, "oi", "Consultoria"))
+    events = stack.events(BRUNO)
+    answers = len(stack.telegram.calls("answerCallbackQuery"))
+    stack.telegram.press(BRUNO, greeting, "/ask_price")
+    answered = stack.telegram.wait_for(
+        lambda: stack.telegram.calls("answerCallbackQuery")[answers:], timeout=REPLY_TIMEOUT
+    )
+    assert answered[0].params["text"] == STALE_BUTTON
+    # A real message after it is answered, and nothing came in between.
+    before = len(stack.telegram.sent(BRUNO.id))
+    ask(stack, BRUNO, "quanto custa o minuto?", "R$ 4,00")
+    assert stack.events(BRUNO)[: len(events)] == events
+    assert len(stack.events(BRUNO)) == len(events) + 1
+    assert stack.telegram.sent(BRUNO.id)[before]["text"].count("R$ 4,00") >= 1
+
+
+def test_a_20000_character_message_gets_a_sensible_answer(stack: Stack) -> None:
+    user = User(70003, "Duda")
+    [answer] = ask(stack, user, "plantão " * 2500, "caracteres")
+    assert "20.000 caracteres" in answer["text"] and "resumir" in answer["text"]
+    assert stack.events(user) == []
+    assert "R$ 4,00" in ask(stack, user, "quanto custa o minuto?", "R$ 4,00")[-1]["text"]
+
+
+def test_a_duplicated_update_is_answered_once(stack: Stack) -> None:
+    user = User(70004, "Edu")
+    update = stack.telegram.message_update(user, "quanto custa o minuto?")
+    stack.telegram.push(update)
+    stack.telegram.push(update)
+    # Updates of one chat run in order: once this is answered, a repeat would have been too.
+    ask(stack, user, "obrigado", "Por nada")
+    priced = [m for m in stack.telegram.sent(user.id) if "R$ 4,00" in m["text"]]
+    assert len(priced) == 1
+    assert [e["text"] for e in stack.events(user)] == ["quanto custa o minuto?", "obrigado"]
