@@ -59,10 +59,10 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
             pytest.fail(str(exc))
         finally:
             cluster.stop_all(a, b, actions)
-            _drop_keys(key_prefix)
+            drop_keys(key_prefix)
 
 
-def _drop_keys(prefix: str) -> None:
+def drop_keys(prefix: str) -> None:
     redis = Redis(cluster.REDIS_HOST, cluster.REDIS_PORT, REDIS_DB)
     try:
         keys = redis.command("KEYS", f"{prefix}:*")
