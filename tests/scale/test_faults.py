@@ -5,68 +5,15 @@ conversation goes on once the fault is gone."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import psycopg
-import pytest
 
 from tests.e2e.rest import Conversation
 from tests.e2e.test_booking import saturday_ahead
 from tests.scale import cluster
-from tests.scale.conftest import PRODUCTION_ENDPOINTS, REDIS_DB, drop_keys
-from tests.scale.tcp_proxy import Proxy
-from tests.stack import StackError
-
-
-@dataclass
-class Topology:
-    rasa: cluster.Service
-    actions: cluster.Service
-    database: Proxy
-    project_db: str
-
-    def rows(self, query: str, sender: str) -> list[tuple[Any, ...]]:
-        with psycopg.connect(cluster.database_url(self.project_db)) as db:
-            return db.execute(query, (sender,)).fetchall()
-
-    def bookings(self, sender: str) -> list[tuple[Any, ...]]:
-        return self.rows(
-            "SELECT p.id, p.state FROM plantoes p JOIN persons s ON s.id = p.person_id "
-            "WHERE s.channel_user_id = %s ORDER BY p.id",
-            sender,
-        )
-
-
-@pytest.fixture(scope="module")
-def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
-    key_prefix = "faults" + uuid.uuid4().hex[:8]
-    with (
-        cluster.throwaway_database("faults_tracker") as tracker_db,
-        cluster.throwaway_database("faults_project") as project_db,
-    ):
-        logs = tmp_path_factory.mktemp("faults-logs")
-        cluster.migrate(cluster.database_url(project_db))
-        # The action server reaches the project database only through a proxy the tests can cut.
-        admin = psycopg.conninfo.conninfo_to_dict(cluster.PG_ADMIN_URL)
-        proxy = Proxy(str(admin.get("host", "127.0.0.1")), int(admin.get("port", 5432))).up()
-        user = admin.get("user", "postgres")
-        project_url = f"postgresql://{user}@127.0.0.1:{proxy.port}/{project_db}"
-        actions = cluster.action_server(logs, {"DATABASE_URL": project_url})
-        env = cluster.production_env(tracker_db, REDIS_DB, key_prefix, actions.url)
-        rasa = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
-        try:
-            cluster.start_all(actions, rasa)
-            yield Topology(rasa, actions, proxy, project_db)
-        except StackError as exc:
-            pytest.fail(str(exc))
-        finally:
-            proxy.down()
-            cluster.stop_all(rasa, actions)
-            drop_keys(key_prefix)
+from tests.scale.conftest import Topology
 
 
 def answer_until_term(talk: Conversation, opening: str) -> dict[str, Any]:
