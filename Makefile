@@ -72,6 +72,7 @@ test: venv lint typecheck unit validate test-nlu test-stories test-e2e test-scal
 bench: model ## benchmarks: tariff engine, REST latency and load, training time (not in make test)
 	$(PY) -m tests.bench.tariff
 	$(PY) -m tests.bench.rest_latency
+	$(PY) -m tests.bench.telegram_latency
 	$(PY) -m tests.bench.load
 
 lock: ## regenerate requirements/*.lock from requirements/rasa.in and pyproject.toml
