@@ -34,6 +34,8 @@ from bot.settings import BotSettings
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
+# What the handlers serve; Telegram sends nothing else (edits, reactions, member changes).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def _staff_chats(sessions: sessionmaker[Session]) -> list[int]:
@@ -116,7 +118,7 @@ def run(application: App, settings: BotSettings) -> None:
     """Block until SIGINT/SIGTERM: long polling by default, the webhook when configured."""
     hook = settings.webhook
     if hook is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return
     application.run_webhook(
         listen=hook.listen,
@@ -124,5 +126,5 @@ def run(application: App, settings: BotSettings) -> None:
         url_path=hook.path,
         webhook_url=hook.url,
         secret_token=hook.secret,
-        allowed_updates=Update.ALL_TYPES,
+        allowed_updates=ALLOWED_UPDATES,
     )

@@ -25,6 +25,7 @@ from actions.db.outbox import (
     mark_failed,
     staff_chat_ids,
 )
+from actions.db.shifts import REMINDER_KIND, enqueue_due_reminders
 from actions.db.types import utcnow
 from actions.my_plantoes import describe
 from actions.tariff import format_moment
@@ -41,6 +42,7 @@ NO_STAFF = "nenhum membro ativo da equipe no cadastro"
 TITLES = {
     "plantao_requested": "Novo pedido de plantão",
     "plantao_cancelled": "Plantão cancelado",
+    REMINDER_KIND: "Plantão começa em breve",
 }
 ROLES_PT = {"customer": "cliente", "consultant": "consultor", "staff": "equipe"}
 ACTORS_PT = {"customer": "pelo cliente", "staff": "pela equipe", "system": "automaticamente"}
@@ -82,9 +84,13 @@ def compose(session: Session, notification: ClaimedNotification) -> str:
     return "\n".join(lines)
 
 
-def _claim(sessions: sessionmaker[Session], now: datetime) -> tuple[list[Outgoing], list[int]]:
+def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
+    # Shifts starting within the hour get their reminder here too, even when nobody writes;
+    # claimed right away, as they are due from the moment they are written.
     with unit_of_work(sessions) as session:
-        claimed = claim_due(session, now=now, limit=BATCH, lease=LEASE)
+        enqueue_due_reminders(session, utcnow())
+    with unit_of_work(sessions) as session:
+        claimed = claim_due(session, now=utcnow(), limit=BATCH, lease=LEASE)
     if not claimed:
         return [], []
     with unit_of_work(sessions) as session:
@@ -123,7 +129,7 @@ async def _deliver(bot: Bot, chats: list[int], text: str) -> str | None:
 
 async def drain_once(bot: Bot, sessions: sessionmaker[Session]) -> int:
     """Send what is due now; returns how many notifications were delivered."""
-    outgoing, chats = await asyncio.to_thread(_claim, sessions, utcnow())
+    outgoing, chats = await asyncio.to_thread(_claim, sessions)
     delivered = 0
     for item in outgoing:
         error = await _deliver(bot, chats, item.text)

@@ -121,3 +121,16 @@ async def test_with_no_staff_on_the_roster_the_notification_waits(
     make_due(factory)
     assert await drain_once(bot, factory) == 1
     assert len(telegram.sent(STAFF.id)) == 1
+
+
+async def test_a_shift_starting_within_the_hour_gets_a_reminder_once(
+    bot: Bot, telegram: FakeTelegram, factory: sessionmaker[Session], book: Book
+) -> None:
+    add_staff(factory, STAFF)
+    plantao = book(start_at=utcnow() + timedelta(minutes=30), hours=2)
+    assert await drain_once(bot, factory) == 2
+    assert await drain_once(bot, factory) == 0
+    texts = [m["text"] for m in telegram.sent(STAFF.id)]
+    assert texts[0].startswith(f"Novo pedido de plantão: {plantao.ref}")
+    assert texts[1].startswith(f"Plantão começa em breve: {plantao.ref}")
+    assert [n.kind for n in outbox(factory)] == ["plantao_requested", "plantao_starting"]

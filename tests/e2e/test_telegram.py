@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.handlers import STALE_BUTTON
+from bot.handlers import STAFF_ONLY, STALE_BUTTON
 from tests.e2e.test_booking import saturday_ahead
 from tests.faketg.server import FakeTelegram, User
 from tests.stack import ROOT, StackError, running_stack
@@ -90,7 +90,7 @@ def with_buttons(messages: list[dict[str, Any]]) -> dict[str, Any]:
     return next(m for m in messages if m.get("reply_markup"))
 
 
-def test_a_customer_books_with_buttons_and_text_staff_hears_and_the_list_shows_the_amount(
+def test_a_customer_books_staff_hears_confirms_and_ends_it_and_the_list_shows_the_amount(
     stack: Stack,
 ) -> None:
     day = saturday_ahead()
@@ -118,6 +118,16 @@ def test_a_customer_books_with_buttons_and_text_staff_hears_and_the_list_shows_t
 
     listed = ask(stack, ANA, "/plantoes", ref)[-1]["text"]
     assert "aguardando confirmação" in listed and "R$ 2.400,00" in listed
+
+    # Staff, recognised by their Telegram id alone, confirm and end the shift at 10:00.
+    assert STAFF_ONLY in ask(stack, ANA, "/pendentes", STAFF_ONLY)[-1]["text"]
+    pending = ask(stack, CARLA, "/pendentes", "aguardando confirmação")[-1]["text"]
+    assert ref in pending
+    ask(stack, CARLA, f"confirmar o plantão {ref} com Maria Souza", "confirmado com Maria Souza")
+    ended = ask(stack, CARLA, f"encerrar o plantão {ref} às 10h", "encerrado")
+    assert any("R$ 960,00" in m["text"] for m in ended)
+    due = ask(stack, ANA, "meus plantões", ref)[-1]["text"]
+    assert "valor devido R$ 960,00" in due
 
 
 def test_a_forged_callback_key_changes_nothing(stack: Stack) -> None:
