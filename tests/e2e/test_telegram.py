@@ -124,8 +124,8 @@ def test_a_customer_books_staff_hears_confirms_and_ends_it_and_the_list_shows_th
     pending = ask(stack, CARLA, "/pendentes", "aguardando confirmação")[-1]["text"]
     assert ref in pending
     ask(stack, CARLA, f"confirmar o plantão {ref} com Maria Souza", "confirmado com Maria Souza")
-    ended = ask(stack, CARLA, f"encerrar o plantão {ref} às 10h", "encerrado")
-    assert any("R$ 960,00" in m["text"] for m in ended)
+    ended = ask(stack, CARLA, f"encerrar o plantão {ref} às 10h", "R$ 960,00")
+    assert any(f"Plantão {ref} encerrado" in m["text"] for m in ended)
     due = ask(stack, ANA, "meus plantões", ref)[-1]["text"]
     assert "valor devido R$ 960,00" in due
 
