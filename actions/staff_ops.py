@@ -92,12 +92,14 @@ def _local(moment: datetime) -> str:
     return format_moment(moment.astimezone(runtime.settings().tariff.calendar.timezone))
 
 
-class ActionIdentifyStaff(Action):
-    """Fills `equipe` from the roster, for the rules that send staff to their own listing and
-    cancellation; the staff actions check the roster again themselves."""
+class ActionPrepareShifts(Action):
+    """Runs before every listing or cancellation request, whoever asks (a custom slot mapping):
+    advances the shifts' states with time and outboxes due reminders, so that the customer's
+    actions read them up to date too, then fills `equipe` from the roster for the rules that
+    tell the staff's operation from the customer's. The staff actions check the roster again."""
 
     def name(self) -> str:
-        return "action_identify_staff"
+        return "action_prepare_shifts"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -105,10 +107,11 @@ class ActionIdentifyStaff(Action):
         who = caller(tracker)
         try:
             with db.unit_of_work(runtime.sessions()) as session:
+                refresh(session, runtime.now(), runtime.settings().tariff)
                 staff = db.is_staff(session, who.channel, who.user_id)
         except SQLAlchemyError as exc:
             # The action the policy picks next meets the same failure and apologises.
-            logger.error("roster unavailable error=%s", type(exc).__name__)
+            logger.error("shifts not prepared error=%s", type(exc).__name__)
             return []
         return [SlotSet("equipe", staff)]
 

@@ -15,8 +15,8 @@ from actions import db, runtime
 from actions.db import Notification, Person
 from actions.staff_ops import (
     REFUSAL,
-    ActionIdentifyStaff,
     ActionPlantaoAmount,
+    ActionPrepareShifts,
     ActionStaffCancelPlantao,
     ActionStaffConfirmPlantao,
     ActionStaffEndPlantao,
@@ -59,17 +59,26 @@ async def staff_says(action: Action, text: str, intent: str, **kwargs: Any) -> s
 
 async def test_the_roster_alone_decides_who_is_staff() -> None:
     enroll()
-    _, slots = await run(ActionIdentifyStaff(), staff_turn("listar os plantões", "list_plantoes"))
+    _, slots = await run(ActionPrepareShifts(), staff_turn("listar os plantões", "list_plantoes"))
     assert slots == {"equipe": True}
-    _, slots = await run(ActionIdentifyStaff(), turn("listar os plantões", "list_plantoes"))
+    _, slots = await run(ActionPrepareShifts(), turn("listar os plantões", "list_plantoes"))
     assert slots == {"equipe": False}
     # The same id on another channel is someone else.
     other_channel = staff_turn("listar os plantões", "list_plantoes", metadata={})
-    assert (await run(ActionIdentifyStaff(), other_channel))[1] == {"equipe": False}
+    assert (await run(ActionPrepareShifts(), other_channel))[1] == {"equipe": False}
+
+
+async def test_a_customers_listing_brings_the_shifts_up_to_date_first() -> None:
+    running = shift(customer(), an_hour_ago(), state="confirmed")
+    soon = shift(customer("someone-else"), runtime.now() + timedelta(minutes=45))
+    _, slots = await run(ActionPrepareShifts(), turn("meus plantões", "list_plantoes"))
+    assert slots == {"equipe": False}
+    assert state_of(running.id) == "in_progress"
+    assert count(Notification, Notification.dedupe_key == f"plantao:{soon.id}:starting") == 1
 
 
 STAFF_ACTIONS = [
-    (ActionStaffListPlantoes(), "/staff_list_plantoes", "staff_list_plantoes"),
+    (ActionStaffListPlantoes(), "/list_plantoes", "list_plantoes"),
     (ActionStaffConfirmPlantao(), '/confirm_plantao{"plantao_ref": "P-0001"}', "confirm_plantao"),
     (ActionStaffEndPlantao(), '/end_plantao{"plantao_ref": "P-0001"}', "end_plantao"),
     (ActionStaffCancelPlantao(), '/cancel_plantao{"plantao_ref": "P-0001"}', "cancel_plantao"),
@@ -116,7 +125,7 @@ async def test_pending_shifts_are_listed_with_the_customers_contact() -> None:
     enroll()
     waiting = shift(customer(), FAR)
     shift(customer("someone-else"), FAR + timedelta(days=1), state="confirmed")
-    said = await staff_says(ActionStaffListPlantoes(), "plantões pendentes", "staff_list_plantoes")
+    said = await staff_says(ActionStaffListPlantoes(), "plantões pendentes", "list_plantoes")
     assert said.startswith("Plantões aguardando confirmação:")
     assert f"{waiting.ref} — sáb., 06/06/2037 08:00 até 18:00" in said
     assert "valor previsto R$ 2.400,00" in said
@@ -129,7 +138,7 @@ async def test_the_shifts_of_a_named_day() -> None:
     first = shift(customer(), FAR, state="confirmed")
     shift(customer("someone-else"), FAR + timedelta(days=1))
     said = await staff_says(
-        ActionStaffListPlantoes(), "plantões do dia 06/06/2037", "staff_list_plantoes"
+        ActionStaffListPlantoes(), "plantões do dia 06/06/2037", "list_plantoes"
     )
     assert said.startswith("Plantões de sábado, 06/06/2037:")
     assert first.ref in said and "confirmado" in said and "P-0002" not in said
@@ -146,7 +155,7 @@ async def test_listing_today_advances_running_shifts_and_reminds_of_the_next_one
     enroll()
     running = shift(customer(), an_hour_ago(), state="confirmed")
     soon = shift(customer("someone-else"), runtime.now() + timedelta(minutes=30))
-    said = await staff_says(ActionStaffListPlantoes(), "plantões de hoje", "staff_list_plantoes")
+    said = await staff_says(ActionStaffListPlantoes(), "plantões de hoje", "list_plantoes")
     assert state_of(running.id) == "in_progress"
     assert (
         f"{running.ref} — " in said and "em andamento" in said and "Se encerrado agora: R$" in said

@@ -1,0 +1,71 @@
+"""A customer's cancellation racing a staff end, through the real actions on PostgreSQL with
+real concurrent sessions: exactly one outcome is recorded, and the loser is told so."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.my_plantoes import ActionConfirmCancellation
+from actions.staff_ops import ActionStaffEndPlantao
+from tests.actions.test_booking_support import DOMAIN, customer, shift, texts, turn
+from tests.actions.test_staff_ops import FAR
+from tests.actions.test_staff_support import (
+    database,
+    enroll,
+    events_of,
+    pg_server,
+    pg_url,
+    sqlite_actions_template,
+    staff_turn,
+    state_of,
+)
+from tests.db.test_concurrency import race
+
+__all__ = ["database", "pg_server", "pg_url", "sqlite_actions_template"]
+
+ROUNDS = 5
+
+
+def _say(action: Action, tracker: Tracker) -> Callable[[], str]:
+    def say() -> str:
+        dispatcher = CollectingDispatcher()
+        asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+        return texts(dispatcher)
+
+    return say
+
+
+@pytest.mark.parametrize(
+    "database", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_customer_cancel_racing_a_staff_end_ends_in_one_outcome() -> None:
+    enroll()
+    person = customer()
+    for round_ in range(ROUNDS):
+        plantao = shift(person, FAR + timedelta(days=7 * round_), state="confirmed")
+        cancel = turn(
+            "sim",
+            "affirm",
+            slots={"pendente": "confirmar_cancelamento", "plantao_ref": plantao.ref},
+            asked_by="action_cancel_request",
+        )
+        end = staff_turn(f"encerrar o plantão {plantao.ref} às 10h", "end_plantao")
+        customer_said, staff_said = race(
+            _say(ActionConfirmCancellation(), cancel), _say(ActionStaffEndPlantao(), end)
+        )
+        outcome = state_of(plantao.id)
+        assert outcome in ("cancelled", "ended_early")
+        closing = [e.to_state for e in events_of(plantao.id)][2:]
+        assert closing == [outcome]
+        if outcome == "cancelled":
+            assert f"Plantão {plantao.ref} cancelado" in customer_said
+            assert staff_said == f"O plantão {plantao.ref} já está cancelado. Nada foi alterado."
+        else:
+            assert f"Plantão {plantao.ref} encerrado em" in staff_said
+            assert customer_said == f"Não cancelei: O plantão {plantao.ref} já foi encerrado."
