@@ -38,10 +38,10 @@ from actions.failures import apologize_on_database_error
 from actions.identity import Caller, caller, find_person
 from actions.my_plantoes import describe
 from actions.quotes import quote_message
-from actions.staff_text import asks_pending, specialist_name, with_plain_refs
+from actions.staff_text import asks_pending, shift_ref, specialist_name, with_plain_refs
 from actions.tariff import PriceTable, TariffError, format_brl, format_moment
 from actions.tariff.calendar import WEEKDAY_NAMES
-from actions.textparse import Window, parse_day, parse_end_time, parse_ref
+from actions.textparse import Window, parse_day, parse_end_time
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +69,10 @@ def _ref(tracker: Tracker) -> str | None:
     """The shift named by an entity (a button's payload) or written in the message."""
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == "plantao_ref" and entity.get("value"):
-            found = parse_ref(str(entity["value"]))
+            found = shift_ref(str(entity["value"]))
             if found:
                 return found
-    return parse_ref(_text(tracker))
+    return shift_ref(_text(tracker))
 
 
 def _staff(session: Session, who: Caller) -> Staff | None:

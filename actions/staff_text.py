@@ -1,29 +1,34 @@
-"""What staff type about shifts, read without the clock: the specialist's name in a
-confirmation, a listing of the shifts awaiting confirmation, and shift references written as
-words ("plantão 42"), put in the P-0042 form the time parser skips."""
+"""What staff type about shifts, read without the clock: the shift's reference, the
+specialist's name in a confirmation, a listing of the shifts awaiting confirmation, and shift
+references written as words ("plantão 42"), put in the P-0042 form the time parser skips."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from actions.textparse import parse_ref
+
 MAX_NAME = 120
 # Words after which the specialist's name comes: "com a Maria", "especialista: João",
-# "aloca o Pedro", "pro Rafael", "quem vai atender é a Ana", "vai ser o Marcos".
+# "aloca o Pedro", "pro Rafael", "quem vai atender é a Ana", "vai ser o Marcos", "pelo Nelson",
+# "é a Luana".
 _MARKER = re.compile(
     r"""(?:\b(?:especialista|analista|consultora?|respons[aá]vel|t[eé]cnic[oa]|com|pr[oa]|para
       |aloc\w*|escal\w*|design\w*)
-      |\bquem\s+(?:vai\s+)?atende(?:r|r[aá])?(?:\s+(?:[eé]|ser[aá]))?|\bvai\s+ser)
+      |\bquem\s+(?:vai\s+)?atende(?:r|r[aá])?(?:\s+(?:[eé]|ser[aá]))?|\bvai\s+ser|\bpel[oa]
+      |\b(?:[eé]|ser[aá])(?=\s+(?:o|a)\s))\b
     \s*[:\-–]?\s*(?:(?:o|a)\s+)?""",
     re.IGNORECASE | re.VERBOSE,
 )
 _SHIFT_WORDS = r"(?:\bp|\bplant[aã]o)\s*(?:-|\#|n[º°o]?\.?|n[uú]mero)?\s*\d{1,6}\b"
+_HYPHEN_REF = re.compile(r"\bp-0*(\d{1,6})\b", re.IGNORECASE)
 _WORDED_REF = re.compile(r"\bplant[aã]o\s*(?:#|n[º°o]?\.?|n[uú]mero)?\s*(\d{1,6})\b", re.IGNORECASE)
 # Where a name stops: punctuation (not an initial's dot), a shift reference, or a preposition
-# that leads to one ("a Fernanda no plantão 42").
+# or article that leads to one ("a Fernanda no plantão 42", "com o Caio o P-0041").
 _NAME_END = re.compile(
     rf"""[,;:!?()\n]|(?<!\b[^\W\d_])\.(?=\s|$)|{_SHIFT_WORDS}
-    |\s+(?:n[oa]|pr[oa]|para|pra|ao|d[oa]|em)\s+(?:(?:o|a)\s+)?(?:plant[aã]o|p-?\s?\d)""",
+    |\s+(?:(?:n[oa]|pr[oa]|para|pra|ao|d[oa]|em|[oa])\s+)?(?:(?:o|a)\s+)?(?:plant[aã]o|pedido|p-?\s?\d)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _FILLER = re.compile(
@@ -101,3 +106,13 @@ def asks_pending(text: str) -> bool:
 def with_plain_refs(text: str) -> str:
     """ "plantão 42" written as "P-0042", the form the end-time parser knows to skip."""
     return _WORDED_REF.sub(lambda m: f"P-{int(m.group(1)):04d}", text)
+
+
+def shift_ref(text: str) -> str | None:
+    """parse_ref, and also "P-0102" right before a word parse_ref takes for a head count
+    ("confirmar P-0102 especialista Ana")."""
+    found = parse_ref(text)
+    if found is not None:
+        return found
+    match = _HYPHEN_REF.search(text)
+    return None if match is None or int(match.group(1)) == 0 else f"P-{int(match.group(1)):04d}"
