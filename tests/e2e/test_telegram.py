@@ -83,7 +83,11 @@ def _replies(stack: Stack, user: User, before: int, expect: str) -> list[dict[st
         new = stack.telegram.sent(user.id)[before:]
         return new if any(expect in m["text"] for m in new) else None
 
-    return stack.telegram.wait_for(arrived, timeout=REPLY_TIMEOUT)
+    try:
+        return stack.telegram.wait_for(arrived, timeout=REPLY_TIMEOUT)
+    except AssertionError:
+        said = [m["text"][:200] for m in stack.telegram.sent(user.id)[before:]]
+        raise AssertionError(f"no reply with {expect!r}; the bot said {said}") from None
 
 
 def with_buttons(messages: list[dict[str, Any]]) -> dict[str, Any]:
