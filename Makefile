@@ -29,8 +29,8 @@ venv: $(VENV)/.stamp $(VENV_RASA)/.stamp ## build both virtual environments (ide
 db-upgrade: $(VENV)/.stamp ## create or migrate the database at DATABASE_URL (default: var/consultoria.sqlite3)
 	$(VENV)/bin/consultoria db upgrade
 
-run: venv db-upgrade ## the assistant with a chat in the terminal (trains first if needed)
-	@$(PY) scripts/serve.py --chat
+run: venv db-upgrade ## the assistant: Telegram with TELEGRAM_BOT_TOKEN, else a terminal chat (RUN_ARGS=--staff)
+	@$(PY) scripts/serve.py --chat $(RUN_ARGS)
 
 serve: venv db-upgrade ## action server (5055) + Rasa REST/API (5005), headless; stops on SIGTERM/Ctrl-C
 	@$(PY) scripts/serve.py
