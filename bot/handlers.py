@@ -31,7 +31,8 @@ FLOOD_TEXT = (
     "Recebi muitas mensagens seguidas. Aguarde alguns segundos e envie de novo o que precisa."
 )
 FLOOD_BUTTON = "Calma, muitas mensagens seguidas: aguarde alguns segundos."
-NO_ANSWER = "Não tenho uma resposta para isso. Pode dizer de outro jeito?"
+# Rasa answers nothing when an action failed (the action server is down, say): never silence.
+NO_ANSWER = "Não consegui concluir isso agora. Pode tentar de novo em instantes?"
 TEXT_ONLY = "Por enquanto eu só leio mensagens de texto. Pode escrever o que precisa?"
 UNKNOWN_COMMAND = "Não conheço esse comando. Veja a lista em /ajuda ou escreva o que precisa."
 STAFF_ONLY = "Esse comando é exclusivo da equipe da Consultoria."
