@@ -1,4 +1,5 @@
-"""Load benchmark through Rasa's REST channel: realistic conversations by N concurrent users.
+"""Load benchmark: realistic conversations by N concurrent users, through Rasa's REST channel and
+through the Telegram bot against the fake Bot API (tests/bench/bot_load.py).
 
 For each concurrency level it replays the conversations below (FAQ, quotes, triage, a full
 booking with the Term and a cancellation) and reports turns per second and p50/p95/p99 latency
@@ -23,64 +24,20 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from matplotlib.figure import Figure
 
+from tests.bench import bot_load
+from tests.bench.scenario import Level, conversations
+from tests.faketg.server import FakeTelegram
 from tests.stack import ROOT, running_stack
 
 OUT = ROOT / ".bench" / "load.json"
 CHART = ROOT / "docs" / "bench-latency.png"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-
-
-def saturday_ahead(offset_weeks: int) -> date:
-    today = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
-    return today + timedelta(days=(5 - today.weekday()) % 7 + 7 * (1 + offset_weeks))
-
-
-def conversations(user: int) -> list[list[str]]:
-    """What one user says, conversation by conversation. Payloads are what buttons send."""
-    day = saturday_ahead(user % 8)
-    return [
-        [
-            "oi",
-            "quanto fica 45 minutos de consultoria telefônica?",
-            "e se forem 2 especialistas?",
-            "o plantão é cobrado mesmo se ninguém ligar?",
-            "obrigado",
-        ],
-        [
-            "o suporte não conseguiu simular, só acontece aqui",
-            "quanto custa um plantão no sábado das 8 às 18 se eu encerrar às 10h?",
-            "quanto custa o minuto?",
-            "quero falar com um atendente",
-        ],
-        [
-            f"quero agendar um plantão {day:%d/%m/%Y} das 8 às 18",
-            '/inform{"perfil": "cliente"}',
-            "1",
-            "virada de versão do Protheus",
-            "(11) 91234-5678",
-            "/affirm",
-            "meus plantões",
-        ],
-    ]
-
-
-@dataclass
-class Level:
-    users: int
-    latencies_ms: list[float] = field(default_factory=list)
-    parse_ms: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-    parse_seconds: float = 0.0
-    errors: int = 0
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -238,13 +195,14 @@ def chart(levels: Iterable[dict[str, Any]]) -> None:
     axis = figure.subplots()
     for key, style in (("p50_ms", "o-"), ("p95_ms", "s-"), ("p99_ms", "^-")):
         axis.plot(users, [row["rest"][key] for row in rows], style, label=f"REST {key[:3]}")
+    axis.plot(users, [row["bot"]["p95_ms"] for row in rows], "d-.", label="bot p95")
     axis.plot(users, [row["parse"]["p95_ms"] for row in rows], "x--", label="/model/parse p95")
     axis.set_xlabel("conversas simultâneas")
     axis.set_ylabel("latência por turno (ms)")
     axis.set_xticks(users)
     axis.grid(alpha=0.3)
     axis.legend()
-    axis.set_title("Latência por turno pelo canal REST (ações e banco incluídos)")
+    axis.set_title("Latência por turno (ações e banco incluídos)")
     figure.tight_layout()
     CHART.parent.mkdir(exist_ok=True)
     figure.savefig(CHART)
@@ -263,7 +221,12 @@ def main() -> int:
         print(">> treino completo do zero (sem cache)...", flush=True)
         result["training_s"] = train_from_scratch()
         print(f"   {result['training_s']} s", flush=True)
-    with running_stack() as url:
+    with (
+        FakeTelegram() as telegram,
+        running_stack(
+            {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url}
+        ) as url,
+    ):
         port = int(url.rsplit(":", 1)[1])
         # Warm-up: the first turns load lazy parts of the model and open the database.
         asyncio.run(run_level(url, 1, 5))
@@ -276,6 +239,9 @@ def main() -> int:
                 "errors": level.errors,
             }
             row["ratio_p50"] = round(row["rest"]["p50_ms"] / row["parse"]["p50_ms"], 2)
+            bot = bot_load.run_level(telegram, users, args.seconds)
+            row["bot"] = summary(bot.latencies_ms, bot.seconds)
+            row["errors"] += bot.errors
             result["levels"].append(row)
             print(f">> {users:>2} usuários: {json.dumps(row, ensure_ascii=False)}", flush=True)
         result["rss_mib"] = stack_rss_mib(port)
