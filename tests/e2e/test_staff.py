@@ -2,18 +2,16 @@
 member writing from Telegram confirms it and ends it at 10:00, and the database shows 240
 billed minutes and R$ 960,00 (real Rasa model, action server and database).
 
-The stack here has its own configuration, with one roster member, and its database is read
-directly: tempfile's directory is pointed at this module's, where running_stack makes its own.
+The stack here has its own configuration, with one roster member, and a database this test
+reads directly.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,12 +31,7 @@ STAFF_ID = "700100200"
 @dataclass(frozen=True)
 class StaffStack:
     url: str
-    folder: Path
-
-    def database(self) -> str:
-        found = list(self.folder.glob("consultoria-stack-*/stack.sqlite3"))
-        assert len(found) == 1, found
-        return f"sqlite:///{found[0]}"
+    database: str
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +46,12 @@ def staff_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffStack
         ),
         encoding="utf-8",
     )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CONSULTORIA_CONFIG", str(config))
-        patch.setattr(tempfile, "tempdir", str(folder))
-        try:
-            with running_stack() as url:
-                patch.undo()
-                yield StaffStack(url, folder)
-        except StackError as exc:
-            pytest.fail(str(exc))
+    database = f"sqlite:///{folder / 'staff.sqlite3'}"
+    try:
+        with running_stack({"CONSULTORIA_CONFIG": str(config), "DATABASE_URL": database}) as url:
+            yield StaffStack(url, database)
+    except StackError as exc:
+        pytest.fail(str(exc))
 
 
 class FromTelegram(Conversation):
@@ -118,7 +108,7 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
 
     assert "valor devido R$ 960,00" in customer.text("meus plantões")
 
-    engine = make_engine(staff_stack.database())
+    engine = make_engine(staff_stack.database)
     try:
         with Session(engine) as session:
             plantao = session.get_one(Plantao, parse_ref(ref))
