@@ -52,6 +52,9 @@ WINDOW_SLOTS = ("reserva_data", "reserva_inicio", "reserva_fim")
 # Intents that leave or interrupt the form rather than answer it: its rules take over.
 NOT_AN_ANSWER = frozenset({"stop", "faq", "human_handoff"})
 START_INTENT = "book_plantao"
+# Answers in the person's own words: whatever intent such an answer resembles ("virada de versão
+# do Protheus" may read as a booking), it answers the question and never restarts the form.
+FREE_TEXT_SLOTS = frozenset({"unidade", "reserva_motivo"})
 MAX_REASON = 500
 ASKED_CONFIRMATION = frozenset({"action_booking_summary", "action_show_term"})
 _PHONE_DIGITS = re.compile(r"\d")
@@ -81,6 +84,8 @@ def _intent(tracker: Tracker) -> str | None:
 
 
 def _starting(tracker: Tracker) -> bool:
+    if tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS:
+        return False
     return _intent(tracker) == START_INTENT
 
 

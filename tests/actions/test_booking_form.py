@@ -183,6 +183,24 @@ async def test_reason_and_phone(dispatcher: CollectingDispatcher) -> None:
     assert phone["requested_slot"] == "reserva_data"
 
 
+async def test_a_reason_that_reads_like_a_booking_answers_the_question(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    result = await form(
+        dispatcher,
+        "plantão pra virada de versão do Protheus",
+        intent="book_plantao",
+        slots={
+            "requested_slot": "reserva_motivo",
+            "reserva_data": "2037-06-06",
+            "reserva_token": "t",
+        },
+    )
+    assert result["reserva_motivo"] == "plantão pra virada de versão do Protheus"
+    assert "reserva_token" not in result  # the unfinished request was not started over
+
+
 async def test_leaving_intents_are_not_answers(dispatcher: CollectingDispatcher) -> None:
     customer()
     result = await form(

@@ -85,6 +85,7 @@ def test_a_customer_cannot_act_on_another_customers_shift_or_as_staff(
         "/end_plantao" + json.dumps({"plantao_ref": ref}),
         "/confirm_plantao" + json.dumps({"plantao_ref": ref}),
         f"quanto deu o plantão {ref}?",
+        "/list_plantoes",
         "/staff_list_plantoes",
     )
     for message in attempts:
