@@ -27,6 +27,7 @@ from actions.tariff import (
 )
 from actions.textparse import (
     Window,
+    names_a_duration,
     parse_count,
     parse_duration_minutes,
     parse_end_time,
@@ -123,6 +124,14 @@ class ValidateQuoteForm(FormValidationAction):
     def validate_duracao(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "duracao" and not names_a_duration(str(value)):
+            # Not the answer to "quanto tempo?", so a bare number counts only when the message
+            # gives its unit: the "uma" of "uma consultoria", which the entity extractor may tag,
+            # is an article. Without a duration the form asks for one.
+            text = _text(tracker)
+            if not names_a_duration(text):
+                return {"duracao": None, "duracao_minutos": None}
+            value = text
         minutes = parse_duration_minutes(str(value))
         if minutes is None:
             minutes = parse_duration_minutes(_text(tracker))

@@ -7,12 +7,13 @@ answer in America/Sao_Paulo (or the `tz` given).
 """
 
 from .moments import PERIODS, SAO_PAULO, Window, parse_day, parse_end_time, parse_window
-from .quantities import parse_count, parse_duration_minutes, parse_ref
+from .quantities import names_a_duration, parse_count, parse_duration_minutes, parse_ref
 
 __all__ = [
     "PERIODS",
     "SAO_PAULO",
     "Window",
+    "names_a_duration",
     "parse_count",
     "parse_day",
     "parse_duration_minutes",

@@ -58,6 +58,12 @@ def parse_duration_minutes(text: str) -> int | None:
     return math.ceil(_fraction(groups["hours"]) * 60) + extra if extra < 60 else None
 
 
+def names_a_duration(text: str) -> bool:
+    """Whether `text` is a duration with its unit ("45 min", "meia hora", "1h30"), not a bare
+    number ("90", "uma"), which is a duration only as the answer to "quanto tempo?"."""
+    return not _BARE_MINUTES.fullmatch(normalize(text)) and parse_duration_minutes(text) is not None
+
+
 def parse_count(text: str) -> int | None:
     """The number of people in "2 especialistas", "dois analistas", "um consultor", or a bare
     number ("três"). None when no head count is given."""

@@ -62,13 +62,34 @@ async def test_unreadable_duration_is_asked_again_with_an_example(
     slots = {"modalidade": "consultoria_tecnica", "duracao": "um tempão"}
     result = await validate(
         tracker(
-            "um tempão", slots=slots, events=candidate_events(**slots), active_loop="quote_form"
+            "um tempão",
+            slots={**slots, "requested_slot": "duracao"},
+            events=candidate_events(**slots),
+            active_loop="quote_form",
         ),
         dispatcher,
     )
     assert result["duracao"] is None
     assert result["requested_slot"] == "duracao"
     assert "45 minutos" in dispatcher.messages[0]["text"]
+
+
+async def test_an_article_tagged_as_a_duration_is_not_one_minute(
+    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+) -> None:
+    slots = {"modalidade": "consultoria_telefonica", "duracao": "uma"}
+    result = await validate(
+        tracker(
+            "quero calcular uma consultoria telefonica",
+            slots=slots,
+            events=candidate_events(**slots),
+            active_loop="quote_form",
+        ),
+        dispatcher,
+    )
+    assert result["duracao"] is None
+    assert result["requested_slot"] == "duracao"
+    assert dispatcher.messages == []
 
 
 async def test_plantao_window_and_end_from_one_message(

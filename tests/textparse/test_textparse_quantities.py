@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.textparse import parse_count, parse_duration_minutes, parse_ref
+from actions.textparse import names_a_duration, parse_count, parse_duration_minutes, parse_ref
 
 # fmt: off
 _UNITS = (
@@ -150,3 +150,20 @@ def test_ref(text: str, ref: str) -> None:
 )
 def test_no_ref(text: str) -> None:
     assert parse_ref(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45 minutos", True),
+        ("meia hora", True),
+        ("1h30", True),
+        ("uma hora e meia", True),
+        ("quanto fica 45 min de telefonica", True),
+        ("90", False),
+        ("uma", False),
+        ("quero calcular uma consultoria telefonica", False),
+    ],
+)
+def test_names_a_duration_needs_a_unit(text: str, expected: bool) -> None:
+    assert names_a_duration(text) is expected
