@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -27,9 +28,12 @@ STARTUP_TIMEOUT = 180.0
 
 
 class Stack:
-    def __init__(self, rasa_port: int, actions_port: int) -> None:
+    def __init__(self, rasa_port: int, actions_port: int, log_dir: Path | None = None) -> None:
+        """`log_dir`: where the servers write, instead of the terminal (which the chat needs)."""
         self.rasa_port, self.actions_port = rasa_port, actions_port
+        self.log_dir = log_dir
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.logs: list[IO[bytes]] = []
 
     @property
     def rasa_url(self) -> str:
@@ -39,6 +43,7 @@ class Stack:
         python = ROOT / ".venv" / "bin" / "python"
         self._spawn(
             "ações",
+            "acoes",
             [
                 str(python),
                 "-m",
@@ -54,10 +59,14 @@ class Stack:
         env = rasa_env() | {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self._spawn(
             "Rasa",
+            "rasa",
             [
                 str(RASA),
                 "run",
                 "--enable-api",
+                # Local only: the REST channel trusts the metadata its front ends send.
+                "--interface",
+                "127.0.0.1",
                 "--port",
                 str(self.rasa_port),
                 "--model",
@@ -80,24 +89,38 @@ class Stack:
         python = ROOT / ".venv" / "bin" / "python"
         self._spawn(
             "bot do Telegram",
+            "bot",
             [str(python), "-m", "bot", "--ready-file", str(ready_file)],
             dict(os.environ) | {"RASA_URL": self.rasa_url},
         )
         self._wait("bot do Telegram", ready_file.exists)
 
-    def _spawn(self, label: str, command: list[str], env: dict[str, str]) -> None:
+    def _spawn(self, label: str, name: str, command: list[str], env: dict[str, str]) -> None:
         print(f">> iniciando {label}...", flush=True)
+        log = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            log = (self.log_dir / f"{name}.log").open("ab")
+            self.logs.append(log)
         # Own process group, so a stop reaches the whole tree and Ctrl-C is ours to handle.
-        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
+        self.processes.append(
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=log,
+                stderr=None if log is None else subprocess.STDOUT,
+            )
+        )
 
     def _wait(self, label: str, ready: Callable[[], bool]) -> None:
         started = time.monotonic()
         while time.monotonic() - started < STARTUP_TIMEOUT:
             for process in self.processes:
                 if process.poll() is not None:
-                    raise RuntimeError(
-                        f"{label}: um processo terminou ao iniciar ({' '.join(process.args[:3])})"
-                    )
+                    where = f"; veja {self.log_dir.relative_to(ROOT)}/" if self.log_dir else ""
+                    raise RuntimeError(f"{label}: um processo terminou ao iniciar{where}")
             if ready():
                 print(f">> {label} pronto em {time.monotonic() - started:.1f} s", flush=True)
                 return
@@ -115,6 +138,8 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        for log in self.logs:
+            log.close()
         print(">> serviços encerrados", flush=True)
 
     def wait(self) -> None:
@@ -150,14 +175,17 @@ def main() -> int:
     args = parser.parse_args()
     telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
 
-    stack = Stack(args.rasa_port, args.actions_port)
+    chatting = args.chat and not telegram
+    # The chat owns the terminal: the servers write to var/log/ instead.
+    stack = Stack(args.rasa_port, args.actions_port, ROOT / "var" / "log" if chatting else None)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with tempfile.TemporaryDirectory(prefix="consultoria-serve-") as tmp:
             stack.start(ensure_model())
             if telegram:
                 stack.start_bot(Path(tmp) / "bot.ready")
-            if args.chat and not telegram:
+            if chatting:
+                print(">> registros dos servidores em var/log/", flush=True)
                 from bot.terminal import NoStaff, chat  # noqa: PLC0415
 
                 try:
