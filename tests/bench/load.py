@@ -33,11 +33,11 @@ from matplotlib.figure import Figure
 from tests.bench import bot_load
 from tests.bench.scenario import Level, conversations
 from tests.faketg.server import FakeTelegram
+from tests.scale.cluster import RASA, RASA_ENV
 from tests.stack import ROOT, running_stack
 
 OUT = ROOT / ".bench" / "load.json"
 CHART = ROOT / "docs" / "bench-latency.png"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -167,14 +167,7 @@ def train_from_scratch() -> float:
                 shutil.copytree(source, Path(tmp) / name)
             else:
                 shutil.copy(source, Path(tmp) / name)
-        env = {
-            **os.environ,
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "TF_INTRA_OP_PARALLELISM_THREADS": "2",
-            "TF_INTER_OP_PARALLELISM_THREADS": "1",
-            "RASA_TELEMETRY_ENABLED": "false",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        }
+        env = {**os.environ, **RASA_ENV}
         started = time.monotonic()
         subprocess.run(
             [str(RASA), "train", "--domain", "domain", "--data", "data", "nlu", "--out", "out"],

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
+
+from tests.e2e.test_booking import saturday_ahead as e2e_saturday
 
 
 def saturday_ahead(offset_weeks: int) -> date:
-    today = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
-    return today + timedelta(days=(5 - today.weekday()) % 7 + 7 * (1 + offset_weeks))
+    return e2e_saturday() + timedelta(weeks=offset_weeks)
 
 
 def conversations(user: int) -> list[list[str]]:

@@ -196,6 +196,17 @@ def throwaway_database(prefix: str) -> Iterator[str]:
             )
 
 
+def bookings(project_db: str, sender: str) -> list[tuple[int, str]]:
+    """(id, state) of the shifts a sender booked, oldest first."""
+    with psycopg.connect(database_url(project_db)) as db:
+        rows = db.execute(
+            "SELECT p.id, p.state FROM plantoes p JOIN persons s ON s.id = p.person_id "
+            "WHERE s.channel_user_id = %s ORDER BY p.id",
+            (sender,),
+        ).fetchall()
+    return [(int(row[0]), str(row[1])) for row in rows]
+
+
 def database_url(name: str) -> str:
     """URL of database `name` on the admin URL's server."""
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name

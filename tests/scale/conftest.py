@@ -86,12 +86,8 @@ class Topology:
         with psycopg.connect(cluster.database_url(self.project_db)) as db:
             return db.execute(query, (sender,)).fetchall()
 
-    def bookings(self, sender: str) -> list[tuple[Any, ...]]:
-        return self.rows(
-            "SELECT p.id, p.state FROM plantoes p JOIN persons s ON s.id = p.person_id "
-            "WHERE s.channel_user_id = %s ORDER BY p.id",
-            sender,
-        )
+    def bookings(self, sender: str) -> list[tuple[int, str]]:
+        return cluster.bookings(self.project_db, sender)
 
 
 @pytest.fixture(scope="module")

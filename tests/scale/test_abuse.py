@@ -45,20 +45,8 @@ def test_injection_in_the_reason_is_stored_verbatim(topology: Topology) -> None:
     talk = Conversation(topology.rasa.url)
     reason = "<b>urgente</b> **fechamento** '; DROP TABLE plantoes; -- 😀 ערב"
     day = saturday_ahead() + timedelta(days=21)
-    replies = talk.say(f"quero agendar um plantão {day:%d/%m/%Y} das 9 às 13")
-    for _ in range(6):
-        said = "\n".join(str(r.get("text", "")) for r in replies)
-        if "cliente TOTVS ou consultor" in said:
-            replies = talk.say('/inform{"perfil": "cliente"}')
-        elif "Quantos especialistas" in said:
-            replies = talk.say("1")
-        elif "motivo" in said:
-            replies = talk.say(reason)
-        elif "telefone" in said:
-            replies = talk.say("(11) 91234-5678")
-            break
-    accept = replies[-1]["buttons"][0]["payload"]
-    assert "Pedido registrado" in talk.text(accept)
+    term = answer_until_term(talk, f"quero agendar um plantão {day:%d/%m/%Y} das 9 às 13", reason)
+    assert "Pedido registrado" in talk.text(term["buttons"][0]["payload"])
     stored = topology.rows(
         "SELECT p.reason FROM plantoes p JOIN persons s ON s.id = p.person_id "
         "WHERE s.channel_user_id = %s",

@@ -16,7 +16,9 @@ from tests.scale import cluster
 from tests.scale.conftest import Topology
 
 
-def answer_until_term(talk: Conversation, opening: str) -> dict[str, Any]:
+def answer_until_term(
+    talk: Conversation, opening: str, reason: str = "virada de versão do Protheus"
+) -> dict[str, Any]:
     """Go through the booking form, answering whatever it asks, up to the Term's buttons."""
     replies = talk.say(opening)
     for _ in range(8):
@@ -28,7 +30,7 @@ def answer_until_term(talk: Conversation, opening: str) -> dict[str, Any]:
         elif "Quantos especialistas" in said:
             replies = talk.say("1")
         elif "motivo" in said:
-            replies = talk.say("virada de versão do Protheus")
+            replies = talk.say(reason)
         elif "telefone" in said:
             replies = talk.say("(11) 91234-5678")
         else:

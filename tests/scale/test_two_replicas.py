@@ -26,13 +26,7 @@ def speaker(url: str, sender: str) -> Conversation:
 
 
 def bookings_of(replicas: Replicas, sender: str) -> list[str]:
-    with psycopg.connect(cluster.database_url(replicas.project_db)) as db:
-        rows = db.execute(
-            "SELECT p.id FROM plantoes p JOIN persons s ON s.id = p.person_id "
-            "WHERE s.channel_user_id = %s ORDER BY p.id",
-            (sender,),
-        ).fetchall()
-    return [f"P-{row[0]:04d}" for row in rows]
+    return [f"P-{id_:04d}" for id_, _ in cluster.bookings(replicas.project_db, sender)]
 
 
 def test_the_quote_form_continues_on_the_other_replica(replicas: Replicas) -> None:
