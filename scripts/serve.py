@@ -22,7 +22,7 @@ from typing import IO
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train import RASA, ROOT, ensure_model, rasa_env
+from train import RASA_SERVER, ROOT, ensure_model, rasa_env
 
 STARTUP_TIMEOUT = 180.0
 
@@ -61,7 +61,7 @@ class Stack:
             "Rasa",
             "rasa",
             [
-                str(RASA),
+                *RASA_SERVER,
                 "run",
                 "--enable-api",
                 # Local only: the REST channel trusts the metadata its front ends send.

@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 INPUTS = ("config.yml", "domain", "data", "nlu")
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+# The Rasa server runs with the project's runtime fixes (rasa_runtime/patches.py).
+RASA_SERVER = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "rasa_runtime"]
 
 
 def fingerprint() -> str:

@@ -24,6 +24,8 @@ from psycopg import sql
 from tests.stack import ROOT, StackError, free_port
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+# How scripts/serve.py starts Rasa: its CLI with the runtime fixes of rasa_runtime/.
+RASA_SERVER = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "rasa_runtime"]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_ADMIN_URL = os.environ.get("SCALE_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -137,7 +139,7 @@ def rasa_server(
     return Service(
         name=f"rasa:{port}",
         command=[
-            str(RASA),
+            *RASA_SERVER,
             "run",
             "--enable-api",
             "--port",
