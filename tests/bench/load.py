@@ -1,10 +1,11 @@
 """Load benchmark: realistic conversations by N concurrent users, through Rasa's REST channel and
-through the Telegram bot against the fake Bot API (tests/bench/bot_load.py).
+through the Telegram bot against the fake Bot API (tests/bench/bot_load.py), on the production
+topology (tests/bench/topology.py: PostgreSQL tracker store, Redis lock store, two Rasa workers).
 
 For each concurrency level it replays the conversations below (FAQ, quotes, triage, a full
 booking with the Term and a cancellation) and reports turns per second and p50/p95/p99 latency
 per turn; the same messages through Rasa's bare `/model/parse` give the floor the dialogue,
-actions and database add to. It also reports the RSS of every process of the stack and, unless
+actions and database add to. It also reports the RSS of every server and, unless
 `--no-train`, the time of a full training from scratch. Writes .bench/load.json and
 docs/bench-latency.png (latency percentiles against concurrency).
 
@@ -30,11 +31,11 @@ from typing import Any
 import httpx
 from matplotlib.figure import Figure
 
-from tests.bench import bot_load
+from tests.bench import bot_load, topology
 from tests.bench.scenario import Level, conversations
 from tests.faketg.server import FakeTelegram
 from tests.scale.cluster import RASA, RASA_ENV
-from tests.stack import ROOT, running_stack
+from tests.stack import ROOT
 
 OUT = ROOT / ".bench" / "load.json"
 CHART = ROOT / "docs" / "bench-latency.png"
@@ -86,9 +87,14 @@ async def user_loop(
             if cancel and ref:
                 for message in (f"quero cancelar o plantão {ref}", "/affirm"):
                     started = time.perf_counter()
-                    response = await client.post(
-                        "/webhooks/rest/webhook", json={"sender": sender, "message": message}
-                    )
+                    try:
+                        response = await client.post(
+                            "/webhooks/rest/webhook", json={"sender": sender, "message": message}
+                        )
+                        response.raise_for_status()
+                    except httpx.HTTPError:
+                        level.errors += 1
+                        continue
                     level.latencies_ms.append((time.perf_counter() - started) * 1000)
             if time.monotonic() >= deadline:
                 return
@@ -121,40 +127,34 @@ async def run_level(url: str, users: int, seconds: float) -> Level:
     return level
 
 
-def stack_rss_mib(rasa_port: int) -> dict[str, float]:
-    """Resident memory of the stack's processes (supervisor, action server, Rasa)."""
+def rss_mib(pids: dict[str, int]) -> dict[str, float]:
+    """Resident memory of each server, children included (Rasa's Sanic workers)."""
     parents: dict[int, int] = {}
-    commands: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            commands[int(entry.name)] = (entry / "cmdline").read_bytes().decode().split("\0")
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(stat[1])
-    roots = [
-        pid
-        for pid, cmd in commands.items()
-        if "--rasa-port" in cmd and cmd[cmd.index("--rasa-port") + 1] == str(rasa_port)
-    ]
-    tree, frontier = set(roots), list(roots)
-    while frontier:
-        pid = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == pid]
-        tree.update(children)
-        frontier.extend(children)
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat[1])
     rss: dict[str, float] = {}
-    for pid in tree:
-        cmd = " ".join(commands.get(pid, []))
-        name = "ações" if "rasa_sdk" in cmd else "rasa" if " run " in cmd else "supervisor"
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-        rss[name] = round(rss.get(name, 0.0) + kib / 1024, 1)
+    for name, root in pids.items():
+        tree, frontier = {root}, [root]
+        while frontier:
+            pid = frontier.pop()
+            children = [child for child, parent in parents.items() if parent == pid]
+            tree.update(children)
+            frontier.extend(children)
+        kib = 0
+        for pid in tree:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            kib += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+            )
+        rss[name] = round(kib / 1024, 1)
     return rss
 
 
@@ -209,35 +209,33 @@ def main() -> int:
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
 
-    result: dict[str, Any] = {"cpus": os.cpu_count(), "levels": []}
+    result: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "topology": f"PostgreSQL tracker store, Redis lock store, {topology.WORKERS} Rasa workers",
+        "levels": [],
+    }
     if not args.no_train:
         print(">> treino completo do zero (sem cache)...", flush=True)
         result["training_s"] = train_from_scratch()
         print(f"   {result['training_s']} s", flush=True)
-    with (
-        FakeTelegram() as telegram,
-        running_stack(
-            {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url}
-        ) as url,
-    ):
-        port = int(url.rsplit(":", 1)[1])
-        # Warm-up: the first turns load lazy parts of the model and open the database.
-        asyncio.run(run_level(url, 1, 5))
+    with FakeTelegram() as telegram, topology.production(telegram) as stack:
+        url = stack.rasa.url
+        # Warm-up: the first turns of each worker load lazy parts of the model.
+        asyncio.run(run_level(url, 2, 10))
         for users in levels:
             level = asyncio.run(run_level(url, users, args.seconds))
             row = {
                 "users": users,
                 "rest": summary(level.latencies_ms, level.seconds),
                 "parse": summary(level.parse_ms, level.parse_seconds),
-                "errors": level.errors,
             }
             row["ratio_p50"] = round(row["rest"]["p50_ms"] / row["parse"]["p50_ms"], 2)
             bot = bot_load.run_level(telegram, users, args.seconds)
             row["bot"] = summary(bot.latencies_ms, bot.seconds)
-            row["errors"] += bot.errors
+            row["errors"] = {"rest": level.errors, "bot": bot.errors}
             result["levels"].append(row)
             print(f">> {users:>2} usuários: {json.dumps(row, ensure_ascii=False)}", flush=True)
-        result["rss_mib"] = stack_rss_mib(port)
+        result["rss_mib"] = rss_mib(stack.pids())
         print(f">> memória (RSS, MiB): {result['rss_mib']}", flush=True)
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
