@@ -112,7 +112,10 @@ async def parse_loop(client: httpx.AsyncClient, user: int, deadline: float, leve
 
 async def run_level(url: str, users: int, seconds: float) -> Level:
     level = Level(users)
-    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    # A connection per turn: the Sanic workers share one listening socket and so balance by
+    # connection; kept-alive connections would pin each user to one worker, where a load
+    # balancer in front of replicas balances by request.
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         started = time.monotonic()
         await asyncio.gather(
