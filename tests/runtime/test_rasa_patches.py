@@ -8,9 +8,8 @@ import json
 import os
 import subprocess
 
+from tests.scale.cluster import RASA_PYTHON
 from tests.stack import ROOT
-
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 
 def test_patched_paths_give_rasas_results() -> None:

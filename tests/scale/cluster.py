@@ -24,8 +24,9 @@ from psycopg import sql
 from tests.stack import ROOT, StackError, free_port
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 # How scripts/serve.py starts Rasa: its CLI with the runtime fixes of rasa_runtime/.
-RASA_SERVER = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "rasa_runtime"]
+RASA_SERVER = [str(RASA_PYTHON), "-m", "rasa_runtime"]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_ADMIN_URL = os.environ.get("SCALE_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
