@@ -8,6 +8,7 @@ that pause; the latencies do not.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any
@@ -17,6 +18,9 @@ from tests.faketg.server import FakeTelegram, User
 
 QUIET_SECONDS = 0.25
 REPLY_TIMEOUT = 60.0
+# Telegram user ids, one per conversation across all levels: a chat reused by a later level
+# would resume whatever its last conversation left open (a form, a pending booking).
+_USER_IDS = itertools.count(900_000)
 
 
 def _sent_after(telegram: FakeTelegram, user: User, count: int) -> list[dict[str, Any]]:
@@ -66,7 +70,7 @@ def _user(telegram: FakeTelegram, index: int, deadline: float, level: Level) -> 
     round_ = 0
     while time.monotonic() < deadline:
         # A new Telegram user per conversation, as the REST half uses a new sender.
-        user = User(900000 + index * 10000 + round_, f"Carga {index}")
+        user = User(next(_USER_IDS), f"Carga {index}")
         round_ += 1
         for text in scripts[round_ % len(scripts)]:
             try:

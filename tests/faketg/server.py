@@ -204,7 +204,11 @@ class FakeTelegram(LoopbackServer):
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
-        params = await _params(request)
+        try:
+            params = await _params(request)
+        except ConnectionResetError:
+            # The client gave up mid-request (its timeout, or it shut down): nobody reads this.
+            return _error(400, "Bad Request: connection lost")
         with self._lock:
             self._calls.append(Call(method, params, time.monotonic()))
             self._lock.notify_all()
