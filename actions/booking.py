@@ -33,6 +33,7 @@ from actions.tariff import (
     format_minutes,
     format_moment,
     quote_plantao,
+    specialists_text,
 )
 from actions.terms import ask_acceptance, current_term
 from actions.textparse import Window, parse_count, parse_day, parse_end_time, parse_window
@@ -164,6 +165,41 @@ def _window_problem(slots: dict[str, Any], now: datetime) -> str | None:
     return " ".join(check.errors) or None
 
 
+def _quoted_plantao(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The window (and specialists) of the plantão quoted last, for "quero agendar esse plantão"
+    said with no day of its own: the person is not asked again what they just priced."""
+    window = _window_from_slots(
+        {
+            "reserva_inicio": tracker.get_slot("plantao_inicio"),
+            "reserva_fim": tracker.get_slot("plantao_fim"),
+        }
+    )
+    if tracker.get_slot("modalidade") != "plantao" or window is None:
+        return []
+    found: dict[str, Any] = {
+        "reserva_data": window.start.date().isoformat(),
+        "reserva_inicio": window.start.isoformat(),
+        "reserva_fim": window.end.isoformat(),
+    }
+    problem = _window_problem(found, runtime.now())
+    if problem is not None:
+        dispatcher.utter_message(text=f"O plantão da cotação não pode ser agendado: {problem}")
+        return []
+    # The quote's specialists, unless the booking message said its own number.
+    quoted = tracker.get_slot("especialistas")
+    limit = runtime.settings().tariff.plantao.max_specialists
+    who = ""
+    if tracker.get_slot("reserva_especialistas") is None and quoted and 1 <= int(quoted) <= limit:
+        found["reserva_especialistas"] = float(int(quoted))
+        who = f", {specialists_text(int(quoted))}"
+    dispatcher.utter_message(
+        text=f"Vou agendar o plantão da cotação: de {format_moment(window.start)} até "
+        f'{format_moment(window.end)}{who}. Para outro dia ou horário, diga "parar" e peça '
+        "de novo com a data."
+    )
+    return [SlotSet(slot, value) for slot, value in found.items()]
+
+
 _WINDOW_HELP = {
     "reserva_data": 'Não entendi a data. Escreva, por exemplo, "sábado", "amanhã" ou "06/03".',
     "reserva_inicio": 'Não entendi a hora de início. Escreva, por exemplo, "8h" ou "22:00".',
@@ -210,6 +246,10 @@ class ValidateBookingForm(FormValidationAction):
         # Each extract_ method checks what it reads, so there is no separate validation step.
         extracted = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(extracted)
+        if _starting(tracker) and not any(tracker.get_slot(slot) for slot in WINDOW_SLOTS):
+            quoted = _quoted_plantao(dispatcher, tracker)
+            tracker.add_slots(quoted)
+            extracted += quoted
         needed = await self.required_slots([], dispatcher, tracker, domain)
         missing = next((slot for slot in needed if tracker.get_slot(slot) is None), None)
         return [*fresh, *extracted, SlotSet("requested_slot", missing)]

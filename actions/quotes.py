@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
@@ -29,6 +29,7 @@ from actions.textparse import (
     Window,
     names_a_duration,
     parse_count,
+    parse_day,
     parse_duration_minutes,
     parse_end_time,
     parse_window,
@@ -77,6 +78,10 @@ class ValidateQuoteForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.get_intent_of_latest_message() == "book_plantao":
+            # "quero agendar (esse plantão)" leaves the quote, even when it names the modality
+            # (a slot the form would take): the rule for booking takes over.
+            return [ActionExecutionRejected(self.form_name())]
         forget: list[EventType] = []
         if tracker.get_intent_of_latest_message() == "ask_quote":
             said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
@@ -158,7 +163,14 @@ class ValidateQuoteForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         now = runtime.now()
-        window = parse_window(_text(tracker), now) or parse_window(str(value), now)
+        known = _window(tracker)
+        if known is not None and tracker.get_slot("requested_slot") != "janela":
+            # A follow-up revalidates the window; the slot's text alone may lack its day.
+            window = _follow_up_window(_text(tracker), known, now)
+            if window is None:  # "e se forem 2 especialistas?" leaves the window alone
+                return {"janela": str(value)}
+        else:
+            window = parse_window(_text(tracker), now) or parse_window(str(value), now)
         if window is None:
             dispatcher.utter_message(
                 text="Não consegui entender o dia e o horário. Escreva, por exemplo, "
@@ -194,6 +206,17 @@ class ValidateQuoteForm(FormValidationAction):
             )
             return {"encerramento": None, "plantao_encerramento": None}
         return {"encerramento": str(value), "plantao_encerramento": ended.isoformat()}
+
+
+def _follow_up_window(text: str, known: Window, now: datetime) -> Window | None:
+    """What a message says of a window already quoted, the quoted one filling in what it leaves
+    out: "e se for no domingo?" keeps the hours, "e se for das 20h às 2h?" keeps the day. None
+    when it says neither."""
+    if parse_day(text, now) is None:
+        return parse_window(f"{known.start:%d/%m/%Y} {text}", now)
+    return parse_window(text, now) or parse_window(
+        f"{text} das {known.start:%H:%M} às {known.end:%H:%M}", now
+    )
 
 
 def _as_count(value: Any, tracker: Tracker) -> int | None:

@@ -26,6 +26,7 @@ from .money import ceil_minutes, format_brl, format_minutes, round_brl
 from .per_minute import quote_suporte, quote_tecnica, quote_telefonica
 from .plantao import check_booking, format_moment, quote_plantao
 from .prices import PriceTable, accumulated_igpm
+from .pricing import specialists_text
 
 __all__ = [
     "BillTo",
@@ -57,4 +58,5 @@ __all__ = [
     "quote_tecnica",
     "quote_telefonica",
     "round_brl",
+    "specialists_text",
 ]

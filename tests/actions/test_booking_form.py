@@ -235,3 +235,56 @@ async def test_a_database_error_stops_the_form_with_an_apology(
 def test_saturday_fixture_is_a_saturday() -> None:
     assert date(2037, 6, 6).weekday() == 5
     assert datetime(2037, 6, 6).year > runtime.now().year
+
+
+QUOTED = {
+    "modalidade": "plantao",
+    "plantao_inicio": "2037-06-06T20:00:00-03:00",
+    "plantao_fim": "2037-06-07T02:00:00-03:00",
+    "especialistas": 2.0,
+}
+
+
+async def test_booking_the_plantao_just_quoted_asks_nothing_it_said(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    result = await form(
+        dispatcher, "quero agendar esse plantão", intent="book_plantao", slots=QUOTED
+    )
+    assert result["reserva_data"] == "2037-06-06"
+    assert result["reserva_inicio"] == QUOTED["plantao_inicio"]
+    assert result["reserva_fim"] == QUOTED["plantao_fim"]
+    assert result["reserva_especialistas"] == 2.0
+    assert result["requested_slot"] == "reserva_motivo"
+    assert "sáb., 06/06/2037 20:00 até dom., 07/06/2037 02:00, 2 especialistas" in texts(dispatcher)
+
+
+async def test_a_booking_that_names_its_own_day_ignores_the_quote(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    result = await form(
+        dispatcher,
+        f"quero agendar um plantão {SATURDAY} das 8 às 12",
+        intent="book_plantao",
+        slots=QUOTED,
+    )
+    assert result["reserva_inicio"].startswith("2037-06-06T08:00")
+    assert result["reserva_fim"].startswith("2037-06-06T12:00")
+    assert result["requested_slot"] == "reserva_especialistas"
+    assert "cotação" not in texts(dispatcher)
+
+
+async def test_a_quoted_plantao_that_cannot_be_booked_is_explained(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    past = {
+        **QUOTED,
+        "plantao_inicio": "2020-01-04T08:00:00-03:00",
+        "plantao_fim": "2020-01-04T18:00:00-03:00",
+    }
+    result = await form(dispatcher, "quero agendar esse plantão", intent="book_plantao", slots=past)
+    assert result["requested_slot"] == "reserva_data"
+    assert "O plantão da cotação não pode ser agendado: Essa data já passou" in texts(dispatcher)

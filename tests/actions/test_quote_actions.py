@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.quotes import ActionPriceInfo, ActionQuote, ValidateQuoteForm
+from tests.actions.conftest import make_tracker
 
 FORM_DOMAIN: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parents[2] / "domain" / "quotes.yml").read_text(encoding="utf-8")
@@ -284,4 +285,80 @@ async def test_non_priced_modalities_point_to_the_right_channel(
     for modality in ("in_loco", "suporte_padrao"):
         events = await ActionQuote().run(dispatcher, tracker(slots={"modalidade": modality}), {})
         assert events == [SlotSet("recomendacao", modality)]
+    assert dispatcher.messages == []
+
+
+def _quoted_plantao(day: str) -> dict[str, Any]:
+    return {
+        "modalidade": "plantao",
+        "janela": "das 8 às 18",
+        "plantao_inicio": f"{day}T08:00:00-03:00",
+        "plantao_fim": f"{day}T18:00:00-03:00",
+    }
+
+
+async def _follow_up(
+    dispatcher: CollectingDispatcher, text: str, entities: list[dict[str, Any]], **said: Any
+) -> dict[str, Any]:
+    """A follow-up after a quoted plantão: the form comes back and revalidates every slot."""
+    known = _quoted_plantao(next_saturday())
+    tracker = make_tracker(
+        text,
+        slots={**known, **said},
+        entities=entities,
+        # Rasa offers the form's own slots again, not the ones validate_janela computes.
+        events=candidate_events(modalidade="plantao", janela=known["janela"], **said),
+        active_loop="quote_form",
+    )
+    return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, FORM_DOMAIN))
+
+
+async def test_a_follow_up_that_leaves_the_window_alone_keeps_its_day(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    # The slot's own text ("das 8 às 18") has no day: read alone it would mean today.
+    slots = await _follow_up(
+        dispatcher,
+        "e se forem 2 especialistas?",
+        [{"entity": "especialistas", "value": "2"}],
+        especialistas="2",
+    )
+    start = _quoted_plantao(next_saturday())["plantao_inicio"]
+    assert slots.get("plantao_inicio", start) == start
+    assert slots["especialistas"] == 2.0
+    assert slots["requested_slot"] is None
+
+
+async def test_a_follow_up_with_a_day_keeps_the_hours(dispatcher: CollectingDispatcher) -> None:
+    slots = await _follow_up(
+        dispatcher, "e se for no domingo?", [{"entity": "data", "value": "domingo"}]
+    )
+    start, end = (datetime.fromisoformat(slots[s]) for s in ("plantao_inicio", "plantao_fim"))
+    assert start.strftime("%A %H:%M") == "Sunday 08:00"
+    assert end - start == timedelta(hours=10)
+
+
+async def test_a_follow_up_with_hours_keeps_the_day(dispatcher: CollectingDispatcher) -> None:
+    slots = await _follow_up(
+        dispatcher, "e se for das 20h às 2h?", [{"entity": "horario", "value": "das 20h às 2h"}]
+    )
+    assert slots["plantao_inicio"].startswith(f"{next_saturday()}T20:00")
+    assert datetime.fromisoformat(slots["plantao_fim"]) - datetime.fromisoformat(
+        slots["plantao_inicio"]
+    ) == timedelta(hours=6)
+
+
+async def test_asking_to_book_leaves_the_quote_for_the_booking_rule(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = make_tracker(
+        "quero agendar esse plantão",
+        intent="book_plantao",
+        entities=[{"entity": "modalidade", "value": "plantao"}],
+        slots={"modalidade": "plantao", "requested_slot": "janela"},
+        events=candidate_events(modalidade="plantao"),
+        active_loop="quote_form",
+    )
+    events = await ValidateQuoteForm().run(dispatcher, tracker, FORM_DOMAIN)
+    assert [e["event"] for e in events] == ["action_execution_rejected"]
     assert dispatcher.messages == []

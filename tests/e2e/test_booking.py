@@ -78,3 +78,19 @@ def test_erasing_my_data_erases_the_conversation(
     else:
         raise AssertionError("the conversation was not erased")
     assert "Não temos nenhum cadastro" in talk.text("quero meus dados")
+
+
+def test_follow_ups_keep_the_quoted_day_and_a_booking_starts_from_the_quote(
+    conversation: Conversation,
+) -> None:
+    day = f"{saturday_ahead():%d/%m/%Y}"
+    assert f"{day} 08:00 até 18:00" in conversation.text(
+        f"quanto fica um plantão {day} das 8 às 18?"
+    )
+    assert f"{day} 08:00 até 18:00: 600 min (10h), 2 especialistas" in conversation.text(
+        "e se forem 2 especialistas?"
+    )
+    assert f"{day} 20:00 até" in conversation.text("e se for das 20h às 2h?")
+    booking = conversation.text("quero agendar esse plantão")
+    assert f"Vou agendar o plantão da cotação: de sáb., {day} 20:00" in booking
+    assert "2 especialistas" in booking
