@@ -42,6 +42,8 @@ PRICED = {
     "consultoria_suporte": Modality.SUPORTE,
     "consultoria_tecnica": Modality.TECNICA,
 }
+# Requests that end a quote in progress and start their own flow.
+LEAVES_A_QUOTE = frozenset({"book_plantao", "cancel_plantao"})
 # What each entity of a message fills; a new question (`ask_quote`) forgets what it does not repeat.
 SLOTS_BY_ENTITY = {
     "duracao": ("duracao", "duracao_minutos"),
@@ -78,9 +80,9 @@ class ValidateQuoteForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if tracker.get_intent_of_latest_message() == "book_plantao":
-            # "quero agendar (esse plantão)" leaves the quote, even when it names the modality
-            # (a slot the form would take): the rule for booking takes over.
+        if tracker.get_intent_of_latest_message() in LEAVES_A_QUOTE:
+            # "quero agendar esse plantão" leaves the quote even though it names the modality
+            # (a slot the form would take): the rule for booking or cancelling takes over.
             return [ActionExecutionRejected(self.form_name())]
         forget: list[EventType] = []
         if tracker.get_intent_of_latest_message() == "ask_quote":

@@ -348,12 +348,19 @@ async def test_a_follow_up_with_hours_keeps_the_day(dispatcher: CollectingDispat
     ) == timedelta(hours=6)
 
 
-async def test_asking_to_book_leaves_the_quote_for_the_booking_rule(
-    dispatcher: CollectingDispatcher,
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("quero agendar esse plantão", "book_plantao"),
+        ("cancelar o plantão P-0001", "cancel_plantao"),
+    ],
+)
+async def test_booking_or_cancelling_leaves_the_quote_for_its_own_rule(
+    dispatcher: CollectingDispatcher, text: str, intent: str
 ) -> None:
     tracker = make_tracker(
-        "quero agendar esse plantão",
-        intent="book_plantao",
+        text,
+        intent=intent,
         entities=[{"entity": "modalidade", "value": "plantao"}],
         slots={"modalidade": "plantao", "requested_slot": "janela"},
         events=candidate_events(modalidade="plantao"),
