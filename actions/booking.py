@@ -23,7 +23,7 @@ from actions.extra_config import max_failed_attempts
 from actions.failures import apologize_on_database_error
 from actions.identity import Caller, caller, find_person, remember_person
 from actions.pending import asked_by, clear_pending
-from actions.quotes import quote_message
+from actions.quotes import quote_message, quoted_window
 from actions.tariff import (
     Modality,
     Quote,
@@ -121,6 +121,14 @@ def _window_from_slots(slots: dict[str, Any]) -> Window | None:
     return Window(start, end) if start and end else None
 
 
+def _window_slots(window: Window) -> dict[str, Any]:
+    return {
+        "reserva_data": window.start.date().isoformat(),
+        "reserva_inicio": window.start.isoformat(),
+        "reserva_fim": window.end.isoformat(),
+    }
+
+
 def _read_window(text: str, tracker: Tracker, now: datetime) -> dict[str, Any]:
     """Whatever part of the window the text gives: a whole range, a start, an end or a day."""
     day_value = tracker.get_slot("reserva_data")
@@ -130,11 +138,7 @@ def _read_window(text: str, tracker: Tracker, now: datetime) -> dict[str, Any]:
         on_day = f"{day:%d/%m/%Y} {text}"
     window = parse_window(on_day, now)
     if window is not None:
-        return {
-            "reserva_data": window.start.date().isoformat(),
-            "reserva_inicio": window.start.isoformat(),
-            "reserva_fim": window.end.isoformat(),
-        }
+        return _window_slots(window)
     asked = tracker.get_slot("requested_slot")
     start = _parse_iso(tracker.get_slot("reserva_inicio"))
     if asked == "reserva_fim" and start is not None:
@@ -168,28 +172,18 @@ def _window_problem(slots: dict[str, Any], now: datetime) -> str | None:
 def _quoted_plantao(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The window (and specialists) of the plantão quoted last, for "quero agendar esse plantão"
     said with no day of its own: the person is not asked again what they just priced."""
-    window = _window_from_slots(
-        {
-            "reserva_inicio": tracker.get_slot("plantao_inicio"),
-            "reserva_fim": tracker.get_slot("plantao_fim"),
-        }
-    )
+    window = quoted_window(tracker)
     if tracker.get_slot("modalidade") != "plantao" or window is None:
         return []
-    found: dict[str, Any] = {
-        "reserva_data": window.start.date().isoformat(),
-        "reserva_inicio": window.start.isoformat(),
-        "reserva_fim": window.end.isoformat(),
-    }
+    found = _window_slots(window)
     problem = _window_problem(found, runtime.now())
     if problem is not None:
         dispatcher.utter_message(text=f"O plantão da cotação não pode ser agendado: {problem}")
         return []
-    # The quote's specialists, unless the booking message said its own number.
+    # The quote's specialists (checked by its form), unless the booking message said its own.
     quoted = tracker.get_slot("especialistas")
-    limit = runtime.settings().tariff.plantao.max_specialists
     who = ""
-    if tracker.get_slot("reserva_especialistas") is None and quoted and 1 <= int(quoted) <= limit:
+    if quoted and tracker.get_slot("reserva_especialistas") is None:
         found["reserva_especialistas"] = float(int(quoted))
         who = f", {specialists_text(int(quoted))}"
     dispatcher.utter_message(

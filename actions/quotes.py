@@ -66,7 +66,8 @@ def _entity_text(tracker: Tracker, entity: str) -> str | None:
     return None
 
 
-def _window(tracker: Tracker) -> Window | None:
+def quoted_window(tracker: Tracker) -> Window | None:
+    """The plantão window of the quote in progress or last shown."""
     start, end = tracker.get_slot("plantao_inicio"), tracker.get_slot("plantao_fim")
     if not start or not end:
         return None
@@ -165,7 +166,7 @@ class ValidateQuoteForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         now = runtime.now()
-        known = _window(tracker)
+        known = quoted_window(tracker)
         if known is not None and tracker.get_slot("requested_slot") != "janela":
             # A follow-up revalidates the window; the slot's text alone may lack its day.
             window = _follow_up_window(_text(tracker), known, now)
@@ -195,7 +196,7 @@ class ValidateQuoteForm(FormValidationAction):
     def validate_encerramento(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        window = _window(tracker)
+        window = quoted_window(tracker)
         if window is None:  # the window is asked first; the end time is read again with it
             return {}
         now = runtime.now()
@@ -236,7 +237,7 @@ def quote_for(tracker: Tracker) -> Quote:
     specialists = int(tracker.get_slot("especialistas") or 1)
     minutes = int(tracker.get_slot("duracao_minutos") or 0)
     if modality is Modality.PLANTAO:
-        window = _window(tracker)
+        window = quoted_window(tracker)
         if window is None:
             raise TariffError("Faltou o dia e o horário do plantão.")
         ended = tracker.get_slot("plantao_encerramento")
@@ -293,7 +294,7 @@ class ActionQuote(Action):
             dispatcher.utter_message(text=f"Não consegui calcular: {exc}")
             return [SlotSet("recomendacao", None)]
         dispatcher.utter_message(text=quote_message(quote))
-        window = _window(tracker)
+        window = quoted_window(tracker)
         if quote.modality is Modality.PLANTAO and window is not None:
             check = check_booking(
                 window.start,
