@@ -1,1 +1,1 @@
-"""Custom actions, tariff engine and database of the Assistente de Consultoria."""
+"""Thin Rasa custom actions over the `consultoria` core."""

@@ -15,16 +15,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from sqlalchemy.orm import Session
 
-from actions import db, runtime
-from actions.db import Person, TermVersion, format_ref
-from actions.db.plantoes import find_by_request_key
-from actions.db.terms import has_accepted, price_version_id, record_answer
 from actions.extra_config import max_failed_attempts
 from actions.failures import apologize_on_database_error
-from actions.identity import Caller, caller, find_person, remember_person
+from actions.identity import find_person, remember_person
 from actions.pending import asked_by, clear_pending
 from actions.quotes import quote_message, quoted_window
-from actions.tariff import (
+from actions.terms import ask_acceptance, current_term
+from actions.tracker import Caller, caller
+from consultoria import db, runtime
+from consultoria.db import Person, TermVersion, format_ref
+from consultoria.db.plantoes import find_by_request_key
+from consultoria.db.terms import has_accepted, price_version_id, record_answer
+from consultoria.tariff import (
     Modality,
     Quote,
     TariffError,
@@ -35,8 +37,7 @@ from actions.tariff import (
     quote_plantao,
     specialists_text,
 )
-from actions.terms import ask_acceptance, current_term
-from actions.textparse import Window, parse_count, parse_day, parse_end_time, parse_window
+from consultoria.textparse import Window, parse_count, parse_day, parse_end_time, parse_window
 
 FORM_SLOTS = (
     "perfil",

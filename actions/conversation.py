@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import runtime
 from actions.figures import template_slots
+from consultoria import runtime
 
 # What the clarifying buttons say for each likely intent (two-stage fallback).
 INTENT_LABELS = {

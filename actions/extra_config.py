@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from actions.settings import ConfigError
-from actions.tariff import Modality
+from consultoria.settings import ConfigError
+from consultoria.tariff import Modality
 
 TERM_KEYS = ("title", "summary", "text")
 

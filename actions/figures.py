@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from actions.settings import WEEKDAYS, Settings
-from actions.tariff import Modality, PriceTable, format_brl
+from consultoria.settings import WEEKDAYS, Settings
+from consultoria.tariff import Modality, PriceTable, format_brl
 
 _WEEKDAY_PT = {
     "mon": "segunda",

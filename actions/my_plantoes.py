@@ -9,14 +9,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import db, runtime
-from actions.db import Plantao, StateConflict
 from actions.failures import apologize_on_database_error
-from actions.identity import caller, find_person
+from actions.identity import find_person
 from actions.pending import asked_by, clear_pending
 from actions.quotes import quote_message
-from actions.tariff import PriceTable, Quote, format_brl, format_moment, quote_plantao
-from actions.textparse import parse_ref
+from actions.tracker import caller
+from consultoria import db, runtime
+from consultoria.db import Plantao, StateConflict
+from consultoria.tariff import PriceTable, Quote, format_brl, format_moment, quote_plantao
+from consultoria.textparse import parse_ref
 
 STATES_PT = {
     "requested": "aguardando confirmação",

@@ -19,22 +19,23 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import db, runtime
-from actions.db import Person, Plantao, TermAcceptance, TermVersion
-from actions.db.privacy import (
+from actions.failures import apologize_on_database_error
+from actions.identity import find_person
+from actions.my_plantoes import describe
+from actions.pending import asked_by, clear_pending
+from actions.terms import split_for_chat
+from actions.tracker import caller
+from consultoria import db, runtime
+from consultoria.db import Person, Plantao, TermAcceptance, TermVersion
+from consultoria.db.privacy import (
     conversation_erased,
     erase_personal_data,
     pending_erasures,
     record_export,
     requests_of,
 )
-from actions.db.terms import answers_of
-from actions.failures import apologize_on_database_error
-from actions.identity import caller, find_person
-from actions.my_plantoes import describe
-from actions.pending import asked_by, clear_pending
-from actions.tariff import Modality, format_moment
-from actions.terms import split_for_chat
+from consultoria.db.terms import answers_of
+from consultoria.tariff import Modality, format_moment
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions import runtime
-from actions.tariff import (
+from consultoria import runtime
+from consultoria.tariff import (
     Inconsistency,
     Modality,
     Quote,
@@ -25,7 +25,7 @@ from actions.tariff import (
     quote_tecnica,
     quote_telefonica,
 )
-from actions.textparse import (
+from consultoria.textparse import (
     Window,
     names_a_duration,
     parse_count,

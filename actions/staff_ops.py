@@ -21,9 +21,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions import db, runtime
-from actions.db import Person, Plantao, PlantaoNotFound, StateConflict
-from actions.db.shifts import (
+from actions.failures import apologize_on_database_error
+from actions.identity import find_person
+from actions.my_plantoes import describe
+from actions.quotes import quote_message
+from actions.staff_text import asks_pending, shift_ref, specialist_name, with_plain_refs
+from actions.tracker import Caller, caller
+from consultoria import db, runtime
+from consultoria.db import Person, Plantao, PlantaoNotFound, StateConflict
+from consultoria.db.shifts import (
     ShiftRefused,
     Staff,
     cancel_shift,
@@ -34,14 +40,9 @@ from actions.db.shifts import (
     shift_quote,
     staff_person,
 )
-from actions.failures import apologize_on_database_error
-from actions.identity import Caller, caller, find_person
-from actions.my_plantoes import describe
-from actions.quotes import quote_message
-from actions.staff_text import asks_pending, shift_ref, specialist_name, with_plain_refs
-from actions.tariff import PriceTable, TariffError, format_brl, format_moment
-from actions.tariff.calendar import WEEKDAY_NAMES
-from actions.textparse import Window, parse_day, parse_end_time
+from consultoria.tariff import PriceTable, TariffError, format_brl, format_moment
+from consultoria.tariff.calendar import WEEKDAY_NAMES
+from consultoria.textparse import Window, parse_day, parse_end_time
 
 logger = logging.getLogger(__name__)
 

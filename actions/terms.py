@@ -12,14 +12,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions import db, runtime
-from actions.db import TermVersion, text_sha256
-from actions.db.terms import sync_term
 from actions.extra_config import term_templates
 from actions.failures import apologize_on_database_error
 from actions.figures import template_slots
-from actions.settings import Settings
-from actions.tariff import Modality, PriceTable, format_brl
+from consultoria import db, runtime
+from consultoria.db import TermVersion, text_sha256
+from consultoria.db.terms import sync_term
+from consultoria.settings import Settings
+from consultoria.tariff import Modality, PriceTable, format_brl
 
 # Telegram refuses messages over 4096 characters; keep a margin for the channel's markup.
 CHAT_LIMIT = 4000

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from actions import runtime
 from bot.app import build_application, run
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_bot_settings
 from bot.terminal import NoStaff, chat
+from consultoria import runtime
 
 
 def main(argv: list[str] | None = None) -> int:

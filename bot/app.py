@@ -21,8 +21,6 @@ from telegram.ext import (
     filters,
 )
 
-from actions.db import unit_of_work
-from actions.db.outbox import staff_chat_ids
 from bot import handlers
 from bot.handlers import COMMANDS, SERVICES, Services, menu, services
 from bot.keys import CallbackKeys
@@ -30,6 +28,8 @@ from bot.notifier import drain_once
 from bot.processor import ChatOrderedProcessor
 from bot.rasa import RasaBridge
 from bot.settings import BotSettings
+from consultoria.db import unit_of_work
+from consultoria.db.outbox import staff_chat_ids
 
 log = logging.getLogger(__name__)
 

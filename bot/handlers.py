@@ -13,14 +13,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
-from actions.db import is_staff, unit_of_work
-from actions.db.staff import TELEGRAM
 from bot.keys import CallbackKeys
 from bot.processor import ChatOrderedProcessor
 from bot.rasa import UNAVAILABLE_TEXT, RasaBridge, RasaUnavailable, Reply
 from bot.replies import keyboard, send_text, typing
 from bot.settings import BotSettings
 from bot.text import MESSAGE_LIMIT, to_html, units
+from consultoria.db import is_staff, unit_of_work
+from consultoria.db.staff import TELEGRAM
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from actions import runtime
-from actions.db import Person, Plantao, PlantaoEvent, unit_of_work
-from actions.db.outbox import (
+from actions.my_plantoes import describe
+from bot.replies import send_text
+from consultoria import runtime
+from consultoria.db import Person, Plantao, PlantaoEvent, unit_of_work
+from consultoria.db.outbox import (
     ClaimedNotification,
     backoff,
     claim_due,
@@ -25,11 +27,9 @@ from actions.db.outbox import (
     mark_failed,
     staff_chat_ids,
 )
-from actions.db.shifts import REMINDER_KIND, enqueue_due_reminders
-from actions.db.types import utcnow
-from actions.my_plantoes import describe
-from actions.tariff import format_moment
-from bot.replies import send_text
+from consultoria.db.shifts import REMINDER_KIND, enqueue_due_reminders
+from consultoria.db.types import utcnow
+from consultoria.tariff import format_moment
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ import asyncio
 import getpass
 from typing import Any
 
-from actions import runtime
-from actions.db import unit_of_work
-from actions.db.outbox import staff_chat_ids
 from bot.rasa import UNAVAILABLE_TEXT, RasaBridge, RasaUnavailable, Reply
 from bot.text import plain
+from consultoria import runtime
+from consultoria.db import unit_of_work
+from consultoria.db.outbox import staff_chat_ids
 
 PROMPT = "você> "
 EXIT_WORDS = {"sair", "exit", "quit"}

@@ -16,6 +16,7 @@ WORKDIR /app
 # which a constraint does not install).
 COPY requirements/dev.lock requirements/dev.lock
 COPY pyproject.toml README.md ./
+COPY consultoria consultoria
 COPY actions actions
 COPY bot bot
 RUN pip install -c requirements/dev.lock -e . && chown -R app:app /app

@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import runtime
+from consultoria import runtime
 
 
 @pytest.fixture(autouse=True)

@@ -8,15 +8,15 @@ from decimal import Decimal
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import db, runtime
-from actions.db import Notification, Plantao, PlantaoEvent
 from actions.my_plantoes import (
     ActionCancelRequest,
     ActionConfirmCancellation,
     ActionListMyPlantoes,
 )
 from actions.pending import ActionDeclinePending
-from actions.tariff import quote_plantao
+from consultoria import db, runtime
+from consultoria.db import Notification, Plantao, PlantaoEvent
+from consultoria.tariff import quote_plantao
 from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
 
 FAR = datetime(2037, 6, 6, 11, 0, tzinfo=timezone.utc)  # Saturday 08:00 in São Paulo

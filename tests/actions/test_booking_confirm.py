@@ -9,10 +9,10 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-from actions import db, runtime
 from actions.booking import ActionBookingSummary, ActionConfirmBooking, ActionRefuseTerm
-from actions.db import Notification, Plantao, PlantaoEvent, TermAcceptance, text_sha256
-from actions.tariff import Modality, PriceVersion
+from consultoria import db, runtime
+from consultoria.db import Notification, Plantao, PlantaoEvent, TermAcceptance, text_sha256
+from consultoria.tariff import Modality, PriceVersion
 from tests.actions.test_booking_support import DOMAIN, customer, slots_of, texts, turn
 
 FORM: dict[str, Any] = {

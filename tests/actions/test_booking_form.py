@@ -8,9 +8,9 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import db, runtime
 from actions.booking import ValidateBookingForm
-from actions.db import Person
+from consultoria import db, runtime
+from consultoria.db import Person
 from tests.actions.test_booking_support import DOMAIN, SATURDAY, customer, slots_of, texts, turn
 
 

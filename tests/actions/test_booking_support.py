@@ -11,9 +11,10 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 
-from actions import db, runtime
-from actions.db import Person, Plantao
-from actions.identity import Caller, remember_person
+from actions.identity import remember_person
+from actions.tracker import Caller
+from consultoria import db, runtime
+from consultoria.db import Person, Plantao
 
 DOMAIN_DIR = Path(__file__).parents[2] / "domain"
 DOMAIN: dict[str, Any] = {"slots": {}, "forms": {}}

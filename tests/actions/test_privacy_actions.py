@@ -13,12 +13,13 @@ from aiohttp import web
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import db, privacy, runtime
-from actions.db import Plantao, PrivacyRequest
-from actions.db.terms import record_answer
+from actions import privacy
 from actions.privacy import ActionAskErasure, ActionConfirmErasure, ActionMyData
-from actions.tariff import Modality
 from actions.terms import current_term
+from consultoria import db, runtime
+from consultoria.db import Plantao, PrivacyRequest
+from consultoria.db.terms import record_answer
+from consultoria.tariff import Modality
 from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
 
 FAR = datetime(2037, 6, 6, 11, 0, tzinfo=timezone.utc)

@@ -13,8 +13,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import runtime
 from actions.quotes import ActionPriceInfo, ActionQuote, ValidateQuoteForm
+from consultoria import runtime
 from tests.actions.conftest import make_tracker
 
 FORM_DOMAIN: dict[str, Any] = yaml.safe_load(

@@ -11,8 +11,6 @@ import pytest
 from rasa_sdk import Action
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import db, runtime
-from actions.db import Notification, Person
 from actions.staff_ops import (
     REFUSAL,
     ActionPlantaoAmount,
@@ -22,6 +20,8 @@ from actions.staff_ops import (
     ActionStaffEndPlantao,
     ActionStaffListPlantoes,
 )
+from consultoria import db, runtime
+from consultoria.db import Notification, Person
 from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
 from tests.actions.test_staff_support import (
     STAFF_ID,

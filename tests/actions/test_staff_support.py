@@ -17,9 +17,9 @@ import pytest
 from rasa_sdk import Tracker
 from sqlalchemy import func, select
 
-from actions import db, runtime
-from actions.db import Plantao, PlantaoEvent, make_engine, upgrade
-from actions.settings import StaffSeed
+from consultoria import db, runtime
+from consultoria.db import Plantao, PlantaoEvent, make_engine, upgrade
+from consultoria.settings import StaffSeed
 from tests.actions.test_booking_support import turn
 from tests.db.conftest import _empty_postgres, pg_server, pg_url
 

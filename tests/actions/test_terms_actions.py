@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import db, runtime
-from actions.db import text_sha256
-from actions.tariff import Modality
 from actions.terms import (
     CHAT_LIMIT,
     ActionShowTerm,
@@ -14,6 +11,9 @@ from actions.terms import (
     render_term,
     split_for_chat,
 )
+from consultoria import db, runtime
+from consultoria.db import text_sha256
+from consultoria.tariff import Modality
 from tests.actions.test_booking_support import DOMAIN, slots_of, texts, turn
 
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from actions.settings import PROJECT_ROOT, load_settings
-from actions.tariff import Inconsistency, Quote, quote_plantao, quote_suporte, quote_telefonica
+from consultoria.settings import PROJECT_ROOT, load_settings
+from consultoria.tariff import Inconsistency, Quote, quote_plantao, quote_suporte, quote_telefonica
 
 ROUNDS = 20_000
 

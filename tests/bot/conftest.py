@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import Application
 
-from actions.db import StaffMember, make_engine, session_factory, unit_of_work
 from bot.app import build_application
 from bot.settings import BotSettings
+from consultoria.db import StaffMember, make_engine, session_factory, unit_of_work
 from tests.db.conftest import (  # noqa: F401 (fixtures)
     book,
     engine,

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 
-from actions.db import Notification, Person, transition, unit_of_work
-from actions.db.types import utcnow
 from bot.notifier import NO_STAFF, drain_once
+from consultoria.db import Notification, Person, transition, unit_of_work
+from consultoria.db.types import utcnow
 from tests.bot.conftest import STAFF, User, add_staff
 from tests.db.conftest import Book
 from tests.faketg.server import FakeTelegram

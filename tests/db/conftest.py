@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import (
+from consultoria.db import (
     Base,
     Person,
     Plantao,
@@ -35,8 +35,8 @@ from actions.db import (
     unit_of_work,
     upgrade,
 )
-from actions.db.engine import normalize_url
-from actions.settings import DEFAULT_CONFIG, Settings, load_settings
+from consultoria.db.engine import normalize_url
+from consultoria.settings import DEFAULT_CONFIG, Settings, load_settings
 
 PG_ADMIN_URL = os.environ.get(
     "DATABASE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

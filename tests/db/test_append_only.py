@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import (
+from consultoria.db import (
     Base,
     HourBankAccount,
     HourBankMovement,
@@ -20,7 +20,7 @@ from actions.db import (
     TermVersion,
     unit_of_work,
 )
-from actions.db.append_only import APPEND_ONLY_TABLES
+from consultoria.db.append_only import APPEND_ONLY_TABLES
 
 from .conftest import SATURDAY, Book, postgres_only
 

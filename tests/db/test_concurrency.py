@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from actions.db import (
+from consultoria.db import (
     Notification,
     Person,
     Plantao,

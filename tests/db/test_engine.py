@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import Person, database_url, make_engine, safe_url, unit_of_work
-from actions.db.engine import DEFAULT_SQLITE_PATH, normalize_url
+from consultoria.db import Person, database_url, make_engine, safe_url, unit_of_work
+from consultoria.db.engine import DEFAULT_SQLITE_PATH, normalize_url
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import (
+from consultoria.db import (
     HourBankAccount,
     Notification,
     Person,

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import Notification, StaffMember, unit_of_work
-from actions.db.outbox import backoff, claim_due, mark_delivered, mark_failed, staff_chat_ids
-from actions.db.types import utcnow
+from consultoria.db import Notification, StaffMember, unit_of_work
+from consultoria.db.outbox import backoff, claim_due, mark_delivered, mark_failed, staff_chat_ids
+from consultoria.db.types import utcnow
 
 from .conftest import Book, postgres_only
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import (
+from consultoria.db import (
     TRANSITIONS,
     InvalidTransition,
     Notification,
@@ -24,7 +24,7 @@ from actions.db import (
     transition,
     unit_of_work,
 )
-from actions.db.models import PLANTAO_STATES
+from consultoria.db.models import PLANTAO_STATES
 
 from .conftest import SATURDAY, Book, by_staff
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import (
+from consultoria.db import (
     PriceConflict,
     PriceVersionRow,
     StaffMember,
@@ -20,8 +20,8 @@ from actions.db import (
     sync_staff,
     unit_of_work,
 )
-from actions.settings import Settings, StaffSeed
-from actions.tariff import Modality, PriceVersion
+from consultoria.settings import Settings, StaffSeed
+from consultoria.tariff import Modality, PriceVersion
 
 
 def test_sync_config_prices_is_idempotent(

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, inspect, select
 
-from actions.db import (
+from consultoria.db import (
     Base,
     Person,
     ensure_schema,
@@ -23,7 +23,7 @@ from actions.db import (
     unit_of_work,
     upgrade,
 )
-from actions.db.schema import alembic_config
+from consultoria.db.schema import alembic_config
 
 from .conftest import PgServer
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.db import (
+from consultoria.db import (
     Notification,
     Plantao,
     PlantaoEvent,
@@ -19,7 +19,7 @@ from actions.db import (
     sync_config_prices,
     unit_of_work,
 )
-from actions.db.shifts import (
+from consultoria.db.shifts import (
     REMINDER_KIND,
     ShiftRefused,
     Staff,
@@ -32,8 +32,8 @@ from actions.db.shifts import (
     refresh,
     staff_person,
 )
-from actions.settings import Settings
-from actions.tariff import TariffRules
+from consultoria.settings import Settings
+from consultoria.tariff import TariffRules
 
 from .conftest import SATURDAY, Book, by_staff, postgres_only
 from .test_concurrency import race

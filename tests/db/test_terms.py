@@ -14,9 +14,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import runtime
 from actions.booking import ActionConfirmBooking
-from actions.db import (
+from actions.identity import remember_person
+from actions.my_plantoes import ActionConfirmCancellation
+from actions.terms import current_term
+from actions.tracker import Caller
+from consultoria import runtime
+from consultoria.db import (
     Notification,
     Person,
     Plantao,
@@ -25,11 +29,8 @@ from actions.db import (
     TermVersion,
     unit_of_work,
 )
-from actions.db.terms import has_accepted, record_answer, sync_term
-from actions.identity import Caller, remember_person
-from actions.my_plantoes import ActionConfirmCancellation
-from actions.tariff import Modality
-from actions.terms import current_term
+from consultoria.db.terms import has_accepted, record_answer, sync_term
+from consultoria.tariff import Modality
 from tests.actions.test_booking_confirm import FORM
 from tests.actions.test_booking_support import DOMAIN, turn
 

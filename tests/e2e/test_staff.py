@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.db import Plantao, PlantaoEvent, make_engine, parse_ref
-from actions.settings import DEFAULT_CONFIG
 from actions.staff_ops import REFUSAL
+from consultoria.db import Plantao, PlantaoEvent, make_engine, parse_ref
+from consultoria.settings import DEFAULT_CONFIG
 from tests.e2e.rest import Conversation
 from tests.e2e.test_booking import saturday_ahead
 from tests.stack import StackError, running_stack

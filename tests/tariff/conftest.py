@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.settings import DEFAULT_CONFIG, Settings, load_settings
-from actions.tariff import Modality, PriceTable, PriceVersion, TariffRules, TaxRate
+from consultoria.settings import DEFAULT_CONFIG, Settings, load_settings
+from consultoria.tariff import Modality, PriceTable, PriceVersion, TariffRules, TaxRate
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from actions.settings import DEFAULT_CONFIG, load_settings
-from actions.tariff import (
+from consultoria.settings import DEFAULT_CONFIG, load_settings
+from consultoria.tariff import (
     Modality,
     PlantaoOutcome,
     PriceTable,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from actions.tariff import TariffRules, check_booking
+from consultoria.tariff import TariffRules, check_booking
 
 NOW = datetime(2027, 3, 1, 10)  # Monday
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from actions.tariff import (
+from consultoria.tariff import (
     Inconsistency,
     PriceTable,
     TariffRules,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions.tariff import ceil_minutes, format_brl, format_minutes, round_brl
+from consultoria.tariff import ceil_minutes, format_brl, format_minutes, round_brl
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions.tariff import (
+from consultoria.tariff import (
     BillTo,
     Inconsistency,
     PriceTable,

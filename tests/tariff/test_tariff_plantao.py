@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions.tariff import (
+from consultoria.tariff import (
     Modality,
     PlantaoOutcome,
     PriceTable,

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from actions.tariff import (
+from consultoria.tariff import (
     Inconsistency,
     Modality,
     PriceTable,

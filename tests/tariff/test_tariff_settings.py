@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.settings import ConfigError, Settings, parse_settings
-from actions.tariff import Modality
+from consultoria.settings import ConfigError, Settings, parse_settings
+from consultoria.tariff import Modality
 
 SOURCE = Path("teste.yml")
 

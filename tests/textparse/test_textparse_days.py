@@ -1,4 +1,4 @@
-"""Day expressions (actions.textparse.parse_day)."""
+"""Day expressions (consultoria.textparse.parse_day)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.textparse import parse_day
+from consultoria.textparse import parse_day
 
 TZ = ZoneInfo("America/Sao_Paulo")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)

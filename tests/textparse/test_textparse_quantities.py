@@ -1,4 +1,4 @@
-"""Durations, head counts and shift references (actions.textparse.quantities)."""
+"""Durations, head counts and shift references (consultoria.textparse.quantities)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.textparse import names_a_duration, parse_count, parse_duration_minutes, parse_ref
+from consultoria.textparse import names_a_duration, parse_count, parse_duration_minutes, parse_ref
 
 # fmt: off
 _UNITS = (

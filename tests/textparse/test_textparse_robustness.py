@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.textparse import (
+from consultoria.textparse import (
     parse_count,
     parse_day,
     parse_duration_minutes,

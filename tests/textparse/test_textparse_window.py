@@ -1,4 +1,4 @@
-"""Shift windows and early-end moments (actions.textparse.parse_window, parse_end_time)."""
+"""Shift windows and early-end moments (consultoria.textparse.parse_window, parse_end_time)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.textparse import PERIODS, Window, parse_end_time, parse_window
+from consultoria.textparse import PERIODS, Window, parse_end_time, parse_window
 
 TZ = ZoneInfo("America/Sao_Paulo")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
-from actions.tariff import Modality
+from consultoria.tariff import Modality
 
 from .types import MONEY, JSONText, UTCDateTime, utcnow
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.settings import PROJECT_ROOT
+from consultoria.settings import PROJECT_ROOT
 
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "consultoria.sqlite3"
 _PG_SCHEMES = ("postgresql://", "postgres://")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 import yaml
 
-from actions.tariff import (
+from consultoria.tariff import (
     CalendarRules,
     Modality,
     PlantaoRules,

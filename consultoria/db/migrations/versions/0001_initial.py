@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from actions.db import append_only
+from consultoria.db import append_only
 
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None

@@ -1,4 +1,4 @@
-"""Alembic environment: runs from `actions.db.schema` (no alembic.ini) or the `alembic` command."""
+"""Alembic environment: run by `consultoria.db.schema` (no alembic.ini) or by `alembic`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
-from actions.db.engine import database_url, make_engine
-from actions.db.models import Base
+from consultoria.db.engine import database_url, make_engine
+from consultoria.db.models import Base
 
 # Any constant works: it only has to be the same for every process migrating this database.
 _PG_MIGRATION_LOCK = 7_142_026

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from actions.tariff import PriceTable, Quote, TariffRules, format_moment, quote_plantao
+from consultoria.tariff import PriceTable, Quote, TariffRules, format_moment, quote_plantao
 
 from .idempotent import add_or_get
 from .models import Notification, Person, Plantao

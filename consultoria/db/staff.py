@@ -8,7 +8,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.settings import StaffSeed
+from consultoria.settings import StaffSeed
 
 from .idempotent import add_or_get
 from .models import StaffMember

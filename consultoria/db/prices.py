@@ -9,8 +9,8 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.settings import ConfigError
-from actions.tariff import Modality, PriceTable, PriceVersion, format_brl
+from consultoria.settings import ConfigError
+from consultoria.tariff import Modality, PriceTable, PriceVersion, format_brl
 
 from .idempotent import add_or_get
 from .models import PriceVersionRow

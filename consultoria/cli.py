@@ -14,9 +14,9 @@ from typing import Any, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import db
-from actions.settings import ConfigError, Settings, load_settings
-from actions.tariff import (
+from consultoria import db
+from consultoria.settings import ConfigError, Settings, load_settings
+from consultoria.tariff import (
     Inconsistency,
     Modality,
     PriceTable,
