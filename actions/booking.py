@@ -6,36 +6,35 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from sqlalchemy.orm import Session
 
-from actions.extra_config import max_failed_attempts
+from actions import tracker as said
 from actions.failures import apologize_on_database_error
+from actions.forms import GAVE_UP, AnswerForm, Turn
 from actions.identity import find_person, remember_person
+from actions.messages import booking as say
+from actions.messages.quotes import quote_message
 from actions.pending import asked_by, clear_pending
-from actions.quotes import quote_message, quoted_window
-from actions.terms import ask_acceptance, current_term
-from actions.tracker import Caller, caller
+from actions.quotes import quoted_window
+from actions.terms import TermText, ask_acceptance, current_term
 from consultoria import db, runtime
-from consultoria.db import Person, TermVersion, format_ref
-from consultoria.db.plantoes import find_by_request_key
-from consultoria.db.terms import has_accepted, price_version_id, record_answer
+from consultoria.db import Plantao, TermVersion
+from consultoria.services import plantoes
+from consultoria.services.actors import Customer
+from consultoria.services.terms import has_accepted, price_version_id, record_answer
 from consultoria.tariff import (
+    BookingCheck,
     Modality,
     Quote,
     TariffError,
     check_booking,
-    format_brl,
-    format_minutes,
-    format_moment,
-    quote_plantao,
-    specialists_text,
 )
 from consultoria.textparse import Window, parse_count, parse_day, parse_end_time, parse_window
 
@@ -51,14 +50,15 @@ FORM_SLOTS = (
 )
 STATE_SLOTS = ("reserva_falhas", "reserva_parada", "reserva_token", "termo_versao", "termo_hash")
 WINDOW_SLOTS = ("reserva_data", "reserva_inicio", "reserva_fim")
-# Intents that leave or interrupt the form rather than answer it: its rules take over.
-NOT_AN_ANSWER = frozenset({"stop", "faq", "human_handoff"})
 START_INTENT = "book_plantao"
 # Answers in the person's own words: whatever intent such an answer resembles ("virada de versão
 # do Protheus" may read as a booking), it answers the question and never restarts the form.
 FREE_TEXT_SLOTS = frozenset({"unidade", "reserva_motivo"})
-MAX_REASON = 500
+UNIT_LENGTH = (2, 120)
+REASON_LENGTH = (3, 500)
 ASKED_CONFIRMATION = frozenset({"action_booking_summary", "action_show_term"})
+# The questions an "Aceito" or a "sim" confirms the booking after.
+AWAITING_CONFIRMATION = frozenset({"termo", "confirmar_reserva"})
 _PHONE_DIGITS = re.compile(r"\d")
 _CONSULTANT = re.compile(r"consult|franq|unidade|parceir|\bams\b|projeto", re.IGNORECASE)
 _CUSTOMER = re.compile(r"client|empresa|usuari", re.IGNORECASE)
@@ -69,48 +69,15 @@ def reset_booking() -> list[EventType]:
     return [SlotSet(slot, None) for slot in (*FORM_SLOTS, *STATE_SLOTS, "pendente")]
 
 
-def _text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "").strip()
+@dataclass(frozen=True)
+class Request:
+    """The plantão the form gathered, as its slots hold it."""
 
-
-def _entity(tracker: Tracker, name: str) -> str | None:
-    for found in tracker.latest_message.get("entities", []):
-        if found.get("entity") == name and found.get("value") is not None:
-            return str(found["value"])
-    return None
-
-
-def _intent(tracker: Tracker) -> str | None:
-    name = (tracker.latest_message.get("intent") or {}).get("name")
-    return None if name is None else str(name)
-
-
-def _starting(tracker: Tracker) -> bool:
-    if tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS:
-        return False
-    return _intent(tracker) == START_INTENT
-
-
-def _answer(tracker: Tracker, *slots: str) -> str | None:
-    """The latest message when it answers the form's question about one of `slots`."""
-    if _intent(tracker) in NOT_AN_ANSWER:
-        return None
-    if tracker.get_slot("requested_slot") not in slots:
-        return None
-    return _text(tracker) or None
-
-
-def _fail(
-    dispatcher: CollectingDispatcher, tracker: Tracker, message: str, clear: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """Say what was wrong; after too many wrong answers, stop the form (the summary explains)."""
-    failures = int(tracker.get_slot("reserva_falhas") or 0) + 1
-    dispatcher.utter_message(text=message)
-    result: dict[str, Any] = dict.fromkeys(clear)
-    result["reserva_falhas"] = float(failures)
-    if failures >= max_failed_attempts(runtime.settings().source):
-        result["reserva_parada"] = "tentativas"
-    return result
+    window: Window
+    specialists: int
+    reason: str
+    phone: str
+    token: str
 
 
 def _parse_iso(value: Any) -> datetime | None:
@@ -122,12 +89,32 @@ def _window_from_slots(slots: dict[str, Any]) -> Window | None:
     return Window(start, end) if start and end else None
 
 
+def requested(tracker: Tracker) -> Request | None:
+    """The request the slots describe; None while its window is incomplete."""
+    window = _window_from_slots(tracker.slots)
+    if window is None:
+        return None
+    return Request(
+        window=window,
+        specialists=int(tracker.get_slot("reserva_especialistas") or 1),
+        reason=str(tracker.get_slot("reserva_motivo")),
+        phone=str(tracker.get_slot("reserva_telefone")),
+        token=str(tracker.get_slot("reserva_token")),
+    )
+
+
 def _window_slots(window: Window) -> dict[str, Any]:
     return {
         "reserva_data": window.start.date().isoformat(),
         "reserva_inicio": window.start.isoformat(),
         "reserva_fim": window.end.isoformat(),
     }
+
+
+def _starting(tracker: Tracker) -> bool:
+    if tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS:
+        return False
+    return said.intent(tracker) == START_INTENT
 
 
 def _read_window(text: str, tracker: Tracker, now: datetime) -> dict[str, Any]:
@@ -155,51 +142,47 @@ def _read_window(text: str, tracker: Tracker, now: datetime) -> dict[str, Any]:
     return {} if found is None else {"reserva_data": found.isoformat()}
 
 
-def _window_problem(slots: dict[str, Any], now: datetime) -> str | None:
-    """SPEC §3.3 item 8 on what is known so far; None when it can be booked."""
+def _check(ctx: runtime.Context, window: Window, specialists: int) -> BookingCheck:
+    """SPEC §3.3 item 8 at the context's instant."""
+    return check_booking(
+        window.start, window.end, specialists, now=ctx.now, rules=ctx.settings.tariff
+    )
+
+
+def _window_problem(ctx: runtime.Context, slots: dict[str, Any]) -> str | None:
+    """What keeps the window known so far from being booked; None when nothing does."""
     day_value = slots.get("reserva_data")
-    if day_value and date.fromisoformat(day_value) < now.date():
-        return "Essa data já passou. O plantão precisa ser agendado para hoje ou uma data futura."
+    if day_value and date.fromisoformat(day_value) < ctx.now.date():
+        return say.DAY_PASSED
     start = _parse_iso(slots.get("reserva_inicio"))
-    if start is not None and start <= now:
-        return "Esse horário já passou: o início do plantão precisa estar no futuro."
+    if start is not None and start <= ctx.now:
+        return say.START_PASSED
     window = _window_from_slots(slots)
     if window is None:
         return None
-    check = check_booking(window.start, window.end, 1, now=now, rules=runtime.settings().tariff)
-    return " ".join(check.errors) or None
+    return " ".join(_check(ctx, window, 1).errors) or None
 
 
-def _quoted_plantao(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def _quoted_plantao(turn: Turn) -> list[EventType]:
     """The window (and specialists) of the plantão quoted last, for "quero agendar esse plantão"
     said with no day of its own: the person is not asked again what they just priced."""
+    tracker = turn.tracker
     window = quoted_window(tracker)
     if tracker.get_slot("modalidade") != "plantao" or window is None:
         return []
     found = _window_slots(window)
-    problem = _window_problem(found, runtime.now())
+    problem = _window_problem(turn.ctx, found)
     if problem is not None:
-        dispatcher.utter_message(text=f"O plantão da cotação não pode ser agendado: {problem}")
+        turn.dispatcher.utter_message(text=say.quoted_refused(problem))
         return []
     # The quote's specialists (checked by its form), unless the booking message said its own.
     quoted = tracker.get_slot("especialistas")
-    who = ""
+    specialists = None
     if quoted and tracker.get_slot("reserva_especialistas") is None:
-        found["reserva_especialistas"] = float(int(quoted))
-        who = f", {specialists_text(int(quoted))}"
-    dispatcher.utter_message(
-        text=f"Vou agendar o plantão da cotação: de {format_moment(window.start)} até "
-        f'{format_moment(window.end)}{who}. Para outro dia ou horário, diga "parar" e peça '
-        "de novo com a data."
-    )
+        specialists = int(quoted)
+        found["reserva_especialistas"] = float(specialists)
+    turn.dispatcher.utter_message(text=say.quoted_taken(window, specialists))
     return [SlotSet(slot, value) for slot, value in found.items()]
-
-
-_WINDOW_HELP = {
-    "reserva_data": 'Não entendi a data. Escreva, por exemplo, "sábado", "amanhã" ou "06/03".',
-    "reserva_inicio": 'Não entendi a hora de início. Escreva, por exemplo, "8h" ou "22:00".',
-    "reserva_fim": 'Não entendi a hora de término. Escreva, por exemplo, "18h" ou "2h".',
-}
 
 
 def _phone(text: str) -> str | None:
@@ -213,16 +196,35 @@ def _phone(text: str) -> str | None:
 
 
 def _perfil(tracker: Tracker, text: str) -> str | None:
-    said = _entity(tracker, "perfil")
-    if said in ("cliente", "consultor"):
-        return said
+    declared = said.entity(tracker, "perfil")
+    if declared in ("cliente", "consultor"):
+        return declared
     if _CONSULTANT.search(text):
         return "consultor"
     return "cliente" if _CUSTOMER.search(text) else None
 
 
-class ValidateBookingForm(FormValidationAction):
+def _count_in(text: str) -> int | None:
+    """A head count written in a sentence ("com 2 especialistas"); a bare number is not one."""
+    count = parse_count(text)
+    return count if count is not None and not text.strip().isdigit() else None
+
+
+def _is_known(ctx: runtime.Context, who: said.Caller) -> bool:
+    with db.unit_of_work(ctx.sessions) as session:
+        return find_person(session, who) is not None
+
+
+def _remember(ctx: runtime.Context, who: said.Caller, perfil: str, unit: str | None) -> None:
+    with db.unit_of_work(ctx.sessions) as session:
+        remember_person(session, who, perfil, unit)
+
+
+class ValidateBookingForm(AnswerForm):
     """Reads each answer with the pt-BR parsers and checks it at once, with a clear message."""
+
+    failures_slot = "reserva_falhas"
+    stopped_slot = "reserva_parada"
 
     def name(self) -> str:
         return "validate_booking_form"
@@ -233,194 +235,145 @@ class ValidateBookingForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        fresh: list[EventType] = []
-        if _starting(tracker):
-            # A new request forgets an unfinished one, and gets the key that makes it idempotent.
-            fresh = [*reset_booking(), SlotSet("reserva_token", uuid.uuid4().hex)]
-            tracker.slots.update({e["name"]: e["value"] for e in fresh})
-        # Each extract_ method checks what it reads, so there is no separate validation step.
-        extracted = await self.get_extraction_events(dispatcher, tracker, domain)
-        tracker.add_slots(extracted)
-        if _starting(tracker) and not any(tracker.get_slot(slot) for slot in WINDOW_SLOTS):
-            quoted = _quoted_plantao(dispatcher, tracker)
-            tracker.add_slots(quoted)
-            extracted += quoted
-        needed = await self.required_slots([], dispatcher, tracker, domain)
-        missing = next((slot for slot in needed if tracker.get_slot(slot) is None), None)
-        return [*fresh, *extracted, SlotSet("requested_slot", missing)]
+        return self.fill(Turn(runtime.context(), dispatcher, tracker))
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> list[str]:
-        if tracker.get_slot("reserva_parada"):
-            return []
+    def max_failures(self, ctx: runtime.Context) -> int:
+        return ctx.settings.booking_max_failed_attempts
+
+    def questions(self, turn: Turn) -> list[str]:
+        """Who the person is, asked once; then the plantão itself."""
         needed: list[str] = []
-        with db.unit_of_work(runtime.sessions()) as session:
-            known = find_person(session, caller(tracker)) is not None
-        if not known:
+        if not _is_known(turn.ctx, said.caller(turn.tracker)):
             needed.append("perfil")
-            if tracker.get_slot("perfil") == "consultor":
+            if turn.tracker.get_slot("perfil") == "consultor":
                 needed.append("unidade")
         return [*needed, *FORM_SLOTS[2:]]
 
-    def extract_perfil(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        text = _answer(tracker, "perfil")
+    def restart(self, turn: Turn) -> list[EventType]:
+        if not _starting(turn.tracker):
+            return []
+        # A new request forgets an unfinished one, and gets the key that makes it idempotent.
+        return [*reset_booking(), SlotSet("reserva_token", uuid.uuid4().hex)]
+
+    def prefill(self, turn: Turn) -> list[EventType]:
+        if not _starting(turn.tracker) or any(turn.tracker.get_slot(s) for s in WINDOW_SLOTS):
+            return []
+        return _quoted_plantao(turn)
+
+    def read_perfil(self, turn: Turn) -> dict[str, Any]:
+        text = self.answer(turn.tracker, "perfil")
         if text is None:
             return {}
-        perfil = _perfil(tracker, text)
+        perfil = _perfil(turn.tracker, text)
         if perfil is None:
-            return _fail(
-                dispatcher, tracker, "Desculpe, não entendi. Você é cliente TOTVS ou consultor(a)?"
-            )
+            return self.repair(turn, say.PROFILE_AGAIN)
         if perfil == "cliente":
-            with db.unit_of_work(runtime.sessions()) as session:
-                remember_person(session, caller(tracker), perfil, None)
+            _remember(turn.ctx, said.caller(turn.tracker), perfil, None)
         return {"perfil": perfil}
 
-    def extract_unidade(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        text = _answer(tracker, "unidade")
+    def read_unidade(self, turn: Turn) -> dict[str, Any]:
+        text = self.answer(turn.tracker, "unidade")
         if text is None:
             return {}
-        if not 2 <= len(text) <= 120:
-            return _fail(dispatcher, tracker, "Informe o nome da sua unidade, em até 120 letras.")
-        with db.unit_of_work(runtime.sessions()) as session:
-            remember_person(session, caller(tracker), "consultor", text)
+        shortest, longest = UNIT_LENGTH
+        if not shortest <= len(text) <= longest:
+            return self.repair(turn, say.unit_again(longest))
+        _remember(turn.ctx, said.caller(turn.tracker), "consultor", text)
         return {"unidade": text}
 
-    def extract_reserva_data(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
+    def read_reserva_data(self, turn: Turn) -> dict[str, Any]:
         """Date, start and end: one message may give any of them, or all three at once."""
-        text = _text(tracker) if _starting(tracker) else _answer(tracker, *WINDOW_SLOTS)
+        tracker = turn.tracker
+        starting = _starting(tracker)
+        text = said.text(tracker) if starting else self.answer(tracker, *WINDOW_SLOTS)
         if not text:
             return {}
-        now = runtime.now()
-        found = _read_window(text, tracker, now)
+        found = _read_window(text, tracker, turn.ctx.now)
         if not found:
-            if _starting(tracker):
+            if starting:
                 return {}
-            asked = str(tracker.get_slot("requested_slot"))
-            return _fail(dispatcher, tracker, _WINDOW_HELP[asked])
-        problem = _window_problem({**tracker.slots, **found}, now)
+            return self.repair(turn, say.WINDOW_AGAIN[str(tracker.get_slot("requested_slot"))])
+        problem = _window_problem(turn.ctx, {**tracker.slots, **found})
         if problem is not None:
-            return _fail(dispatcher, tracker, problem, clear=WINDOW_SLOTS)
+            return self.repair(turn, problem, clear=WINDOW_SLOTS)
         return found
 
-    def extract_reserva_especialistas(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        limit = runtime.settings().tariff.plantao.max_specialists
+    def read_reserva_especialistas(self, turn: Turn) -> dict[str, Any]:
+        tracker = turn.tracker
+        limit = turn.ctx.settings.tariff.plantao.max_specialists
         if _starting(tracker):
-            count = parse_count(_entity(tracker, "especialistas") or "") or _count_in(
-                _text(tracker)
+            count = parse_count(said.entity(tracker, "especialistas") or "") or _count_in(
+                said.text(tracker)
             )
             if count is None or not 1 <= count <= limit:
                 return {}
             return {"reserva_especialistas": float(count)}
-        text = _answer(tracker, "reserva_especialistas")
+        text = self.answer(tracker, "reserva_especialistas")
         if text is None:
             return {}
         count = parse_count(text)
         if count is None or not 1 <= count <= limit:
-            return _fail(
-                dispatcher, tracker, f"O número de especialistas precisa ser de 1 a {limit}."
-            )
+            return self.repair(turn, say.specialists_again(limit))
         return {"reserva_especialistas": float(count)}
 
-    def extract_reserva_motivo(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        text = _answer(tracker, "reserva_motivo")
+    def read_reserva_motivo(self, turn: Turn) -> dict[str, Any]:
+        text = self.answer(turn.tracker, "reserva_motivo")
         if text is None:
             return {}
-        if not 3 <= len(text) <= MAX_REASON:
-            return _fail(
-                dispatcher,
-                tracker,
-                f"Descreva o motivo em poucas palavras (de 3 a {MAX_REASON} caracteres), por "
-                'exemplo "virada de versão do Protheus".',
-            )
+        shortest, longest = REASON_LENGTH
+        if not shortest <= len(text) <= longest:
+            return self.repair(turn, say.reason_again(shortest, longest))
         return {"reserva_motivo": text}
 
-    def extract_reserva_telefone(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        text = _answer(tracker, "reserva_telefone")
+    def read_reserva_telefone(self, turn: Turn) -> dict[str, Any]:
+        text = self.answer(turn.tracker, "reserva_telefone")
         if text is None:
             return {}
         phone = _phone(text)
         if phone is None:
-            return _fail(
-                dispatcher,
-                tracker,
-                'Não reconheci o telefone. Informe com DDD, por exemplo "(11) 91234-5678".',
-            )
+            return self.repair(turn, say.PHONE_AGAIN)
         return {"reserva_telefone": phone}
 
 
-def _count_in(text: str) -> int | None:
-    """A head count written in a sentence ("com 2 especialistas"); a bare number is not one."""
-    count = parse_count(text)
-    return count if count is not None and not text.strip().isdigit() else None
+def _quote(ctx: runtime.Context, request: Request, ended_at: datetime | None = None) -> Quote:
+    shift = plantoes.ShiftWindow(request.window.start, request.window.end, request.specialists)
+    return plantoes.quote_shift(shift, ctx.prices, ctx.settings.tariff, ended_at)
 
 
-def requested_window(tracker: Tracker) -> Window | None:
-    return _window_from_slots(tracker.slots)
-
-
-def booking_quote(tracker: Tracker, window: Window, ended_at: datetime | None = None) -> Quote:
-    return quote_plantao(
-        window.start,
-        window.end,
-        specialists=int(tracker.get_slot("reserva_especialistas") or 1),
-        table=runtime.price_table(),
-        rules=runtime.settings().tariff,
-        ended_at=ended_at,
-    )
-
-
-def cancellation_rule(tracker: Tracker, window: Window) -> str:
+def _cancellation_rule(ctx: runtime.Context, request: Request) -> str:
     """What cancelling this booking costs, and until when it is free (SPEC §3.3 item 4)."""
-    notice = runtime.settings().tariff.plantao.free_cancellation_notice
-    late = booking_quote(tracker, window, ended_at=window.start)
-    deadline = window.start - notice
-    late_amount = "" if late.amount is None else f" = {format_brl(late.amount)}"
-    return (
-        f"Cancelamento: sem custo até {format_moment(deadline)} "
-        f"({int(notice.total_seconds() // 3600)} h antes do início); depois disso, cobra-se o "
-        f"mínimo do primeiro dia: {format_minutes(late.charged_minutes or 0)}{late_amount}."
-    )
+    notice = ctx.settings.tariff.plantao.free_cancellation_notice
+    late = _quote(ctx, request, ended_at=request.window.start)
+    deadline = request.window.start - notice
+    return say.cancellation_rule(deadline, notice, late.charged_minutes or 0, late.amount)
 
 
-def _summary(tracker: Tracker, window: Window, quote: Quote) -> str:
-    count = int(tracker.get_slot("reserva_especialistas") or 1)
-    return "\n".join(
-        [
-            "Resumo do pedido de plantão:",
-            f"• Início: {format_moment(window.start)}",
-            f"• Fim: {format_moment(window.end)}",
-            f"• Especialistas: {count}",
-            f"• Motivo: {tracker.get_slot('reserva_motivo')}",
-            f"• Telefone de contato: {tracker.get_slot('reserva_telefone')}",
-            "",
-            quote_message(quote),
-        ]
-    )
-
-
-def _term_status(session: Session, who: Caller) -> tuple[TermVersion, bool, Any]:
-    version, text = current_term(session, Modality.PLANTAO)
+def _term_status(
+    ctx: runtime.Context, session: Session, who: said.Caller
+) -> tuple[TermVersion, bool, TermText]:
+    """The Term in force, whether the person accepted that version, and its text."""
+    version, text = current_term(session, ctx, Modality.PLANTAO)
     person = find_person(session, who)
-    accepted = person is not None and has_accepted(session, person.id, version.id)
+    accepted = person is not None and has_accepted(session, Customer(person, who.channel), version)
     return version, accepted, text
+
+
+def _show_summary(
+    ctx: runtime.Context, dispatcher: CollectingDispatcher, request: Request, quote: Quote
+) -> None:
+    """The request, its quote, the cancellation rule and what to mind about the window."""
+    dispatcher.utter_message(
+        text=say.summary(
+            request.window,
+            request.specialists,
+            request.reason,
+            request.phone,
+            quote_message(quote),
+        )
+    )
+    dispatcher.utter_message(text=_cancellation_rule(ctx, request))
+    for warning in _check(ctx, request.window, quote.specialists).warnings:
+        dispatcher.utter_message(text=say.warning(warning))
 
 
 class ActionBookingSummary(Action):
@@ -434,67 +387,115 @@ class ActionBookingSummary(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         stopped = tracker.get_slot("reserva_parada")
-        if stopped == "tentativas":
-            dispatcher.utter_message(
-                text="Não consegui registrar o pedido com essas respostas, então parei por aqui "
-                "e nada foi agendado. Você pode recomeçar quando quiser, mandando tudo numa "
-                'mensagem só (por exemplo "agendar plantão sábado das 8 às 18"), ou falar com '
-                "a nossa equipe.",
-                buttons=[
-                    {"title": "Agendar de novo", "payload": "/book_plantao"},
-                    {"title": "Falar com um atendente", "payload": "/human_handoff"},
-                ],
-            )
-        window = requested_window(tracker)
-        if stopped or window is None:
+        if stopped == GAVE_UP:
+            dispatcher.utter_message(text=say.GAVE_UP, buttons=say.GAVE_UP_BUTTONS)
+        request = requested(tracker)
+        if stopped or request is None:
             return reset_booking()
+        ctx = runtime.context()
         try:
-            quote = booking_quote(tracker, window)
+            quote = _quote(ctx, request)
         except TariffError as exc:
-            dispatcher.utter_message(text=f"Não consegui calcular o plantão: {exc}")
+            dispatcher.utter_message(text=say.cannot_quote(str(exc)))
             return reset_booking()
-        check = check_booking(
-            window.start,
-            window.end,
-            quote.specialists,
-            now=runtime.now(),
-            rules=runtime.settings().tariff,
-        )
-        dispatcher.utter_message(text=_summary(tracker, window, quote))
-        dispatcher.utter_message(text=cancellation_rule(tracker, window))
-        for warning in check.warnings:
-            dispatcher.utter_message(text=f"Atenção: {warning}")
-        with db.unit_of_work(runtime.sessions()) as session:
-            version, accepted, text = _term_status(session, caller(tracker))
+        _show_summary(ctx, dispatcher, request, quote)
+        with db.unit_of_work(ctx.sessions) as session:
+            version, accepted, text = _term_status(ctx, session, said.caller(tracker))
         if not accepted:
             return ask_acceptance(dispatcher, version, text)
         dispatcher.utter_message(
-            text=f"Você já aceitou o Termo do plantão (versão {version.version}). "
-            "Posso registrar o pedido?",
-            buttons=[
-                {"title": "Confirmar", "payload": "/affirm"},
-                {"title": "Desistir", "payload": "/deny"},
-            ],
+            text=say.term_already_accepted(version.version), buttons=say.CONFIRM_BUTTONS
         )
         return [SlotSet("pendente", "confirmar_reserva")]
 
 
-def request_key(who: Caller, tracker: Tracker, window: Window) -> str:
+def request_key(who: said.Caller, request: Request) -> str:
     """The same confirmation delivered twice yields the same key, so it books once."""
     parts = (
         who.channel,
         who.user_id,
-        str(tracker.get_slot("reserva_token")),
-        window.start.isoformat(),
-        window.end.isoformat(),
-        str(int(tracker.get_slot("reserva_especialistas") or 1)),
+        request.token,
+        request.window.start.isoformat(),
+        request.window.end.isoformat(),
+        str(request.specialists),
     )
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
-def _person(session: Session, who: Caller) -> Person:
+def _customer(session: Session, who: said.Caller) -> Customer:
     # The form asked who they are; a person without a record books as a customer.
-    return find_person(session, who) or remember_person(session, who, "cliente", None)
+    person = find_person(session, who) or remember_person(session, who, "cliente", None)
+    return Customer(person, who.channel)
+
+
+def _shown_term(tracker: Tracker, version: TermVersion) -> str | None:
+    """The hash of the Term text the person just accepted, when it is `version`; None when the
+    "sim" confirms a Term accepted before, or the Term changed since it was shown."""
+    if tracker.get_slot("pendente") != "termo" or float(version.id) != tracker.get_slot(
+        "termo_versao"
+    ):
+        return None
+    return str(tracker.get_slot("termo_hash"))
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """Who confirms the booking and with which message, the Term version in force, and the text
+    they accepted now (None when they had accepted that version before)."""
+
+    customer: Customer
+    message_id: str | None
+    term: TermVersion
+    shown_sha256: str | None
+
+
+def _book(
+    session: Session, key: str, request: Request, quote: Quote, acceptance: Acceptance
+) -> tuple[Plantao, bool]:
+    """Book the request and, with the delivery that booked it, the answer to the Term."""
+    price_id = price_version_id(
+        session, "plantao", None if quote.price is None else quote.price.effective
+    )
+    plantao, created = plantoes.request_plantao(
+        session,
+        acceptance.customer,
+        start_at=request.window.start,
+        end_at=request.window.end,
+        specialists=quote.specialists,
+        reason=request.reason,
+        contact_phone=request.phone,
+        request_key=key,
+        price_version_id=price_id,
+        quoted_minutes=quote.charged_minutes or 0,
+        quoted_amount=quote.amount,
+    )
+    if created and acceptance.shown_sha256 is not None:
+        # Only the delivery that booked records the answer: a concurrent duplicate found the
+        # booking instead and adds nothing.
+        record_answer(
+            session,
+            acceptance.customer,
+            term=acceptance.term,
+            accepted=True,
+            shown_sha256=acceptance.shown_sha256,
+            price_version_id=price_id,
+            quote=quote.to_dict(),
+            message_id=acceptance.message_id,
+        )
+    return plantao, created
+
+
+def _tell_booked(
+    dispatcher: CollectingDispatcher,
+    plantao: Plantao,
+    created: bool,
+    request: Request,
+    quote: Quote,
+) -> None:
+    if created:
+        dispatcher.utter_message(text=say.booked(plantao.ref, request.window, quote.amount))
+    else:
+        dispatcher.utter_message(text=say.already_booked(plantao.ref))
 
 
 class ActionConfirmBooking(Action):
@@ -507,81 +508,31 @@ class ActionConfirmBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        pending = tracker.get_slot("pendente")
-        window = requested_window(tracker)
-        if pending not in ("termo", "confirmar_reserva") or not asked_by(
-            tracker, ASKED_CONFIRMATION
-        ):
+        request = requested(tracker)
+        awaiting = tracker.get_slot("pendente") in AWAITING_CONFIRMATION
+        if not awaiting or not asked_by(tracker, ASKED_CONFIRMATION) or request is None:
             return clear_pending(dispatcher)
-        if window is None:
-            return clear_pending(dispatcher)
-        now = runtime.now()
-        check = check_booking(
-            window.start,
-            window.end,
-            int(tracker.get_slot("reserva_especialistas") or 1),
-            now=now,
-            rules=runtime.settings().tariff,
-        )
+        ctx = runtime.context()
+        check = _check(ctx, request.window, request.specialists)
         if not check.ok:
-            dispatcher.utter_message(text="Não registrei o pedido: " + " ".join(check.errors))
+            dispatcher.utter_message(text=say.not_booked(check.errors))
             return reset_booking()
-        quote = booking_quote(tracker, window)
-        who = caller(tracker)
-        key = request_key(who, tracker, window)
-        with db.unit_of_work(runtime.sessions()) as session:
-            plantao = find_by_request_key(session, key)
-            created = False
+        quote = _quote(ctx, request)
+        who = said.caller(tracker)
+        key = request_key(who, request)
+        with db.unit_of_work(ctx.sessions) as session:
+            customer = _customer(session, who)
+            plantao, created = plantoes.find_by_request_key(session, customer, key), False
             if plantao is None:
-                person = _person(session, who)
-                version, text = current_term(session, Modality.PLANTAO)
-                shown = pending == "termo" and float(version.id) == tracker.get_slot("termo_versao")
-                if not shown and not has_accepted(session, person.id, version.id):
+                version, text = current_term(session, ctx, Modality.PLANTAO)
+                shown = _shown_term(tracker, version)
+                if shown is None and not has_accepted(session, customer, version):
                     # The Term changed since it was shown: the new version needs its own answer.
-                    dispatcher.utter_message(text="O Termo do plantão foi atualizado.")
+                    dispatcher.utter_message(text=say.TERM_UPDATED)
                     return ask_acceptance(dispatcher, version, text)
-                price_id = price_version_id(
-                    session, "plantao", None if quote.price is None else quote.price.effective
-                )
-                plantao, created = db.request_plantao(
-                    session,
-                    person=person,
-                    start_at=window.start,
-                    end_at=window.end,
-                    specialists=quote.specialists,
-                    reason=str(tracker.get_slot("reserva_motivo")),
-                    contact_phone=str(tracker.get_slot("reserva_telefone")),
-                    request_key=key,
-                    price_version_id=price_id,
-                    quoted_minutes=quote.charged_minutes or 0,
-                    quoted_amount=quote.amount,
-                    channel=who.channel,
-                )
-                if created and shown:
-                    # Only the delivery that booked records the answer: a concurrent
-                    # duplicate found the booking instead and adds nothing.
-                    record_answer(
-                        session,
-                        person=person,
-                        term=version,
-                        accepted=True,
-                        shown_sha256=str(tracker.get_slot("termo_hash")),
-                        price_version_id=price_id,
-                        quote=quote.to_dict(),
-                        channel=who.channel,
-                        message_id=who.message_id,
-                    )
-        amount = "" if quote.amount is None else f" Valor previsto: {format_brl(quote.amount)}."
-        if created:
-            dispatcher.utter_message(
-                text=f"Pedido registrado: plantão {plantao.ref}, de {format_moment(window.start)} "
-                f"até {format_moment(window.end)}.{amount} A equipe da Consultoria foi avisada e "
-                'confirma a alocação do especialista. Para acompanhar, diga "meus plantões".'
-            )
-        else:
-            dispatcher.utter_message(
-                text=f"Esse pedido já estava registrado: plantão {format_ref(plantao.id)}."
-            )
+                acceptance = Acceptance(customer, who.message_id, version, shown)
+                plantao, created = _book(session, key, request, quote, acceptance)
+        _tell_booked(dispatcher, plantao, created, request, quote)
         return reset_booking()
 
 
@@ -597,25 +548,23 @@ class ActionRefuseTerm(Action):
     ) -> list[EventType]:
         if tracker.get_slot("pendente") != "termo" or not asked_by(tracker, ASKED_CONFIRMATION):
             return clear_pending(dispatcher)
-        who = caller(tracker)
-        window = requested_window(tracker)
-        quote = None if window is None else booking_quote(tracker, window)
-        with db.unit_of_work(runtime.sessions()) as session:
+        ctx = runtime.context()
+        who = said.caller(tracker)
+        request = requested(tracker)
+        quote = None if request is None else _quote(ctx, request)
+        with db.unit_of_work(ctx.sessions) as session:
             version = session.get(TermVersion, int(tracker.get_slot("termo_versao") or 0))
             if version is not None:
                 record_answer(
                     session,
-                    person=_person(session, who),
+                    _customer(session, who),
                     term=version,
                     accepted=False,
                     shown_sha256=str(tracker.get_slot("termo_hash")),
                     price_version_id=None,
                     quote=None if quote is None else quote.to_dict(),
-                    channel=who.channel,
                     message_id=who.message_id,
                 )
-        dispatcher.utter_message(
-            text="Tudo bem: registrei que você não aceitou o Termo, e nenhum plantão foi agendado."
-        )
+        dispatcher.utter_message(text=say.REFUSED)
         dispatcher.utter_message(response="utter_recommend_suporte_padrao")
         return reset_booking()

@@ -13,6 +13,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.messages import conversation as say
+
 logger = logging.getLogger(__name__)
 
 A = TypeVar("A")
@@ -28,11 +30,7 @@ def report_database_error(dispatcher: CollectingDispatcher, action: str, exc: Ex
     reference = uuid.uuid4().hex[:8]
     cause = type(getattr(exc, "orig", None) or exc).__name__
     logger.error("database error ref=%s action=%s error=%s", reference, action, cause)
-    dispatcher.utter_message(
-        text="Desculpe, não consegui acessar nossos registros agora e nada foi alterado. "
-        f"Tente de novo em alguns minutos; se o problema continuar, informe o código {reference} "
-        "à nossa equipe."
-    )
+    dispatcher.utter_message(text=say.database_apology(reference))
     return reference
 
 

@@ -9,12 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-# What "não" means for each question.
-DECLINED = {
-    "confirmar_reserva": "Tudo bem, não registrei o pedido; nada foi agendado.",
-    "confirmar_cancelamento": "Certo, o plantão continua agendado.",
-    "confirmar_exclusao": "Certo, não apaguei nada.",
-}
+from actions.messages import pending as say
 
 
 def asked_by(tracker: Tracker, actions: Set[str]) -> bool:
@@ -30,9 +25,7 @@ def asked_by(tracker: Tracker, actions: Set[str]) -> bool:
 
 
 def clear_pending(dispatcher: CollectingDispatcher) -> list[EventType]:
-    dispatcher.utter_message(
-        text="Não há nenhuma pergunta minha aguardando resposta agora. Como posso ajudar?"
-    )
+    dispatcher.utter_message(text=say.NOTHING_PENDING)
     return [SlotSet("pendente", None)]
 
 
@@ -46,7 +39,7 @@ class ActionDeclinePending(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         pending = tracker.get_slot("pendente")
-        if pending not in DECLINED:
+        if pending not in say.DECLINED:
             return clear_pending(dispatcher)
-        dispatcher.utter_message(text=DECLINED[pending])
+        dispatcher.utter_message(text=say.DECLINED[pending])
         return [SlotSet("pendente", None), SlotSet("plantao_ref", None)]

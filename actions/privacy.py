@@ -18,37 +18,27 @@ import httpx
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
 
 from actions.failures import apologize_on_database_error
-from actions.identity import find_person
-from actions.my_plantoes import describe
+from actions.messages import privacy as say
 from actions.pending import asked_by, clear_pending
 from actions.terms import split_for_chat
 from actions.tracker import caller
 from consultoria import db, runtime
-from consultoria.db import Person, Plantao, TermAcceptance, TermVersion
-from consultoria.db.privacy import (
+from consultoria.services.privacy import (
+    ConversationErasure,
     conversation_erased,
     erase_personal_data,
-    pending_erasures,
-    record_export,
-    requests_of,
+    export_personal_data,
 )
-from consultoria.db.terms import answers_of
-from consultoria.tariff import Modality, format_moment
 
 logger = logging.getLogger(__name__)
 
 ERASURE_ATTEMPTS = 5
 ERASURE_TIMEOUT_SECONDS = 90.0
-ROLES_PT = {"customer": "cliente", "consultant": "consultor(a)", "staff": "equipe"}
 # Background erasures in flight: asyncio keeps only weak references to tasks.
 ERASURES: set[asyncio.Task[None]] = set()
-KEPT = (
-    "Por obrigação legal, mantivemos seus aceites e recusas de Termos e os registros de plantões "
-    "e cobranças (referência, datas, valores e histórico), com seu nome e identificador no canal, "
-    "e os telefones de plantões que ainda vão acontecer."
-)
 
 
 def rasa_api_url() -> str:
@@ -62,9 +52,10 @@ def _token_params() -> dict[str, str]:
     return {"token": token} if token else {}
 
 
-async def erase_conversation(conversation_id: str, request_id: int) -> bool:
+async def erase_conversation(erasure: ConversationErasure, sessions: sessionmaker[Session]) -> bool:
     """Replace the conversation's events with none; True once Rasa confirms it."""
-    url = f"{rasa_api_url()}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+    conversation = quote(erasure.conversation_id, safe="")
+    url = f"{rasa_api_url()}/conversations/{conversation}/tracker/events"
     for attempt in range(ERASURE_ATTEMPTS):
         try:
             async with httpx.AsyncClient(timeout=ERASURE_TIMEOUT_SECONDS) as client:
@@ -73,62 +64,30 @@ async def erase_conversation(conversation_id: str, request_id: int) -> bool:
         except httpx.HTTPError as exc:
             logger.warning(
                 "conversation erasure request=%s attempt=%s failed: %s",
-                request_id,
+                erasure.request_id,
                 attempt + 1,
                 type(exc).__name__,
             )
             await asyncio.sleep(2**attempt)
             continue
-        with db.unit_of_work(runtime.sessions()) as session:
-            conversation_erased(session, request_id)
+        with db.unit_of_work(sessions) as session:
+            conversation_erased(session, erasure.request_id)
         return True
     return False
 
 
-def schedule_erasures(requests: list[tuple[str, int]]) -> None:
-    for conversation_id, request_id in requests:
-        task = asyncio.get_running_loop().create_task(_erase_logged(conversation_id, request_id))
+def schedule_erasures(erasures: list[ConversationErasure], sessions: sessionmaker[Session]) -> None:
+    for erasure in erasures:
+        task = asyncio.get_running_loop().create_task(_erase_logged(erasure, sessions))
         ERASURES.add(task)
         task.add_done_callback(ERASURES.discard)
 
 
-async def _erase_logged(conversation_id: str, request_id: int) -> None:
+async def _erase_logged(erasure: ConversationErasure, sessions: sessionmaker[Session]) -> None:
     try:
-        await erase_conversation(conversation_id, request_id)
+        await erase_conversation(erasure, sessions)
     except Exception:  # a background task has nobody else to tell
-        logger.exception("conversation erasure request=%s crashed", request_id)
-
-
-def _acceptance_line(answer: TermAcceptance, version: TermVersion | None) -> str:
-    tz = runtime.settings().tariff.calendar.timezone
-    verb = "aceito" if answer.accepted else "recusado"
-    number = "" if version is None else f" versão {version.version}"
-    return (
-        f"• {Modality(answer.modality).label}{number}: {verb} em "
-        f"{format_moment(answer.created_at.astimezone(tz))} ({answer.channel})"
-    )
-
-
-def _plantao_line(plantao: Plantao) -> str:
-    phone = plantao.contact_phone or "apagado"
-    return f"• {describe(plantao)} Motivo: {plantao.reason}. Telefone: {phone}."
-
-
-def data_summary(person: Person, sections: dict[str, list[str]]) -> str:
-    unit = f", unidade {person.unit}" if person.unit else ""
-    lines = [
-        "Estes são os dados que guardamos sobre você:",
-        f"• Identificação: canal {person.channel}, identificador {person.channel_user_id}, "
-        f'nome "{person.name or "não informado"}", perfil {ROLES_PT[person.role]}{unit}.',
-    ]
-    for title, items in sections.items():
-        lines += ["", f"{title}:", *(items or ["• nenhum"])]
-    lines += [
-        "",
-        "Além disso, o histórico desta conversa fica guardado pelo assistente. Para apagá-lo, "
-        'diga "apagar meus dados".',
-    ]
-    return "\n".join(lines)
+        logger.exception("conversation erasure request=%s crashed", erasure.request_id)
 
 
 class ActionMyData(Action):
@@ -141,30 +100,13 @@ class ActionMyData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        who = caller(tracker)
-        with db.unit_of_work(runtime.sessions()) as session:
-            person = find_person(session, who)
-            record_export(session, person, who.channel)
-            if person is None:
-                dispatcher.utter_message(
-                    text="Não temos nenhum cadastro seu: guardamos apenas o histórico desta "
-                    'conversa. Para apagá-lo, diga "apagar meus dados".'
-                )
+        ctx, who = runtime.context(), caller(tracker)
+        with db.unit_of_work(ctx.sessions) as session:
+            data = export_personal_data(session, who.channel, who.user_id)
+            if data is None:
+                dispatcher.utter_message(text=say.NO_RECORD)
                 return []
-            answers = [
-                _acceptance_line(a, session.get(TermVersion, a.term_version_id))
-                for a in answers_of(session, person.id)
-            ]
-            plantoes = [_plantao_line(p) for p in db.list_plantoes_for_person(session, person.id)]
-            requests = [
-                f"• {'cópia dos dados' if r.kind == 'export' else 'exclusão'} em "
-                f"{format_moment(r.requested_at.astimezone(runtime.now().tzinfo))}"
-                for r in requests_of(session, person.id)
-            ]
-            text = data_summary(
-                person,
-                {"Aceites de Termos": answers, "Plantões": plantoes, "Pedidos LGPD": requests},
-            )
+            text = say.personal_data(data, ctx.settings.tariff.calendar.timezone)
         for chunk in split_for_chat(text):
             dispatcher.utter_message(text=chunk)
         return []
@@ -179,14 +121,7 @@ class ActionAskErasure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        dispatcher.utter_message(
-            text="Posso apagar o histórico desta conversa e os telefones de contato de plantões "
-            f"já encerrados ou cancelados. {KEPT} Confirma a exclusão?",
-            buttons=[
-                {"title": "Sim, apagar", "payload": "/affirm"},
-                {"title": "Não", "payload": "/deny"},
-            ],
-        )
+        dispatcher.utter_message(text=say.ASK_ERASURE, buttons=say.ERASURE_BUTTONS)
         return [SlotSet("pendente", "confirmar_exclusao")]
 
 
@@ -202,17 +137,9 @@ class ActionConfirmErasure(Action):
             tracker, {"action_ask_erasure"}
         ):
             return clear_pending(dispatcher)
-        who = caller(tracker)
-        with db.unit_of_work(runtime.sessions()) as session:
-            erase_personal_data(session, find_person(session, who), who.channel, who.user_id)
-            queued = [
-                (str(r.conversation_id), r.id)
-                for r in pending_erasures(session)
-                if r.conversation_id
-            ]
-        schedule_erasures(queued)
-        dispatcher.utter_message(
-            text="Pronto: apaguei os telefones de contato de plantões encerrados, e o histórico "
-            f"desta conversa é apagado assim que esta mensagem terminar. {KEPT}"
-        )
+        ctx, who = runtime.context(), caller(tracker)
+        with db.unit_of_work(ctx.sessions) as session:
+            erasures = erase_personal_data(session, who.channel, who.user_id)
+        schedule_erasures(erasures, ctx.sessions)
+        dispatcher.utter_message(text=say.ERASED)
         return [SlotSet("pendente", None)]

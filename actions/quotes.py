@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,6 +10,8 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.messages import quotes as say
+from actions.tracker import entity, entity_names, intent, text
 from consultoria import runtime
 from consultoria.tariff import (
     Inconsistency,
@@ -18,8 +19,6 @@ from consultoria.tariff import (
     Quote,
     TariffError,
     check_booking,
-    format_brl,
-    format_minutes,
     quote_plantao,
     quote_suporte,
     quote_tecnica,
@@ -55,17 +54,6 @@ SLOTS_BY_ENTITY = {
 }
 
 
-def _text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
-
-
-def _entity_text(tracker: Tracker, entity: str) -> str | None:
-    for found in tracker.latest_message.get("entities", []):
-        if found.get("entity") == entity and found.get("value"):
-            return str(found["value"])
-    return None
-
-
 def quoted_window(tracker: Tracker) -> Window | None:
     """The plantão window of the quote in progress or last shown."""
     start, end = tracker.get_slot("plantao_inicio"), tracker.get_slot("plantao_fim")
@@ -81,14 +69,14 @@ class ValidateQuoteForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if tracker.get_intent_of_latest_message() in LEAVES_A_QUOTE:
+        if intent(tracker) in LEAVES_A_QUOTE:
             # "quero agendar esse plantão" leaves the quote even though it names the modality
             # (a slot the form would take): the rule for booking or cancelling takes over.
             return [ActionExecutionRejected(self.form_name())]
         forget: list[EventType] = []
-        if tracker.get_intent_of_latest_message() == "ask_quote":
-            said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-            kept = {slot for entity in said for slot in SLOTS_BY_ENTITY.get(str(entity), ())}
+        if intent(tracker) == "ask_quote":
+            said = entity_names(tracker)
+            kept = {slot for name in said for slot in SLOTS_BY_ENTITY.get(name, ())}
             stale = {
                 slot
                 for slots in SLOTS_BY_ENTITY.values()
@@ -136,17 +124,15 @@ class ValidateQuoteForm(FormValidationAction):
             # Not the answer to "quanto tempo?", so a bare number counts only when the message
             # gives its unit: the "uma" of "uma consultoria", which the entity extractor may tag,
             # is an article. Without a duration the form asks for one.
-            text = _text(tracker)
-            if not names_a_duration(text):
+            message = text(tracker)
+            if not names_a_duration(message):
                 return {"duracao": None, "duracao_minutos": None}
-            value = text
+            value = message
         minutes = parse_duration_minutes(str(value))
         if minutes is None:
-            minutes = parse_duration_minutes(_text(tracker))
+            minutes = parse_duration_minutes(text(tracker))
         if minutes is None or minutes <= 0:
-            dispatcher.utter_message(
-                text='Não entendi a duração. Escreva, por exemplo, "45 minutos" ou "1h30".'
-            )
+            dispatcher.utter_message(text=say.DURATION_AGAIN)
             return {"duracao": None, "duracao_minutos": None}
         return {"duracao": str(value), "duracao_minutos": float(minutes)}
 
@@ -154,38 +140,33 @@ class ValidateQuoteForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         count = _as_count(value, tracker)
-        limit = runtime.settings().tariff.plantao.max_specialists
+        limit = runtime.context().settings.tariff.plantao.max_specialists
         if count is None or not 1 <= count <= limit:
-            dispatcher.utter_message(
-                text=f"O número de especialistas precisa ser de 1 a {limit}. Quantos você quer?"
-            )
+            dispatcher.utter_message(text=say.specialists_again(limit))
             return {"especialistas": None}
         return {"especialistas": float(count)}
 
     def validate_janela(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        now = runtime.now()
-        known = quoted_window(tracker)
+        now = runtime.context().now
+        message, known = text(tracker), quoted_window(tracker)
         if known is not None and tracker.get_slot("requested_slot") != "janela":
             # A follow-up revalidates the window; the slot's text alone may lack its day.
-            window = _follow_up_window(_text(tracker), known, now)
+            window = _follow_up_window(message, known, now)
             if window is None:  # "e se forem 2 especialistas?" leaves the window alone
                 return {"janela": str(value)}
         else:
-            window = parse_window(_text(tracker), now) or parse_window(str(value), now)
+            window = parse_window(message, now) or parse_window(str(value), now)
         if window is None:
-            dispatcher.utter_message(
-                text="Não consegui entender o dia e o horário. Escreva, por exemplo, "
-                '"sábado das 8 às 18" ou "06/03 das 22h às 2h".'
-            )
+            dispatcher.utter_message(text=say.WINDOW_AGAIN)
             return {"janela": None, "plantao_inicio": None, "plantao_fim": None}
         updates: dict[str, Any] = {
             "janela": str(value),
             "plantao_inicio": window.start.isoformat(),
             "plantao_fim": window.end.isoformat(),
         }
-        ended = parse_end_time(_text(tracker), window, now)
+        ended = parse_end_time(message, window, now)
         if ended is not None:
             updates |= {
                 "encerramento": ended.strftime("%H:%M"),
@@ -199,14 +180,12 @@ class ValidateQuoteForm(FormValidationAction):
         window = quoted_window(tracker)
         if window is None:  # the window is asked first; the end time is read again with it
             return {}
-        now = runtime.now()
-        ended = parse_end_time(_text(tracker), window, now) or parse_end_time(
+        now = runtime.context().now
+        ended = parse_end_time(text(tracker), window, now) or parse_end_time(
             str(value), window, now
         )
         if ended is None:
-            dispatcher.utter_message(
-                text='Não entendi a hora do encerramento. Escreva, por exemplo, "às 10h".'
-            )
+            dispatcher.utter_message(text=say.END_TIME_AGAIN)
             return {"encerramento": None, "plantao_encerramento": None}
         return {"encerramento": str(value), "plantao_encerramento": ended.isoformat()}
 
@@ -225,21 +204,20 @@ def _follow_up_window(text: str, known: Window, now: datetime) -> Window | None:
 def _as_count(value: Any, tracker: Tracker) -> int | None:
     if isinstance(value, (int, float)):
         return int(value)
-    count: int | None = parse_count(str(value)) or parse_count(_text(tracker))
+    count: int | None = parse_count(str(value)) or parse_count(text(tracker))
     return count
 
 
-def quote_for(tracker: Tracker) -> Quote:
+def quote_for(tracker: Tracker, ctx: runtime.Context) -> Quote:
     """Price what the slots describe with the tariff engine and the current price table."""
-    settings, table = runtime.settings(), runtime.price_table()
-    rules, today = settings.tariff, runtime.now().date()
+    table, rules, today = ctx.prices, ctx.settings.tariff, ctx.now.date()
     modality = PRICED[tracker.get_slot("modalidade")]
     specialists = int(tracker.get_slot("especialistas") or 1)
     minutes = int(tracker.get_slot("duracao_minutos") or 0)
     if modality is Modality.PLANTAO:
         window = quoted_window(tracker)
         if window is None:
-            raise TariffError("Faltou o dia e o horário do plantão.")
+            raise TariffError(say.MISSING_WINDOW)
         ended = tracker.get_slot("plantao_encerramento")
         return quote_plantao(
             window.start,
@@ -264,20 +242,6 @@ def quote_for(tracker: Tracker) -> Quote:
     return quote_tecnica(minutes, day=today, table=table, rules=rules)
 
 
-def quote_message(quote: Quote) -> str:
-    """The answer: the figure first, then the lines that justify it."""
-    if quote.waived:
-        head = f"{quote.modality.label}: abonada, {format_brl(quote.amount or Decimal(0))}."
-    elif quote.amount is None:
-        head = (
-            f"{quote.modality.label}: {format_minutes(quote.charged_minutes or 0)} a cobrar, "
-            "pela tarifa do Termo."
-        )
-    else:
-        head = f"{quote.modality.label}: {format_brl(quote.amount)} mais impostos."
-    return "\n".join([head, "", *quote.lines])
-
-
 class ActionQuote(Action):
     def name(self) -> str:
         return "action_quote"
@@ -288,24 +252,21 @@ class ActionQuote(Action):
         modality = tracker.get_slot("modalidade")
         if modality not in PRICED:  # free or by proposal: rules explain that modality
             return [SlotSet("recomendacao", modality)]
+        ctx = runtime.context()
         try:
-            quote = quote_for(tracker)
+            quote = quote_for(tracker, ctx)
         except TariffError as exc:
-            dispatcher.utter_message(text=f"Não consegui calcular: {exc}")
+            dispatcher.utter_message(text=say.not_quoted(str(exc)))
             return [SlotSet("recomendacao", None)]
-        dispatcher.utter_message(text=quote_message(quote))
+        dispatcher.utter_message(text=say.quote_message(quote))
         window = quoted_window(tracker)
         if quote.modality is Modality.PLANTAO and window is not None:
             check = check_booking(
-                window.start,
-                window.end,
-                quote.specialists,
-                now=runtime.now(),
-                rules=runtime.settings().tariff,
+                window.start, window.end, quote.specialists, now=ctx.now, rules=ctx.settings.tariff
             )
             notes = [*check.errors, *check.warnings]
             if notes:
-                dispatcher.utter_message(text="Observação: " + " ".join(notes))
+                dispatcher.utter_message(text=say.booking_notes(notes))
         return [SlotSet("recomendacao", None)]
 
 
@@ -318,21 +279,14 @@ class ActionPriceInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        table, settings = runtime.price_table(), runtime.settings()
-        today = runtime.now().date()
-        named = PRICED.get(_entity_text(tracker, "modalidade") or "")
+        ctx = runtime.context()
+        table, today = ctx.prices, ctx.now.date()
+        named = PRICED.get(entity(tracker, "modalidade") or "")
         modalities = [named] if named else list(Modality)
-        lines = ["Preços em vigor hoje, por especialista, mais impostos:"]
-        for modality in modalities:
-            version = table.price_on(modality, today)
-            if version is not None:
-                lines.append(f"• {table.describe(version)}")
-        lines.append(
-            f"Tarifação mínima de {format_minutes(settings.tariff.minimum_minutes)} por "
-            f"atendimento; reajuste anual pelo IGP-M. O Suporte Padrão não tem custo adicional."
-        )
+        in_force = [table.price_on(modality, today) for modality in modalities]
+        prices = [table.describe(version) for version in in_force if version is not None]
         dispatcher.utter_message(
-            text="\n".join(lines),
-            buttons=[{"title": "Calcular um valor", "payload": "/ask_quote"}],
+            text=say.price_list(prices, ctx.settings.tariff.minimum_minutes),
+            buttons=[say.BUTTON_CALCULATE],
         )
         return []

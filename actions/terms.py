@@ -12,20 +12,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.extra_config import term_templates
 from actions.failures import apologize_on_database_error
-from actions.figures import template_slots
+from actions.messages import terms as say
+from actions.tracker import entities
 from consultoria import db, runtime
 from consultoria.db import TermVersion, text_sha256
-from consultoria.db.terms import sync_term
+from consultoria.services.terms import sync_term
 from consultoria.settings import Settings
-from consultoria.tariff import Modality, PriceTable, format_brl
+from consultoria.tariff import Modality, PriceTable
 
 # Telegram refuses messages over 4096 characters; keep a margin for the channel's markup.
 CHAT_LIMIT = 4000
-BUTTON_ACCEPT = {"title": "Aceito", "payload": "/affirm"}
-BUTTON_REFUSE = {"title": "Não aceito", "payload": "/deny"}
-BUTTON_FULL_TEXT = {"title": "Ler o Termo completo", "payload": "/show_term"}
 ENTITY_MODALITIES = {
     "plantao": Modality.PLANTAO,
     "consultoria_telefonica": Modality.TELEFONICA,
@@ -45,52 +42,27 @@ class TermText:
 
     @property
     def full_text(self) -> str:
-        return f"{self.title}\n\nResumo\n{self.summary}\n\nCláusulas\n{self.clauses}"
-
-
-def _price(table: PriceTable, modality: Modality, today: date) -> str:
-    version = table.price_on(modality, today)
-    if version is None or version.per_minute is None:
-        return "tarifa por minuto informada pela equipe da Consultoria na proposta"
-    return f"{format_brl(version.per_minute)} por minuto"
-
-
-def term_figures(
-    settings: Settings, table: PriceTable, modality: Modality, today: date
-) -> dict[str, str]:
-    """Values of a Term's placeholders: every number comes from configuration or prices."""
-    slots = template_slots(settings, table, today)
-    return {
-        "preco": _price(table, modality, today),
-        "impostos": "mais impostos",
-        **{name.removeprefix("cfg_"): value for name, value in slots.items()},
-    }
+        return say.full_text(self.title, self.summary, self.clauses)
 
 
 def render_term(modality: Modality, settings: Settings, table: PriceTable, today: date) -> TermText:
-    template = term_templates(settings.source)[modality]
-    figures = term_figures(settings, table, modality, today)
+    template = settings.terms[modality]
+    figures = say.term_figures(settings, table, modality, today)
     return TermText(
         modality=modality,
-        title=template["title"].format_map(figures),
-        summary=template["summary"].format_map(figures),
-        clauses=template["text"].format_map(figures),
+        title=template.title.format_map(figures),
+        summary=template.summary.format_map(figures),
+        clauses=template.text.format_map(figures),
     )
 
 
-def current_term(session: Session, modality: Modality) -> tuple[TermVersion, TermText]:
+def current_term(
+    session: Session, ctx: runtime.Context, modality: Modality
+) -> tuple[TermVersion, TermText]:
     """The Term in force today, recorded as a new version if its text changed."""
     table = db.load_price_table(session)  # the same transaction: no second connection
-    text = render_term(modality, runtime.settings(), table, runtime.now().date())
+    text = render_term(modality, ctx.settings, table, ctx.now.date())
     return sync_term(session, modality.value, text.title, text.full_text), text
-
-
-def term_prompt(version: TermVersion, text: TermText) -> str:
-    """The exact summary message a person answers "Aceito" or "Não aceito" to."""
-    return (
-        f"{text.title} (versão {version.version})\n\n{text.summary}\n\n"
-        "Você aceita este Termo? Se quiser, leia antes o Termo completo."
-    )
 
 
 def split_for_chat(text: str, limit: int = CHAT_LIMIT) -> list[str]:
@@ -112,8 +84,10 @@ def ask_acceptance(
     dispatcher: CollectingDispatcher, version: TermVersion, text: TermText
 ) -> list[EventType]:
     """Show the summary with the answer buttons; the slots remember what exactly was shown."""
-    prompt = term_prompt(version, text)
-    dispatcher.utter_message(text=prompt, buttons=[BUTTON_ACCEPT, BUTTON_REFUSE, BUTTON_FULL_TEXT])
+    prompt = say.acceptance_prompt(text.title, version.version, text.summary)
+    dispatcher.utter_message(
+        text=prompt, buttons=[say.BUTTON_ACCEPT, say.BUTTON_REFUSE, say.BUTTON_FULL_TEXT]
+    )
     return [
         SlotSet("pendente", "termo"),
         SlotSet("termo_versao", float(version.id)),
@@ -122,10 +96,8 @@ def ask_acceptance(
 
 
 def _modality_asked(tracker: Tracker) -> Modality:
-    for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "modalidade" and entity.get("value") in ENTITY_MODALITIES:
-            return ENTITY_MODALITIES[entity["value"]]
-    return Modality.PLANTAO
+    named = [value for value in entities(tracker, "modalidade") if value in ENTITY_MODALITIES]
+    return ENTITY_MODALITIES[named[0]] if named else Modality.PLANTAO
 
 
 class ActionShowTerm(Action):
@@ -138,24 +110,22 @@ class ActionShowTerm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        ctx = runtime.context()
         pending = tracker.get_slot("pendente") == "termo"
         modality = Modality.PLANTAO if pending else _modality_asked(tracker)
-        with db.unit_of_work(runtime.sessions()) as session:
-            version, text = current_term(session, modality)
+        with db.unit_of_work(ctx.sessions) as session:
+            version, text = current_term(session, ctx, modality)
         for chunk in split_for_chat(version.text):
             dispatcher.utter_message(text=chunk)
         if not pending:
-            dispatcher.utter_message(
-                text="O aceite é pedido quando o serviço é contratado: para o plantão, ao "
-                'confirmar o agendamento ("quero agendar um plantão").'
-            )
+            dispatcher.utter_message(text=say.ACCEPTANCE_ASKED_ON_CONTRACTING)
             return [SlotSet("pendente", None)]
         if float(version.id) != tracker.get_slot("termo_versao"):
             # The Term changed while the person was reading: ask again with the new summary.
             return ask_acceptance(dispatcher, version, text)
         dispatcher.utter_message(
-            text=f"Você aceita o Termo (versão {version.version})?",
-            buttons=[BUTTON_ACCEPT, BUTTON_REFUSE],
+            text=say.acceptance_question(version.version),
+            buttons=[say.BUTTON_ACCEPT, say.BUTTON_REFUSE],
         )
         # The answer now refers to the full text just shown.
         return [SlotSet("pendente", "termo"), SlotSet("termo_hash", text_sha256(version.text))]

@@ -16,17 +16,40 @@ def text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "").strip()
 
 
+def entities(tracker: Tracker, name: str) -> list[str]:
+    """Every non-empty value of entity `name` in the latest message, in order."""
+    return [
+        str(found["value"])
+        for found in tracker.latest_message.get("entities", [])
+        if found.get("entity") == name and found.get("value") not in (None, "")
+    ]
+
+
 def entity(tracker: Tracker, name: str) -> str | None:
     """The first non-empty value of entity `name` in the latest message."""
-    for found in tracker.latest_message.get("entities", []):
-        if found.get("entity") == name and found.get("value") not in (None, ""):
-            return str(found["value"])
-    return None
+    return next(iter(entities(tracker, name)), None)
+
+
+def entity_names(tracker: Tracker) -> set[str]:
+    """The names of the entities the latest message carries, with a value or not."""
+    return {str(found.get("entity")) for found in tracker.latest_message.get("entities", [])}
 
 
 def intent(tracker: Tracker) -> str | None:
     name = (tracker.latest_message.get("intent") or {}).get("name")
     return None if name is None else str(name)
+
+
+def intent_ranking(tracker: Tracker) -> list[str]:
+    """The intents the classifier ranked for the latest message, likeliest first."""
+    ranking = tracker.latest_message.get("intent_ranking", [])
+    return [str(ranked["name"]) for ranked in ranking if ranked.get("name") is not None]
+
+
+def response_ranking(tracker: Tracker, selector: str) -> list[str]:
+    """The keys (`faq/banco_horas`) a response selector ranked for the latest message."""
+    found = tracker.latest_message.get("response_selector", {}).get(selector, {})
+    return [str(ranked.get("intent_response_key", "")) for ranked in found.get("ranking", [])]
 
 
 @dataclass(frozen=True)

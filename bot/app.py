@@ -29,7 +29,7 @@ from bot.processor import ChatOrderedProcessor
 from bot.rasa import RasaBridge
 from bot.settings import BotSettings
 from consultoria.db import unit_of_work
-from consultoria.db.outbox import staff_chat_ids
+from consultoria.services.outbox import staff_chat_ids
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from bot.rasa import UNAVAILABLE_TEXT, RasaBridge, RasaUnavailable, Reply
 from bot.replies import keyboard, send_text, typing
 from bot.settings import BotSettings
 from bot.text import MESSAGE_LIMIT, to_html, units
-from consultoria.db import is_staff, unit_of_work
-from consultoria.db.staff import TELEGRAM
+from consultoria.db import unit_of_work
+from consultoria.services.people import TELEGRAM, is_staff
 
 log = logging.getLogger(__name__)
 

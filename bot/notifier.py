@@ -10,16 +10,19 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from actions.my_plantoes import describe
 from bot.replies import send_text
 from consultoria import runtime
-from consultoria.db import Person, Plantao, PlantaoEvent, unit_of_work
-from consultoria.db.outbox import (
+from consultoria.db import Person, unit_of_work
+from consultoria.db.types import utcnow
+from consultoria.presentation import describe, local_moment
+from consultoria.services import plantoes
+from consultoria.services.outbox import (
     ClaimedNotification,
     backoff,
     claim_due,
@@ -27,9 +30,7 @@ from consultoria.db.outbox import (
     mark_failed,
     staff_chat_ids,
 )
-from consultoria.db.shifts import REMINDER_KIND, enqueue_due_reminders
-from consultoria.db.types import utcnow
-from consultoria.tariff import format_moment
+from consultoria.services.plantoes import CANCELLED_KIND, REMINDER_KIND, REQUESTED_KIND
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,8 @@ RETRY_CAP = timedelta(minutes=10)
 NO_STAFF = "nenhum membro ativo da equipe no cadastro"
 
 TITLES = {
-    "plantao_requested": "Novo pedido de plantão",
-    "plantao_cancelled": "Plantão cancelado",
+    REQUESTED_KIND: "Novo pedido de plantão",
+    CANCELLED_KIND: "Plantão cancelado",
     REMINDER_KIND: "Plantão começa em breve",
 }
 ROLES_PT = {"customer": "cliente", "consultant": "consultor", "staff": "equipe"}
@@ -62,24 +63,34 @@ def _who(person: Person | None) -> str:
     return f"{person.name or 'sem nome'} ({role}{unit})"
 
 
+def _id(payload: dict[str, Any], key: str) -> int | None:
+    value = payload.get(key)
+    return value if isinstance(value, int) else None
+
+
 def compose(session: Session, notification: ClaimedNotification) -> str:
     """The staff message for one notification, in pt-BR."""
     title = TITLES.get(notification.kind, "Aviso de plantão")
-    plantao_id = notification.payload.get("plantao_id")
-    plantao = session.get(Plantao, plantao_id) if isinstance(plantao_id, int) else None
-    if plantao is None:
-        return f"{title}: {notification.payload.get('ref', notification.kind)}."
-    lines = [f"{title}: {plantao.ref}", f"• {describe(plantao)}"]
-    event_id = notification.payload.get("event_id")
-    event = session.get(PlantaoEvent, event_id) if isinstance(event_id, int) else None
-    if notification.kind == "plantao_requested":
+    payload = notification.payload
+    plantao_id = _id(payload, "plantao_id")
+    found = (
+        None
+        if plantao_id is None
+        else plantoes.announced(session, plantao_id, _id(payload, "event_id"))
+    )
+    if found is None:
+        return f"{title}: {payload.get('ref', notification.kind)}."
+    zone = runtime.settings().tariff.calendar.timezone
+    plantao, event = found.plantao, found.event
+    lines = [f"{title}: {plantao.ref}", f"• {describe(plantao, zone)}"]
+    if notification.kind == REQUESTED_KIND:
         lines += [
-            f"Solicitante: {_who(session.get(Person, plantao.person_id))}",
+            f"Solicitante: {_who(found.customer)}",
             f"Motivo: {plantao.reason}",
             f"Contato: {plantao.contact_phone}",
         ]
     elif event is not None:
-        when = format_moment(event.at.astimezone(runtime.settings().tariff.calendar.timezone))
+        when = local_moment(event.at, zone)
         lines.append(f"Em {when}, {ACTORS_PT.get(event.actor_role, event.actor_role)}.")
     return "\n".join(lines)
 
@@ -88,7 +99,7 @@ def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
     # Shifts starting within the hour get their reminder here too, even when nobody writes;
     # claimed right away, as they are due from the moment they are written.
     with unit_of_work(sessions) as session:
-        enqueue_due_reminders(session, utcnow())
+        plantoes.enqueue_due_reminders(session, utcnow())
     with unit_of_work(sessions) as session:
         claimed = claim_due(session, now=utcnow(), limit=BATCH, lease=LEASE)
     if not claimed:

@@ -14,7 +14,7 @@ from bot.rasa import UNAVAILABLE_TEXT, RasaBridge, RasaUnavailable, Reply
 from bot.text import plain
 from consultoria import runtime
 from consultoria.db import unit_of_work
-from consultoria.db.outbox import staff_chat_ids
+from consultoria.services.outbox import staff_chat_ids
 
 PROMPT = "você> "
 EXIT_WORDS = {"sair", "exit", "quit"}

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from sqlalchemy.exc import SQLAlchemyError
 
 from consultoria import db
+from consultoria.services import people
 from consultoria.settings import ConfigError, Settings, load_settings
 from consultoria.tariff import (
     Inconsistency,
@@ -129,8 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMANDO", parser_class=_Parser
     )
+    _add_quote_commands(commands.add_parser("quote", help="calcula o valor de um serviço"))
+    _add_price_commands(commands.add_parser("prices", help="tabela de preços"))
+    database = commands.add_parser("db", help="banco de dados")
+    db_commands = database.add_subparsers(
+        dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
+    )
+    db_commands.add_parser("upgrade", help="cria ou migra o esquema e sincroniza a configuração")
+    return parser
 
-    quote = commands.add_parser("quote", help="calcula o valor de um serviço")
+
+def _add_quote_commands(quote: argparse.ArgumentParser) -> None:
     services = quote.add_subparsers(
         dest="service", required=True, metavar="SERVIÇO", parser_class=_Parser
     )
@@ -170,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (plantao, telefonica, suporte, tecnica):
         sub.add_argument("--json", action="store_true", help="saída em JSON")
 
-    prices = commands.add_parser("prices", help="tabela de preços")
+
+def _add_price_commands(prices: argparse.ArgumentParser) -> None:
     price_commands = prices.add_subparsers(
         dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
     )
@@ -187,13 +198,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="os 12 índices mensais, em %%, compostos",
     )
     readjust.add_argument("--effective", type=DAY, required=True, help="início da vigência")
-
-    database = commands.add_parser("db", help="banco de dados")
-    db_commands = database.add_subparsers(
-        dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
-    )
-    db_commands.add_parser("upgrade", help="cria ou migra o esquema e sincroniza a configuração")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -221,7 +225,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         db.upgrade(url)
         with db.unit_of_work(db.session_factory(db.make_engine(url))) as session:
             db.sync_config_prices(session, settings.prices)
-            db.sync_staff(session, settings.staff)
+            people.sync_staff(session, settings.staff)
         print(f"Banco de dados atualizado: {db.safe_url(url)}")
         return 0
     factory = db.open_database()

@@ -12,6 +12,7 @@ from functools import cache, cached_property
 from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria import db
+from consultoria.services import people
 from consultoria.settings import ConfigError, Settings, load_settings
 from consultoria.tariff import PriceTable
 
@@ -30,7 +31,7 @@ def sessions() -> sessionmaker[Session]:
     factory = db.open_database()
     with db.unit_of_work(factory) as session:
         db.sync_config_prices(session, settings().prices)
-        db.sync_staff(session, settings().staff)
+        people.sync_staff(session, settings().staff)
     return factory
 
 
@@ -61,7 +62,12 @@ class Context:
 
     now: datetime
     settings: Settings
-    sessions: sessionmaker[Session]
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        # Opened on first use, so an action that needs no database (the handoff to a person)
+        # still answers while the database is down.
+        return sessions()
 
     @cached_property
     def prices(self) -> PriceTable:
@@ -73,9 +79,4 @@ class Context:
 
 def context(at: datetime | None = None) -> Context:
     """The context of a request handled now (or at `at`, for tests that pin the clock)."""
-    return Context(now=at or now(), settings=settings(), sessions=sessions())
-
-
-def price_table() -> PriceTable:
-    # TRANSITIONAL: callers move to Context.prices; removed once none is left.
-    return context().prices
+    return Context(now=at or now(), settings=settings())

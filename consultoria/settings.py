@@ -29,6 +29,7 @@ from consultoria.tariff import (
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "consultoria.yml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TERM_KEYS = ("title", "summary", "text")
 
 T = TypeVar("T")
 
@@ -52,6 +53,15 @@ class StaffSeed:
 
 
 @dataclass(frozen=True)
+class TermTemplate:
+    """A Term's texts as configured, with `{placeholders}` still to be filled in."""
+
+    title: str
+    summary: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Settings:
     source: Path
     tariff: TariffRules
@@ -59,6 +69,8 @@ class Settings:
     contacts: tuple[Contact, ...]
     portal_path: str
     staff: tuple[StaffSeed, ...]
+    terms: Mapping[Modality, TermTemplate]
+    booking_max_failed_attempts: int  # wrong answers the booking form takes before it stops
 
     @property
     def price_table(self) -> PriceTable:
@@ -83,7 +95,45 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def parse_settings(raw: object, source: Path) -> Settings:
     doc = _Section(source, "", raw)
-    business, holidays, plantao = doc["business_hours"], doc["holidays"], doc["plantao"]
+    return Settings(
+        source=source,
+        tariff=_tariff_rules(doc),
+        prices=_prices(doc),
+        contacts=tuple(
+            Contact(*(c.get(key, _text) for key in ("name", "role", "email", "phone")))
+            for c in doc.items("contacts")
+        ),
+        portal_path=doc.get("portal_path", _text),
+        staff=tuple(
+            StaffSeed(str(m.get("telegram_user_id", _positive_int)), m.get("name", _text))
+            for m in doc.items("staff")
+        ),
+        terms=_terms(doc),
+        booking_max_failed_attempts=_max_failed_attempts(doc),
+    )
+
+
+def _tariff_rules(doc: _Section) -> TariffRules:
+    calendar = _calendar_rules(doc)
+    plantao = _plantao_rules(doc["plantao"])
+    readjust = doc["readjustment"]
+    taxes = tuple(
+        TaxRate(t.get("name", _text), t.get("rate", _fraction)) for t in doc.items("taxes")
+    )
+    if sum((t.rate for t in taxes), Decimal(0)) >= 1:
+        doc.fail("a soma das alíquotas (taxes) precisa ser menor que 100%")
+    return TariffRules(
+        calendar=calendar,
+        plantao=plantao,
+        minimum_minutes=doc.get("minimum_minutes", _non_negative_int),
+        readjustment_interval_months=readjust.get("interval_months", _positive_int),
+        negative_igpm_keeps_price=readjust.get("negative_igpm_keeps_price", _bool),
+        taxes=taxes,
+    )
+
+
+def _calendar_rules(doc: _Section) -> CalendarRules:
+    business, holidays = doc["business_hours"], doc["holidays"]
     calendar = CalendarRules(
         timezone=doc.get("timezone", _zone),
         business_weekdays=frozenset(WEEKDAYS.index(d) for d in business.get("weekdays", _weekdays)),
@@ -96,36 +146,28 @@ def parse_settings(raw: object, source: Path) -> Settings:
     if calendar.business_end <= calendar.business_start:
         business.fail("o fim do horário comercial deve ser depois do início")
     _check_holidays(holidays, calendar)
+    return calendar
 
+
+def _plantao_rules(plantao: _Section) -> PlantaoRules:
     minimums = plantao["daily_minimum_minutes"]
     if set(minimums.data) != set(WEEKDAYS):
         minimums.fail(f"informe exatamente os dias {', '.join(WEEKDAYS)}")
-    readjust = doc["readjustment"]
-    taxes = tuple(
-        TaxRate(t.get("name", _text), t.get("rate", _fraction)) for t in doc.items("taxes")
-    )
-    if sum((t.rate for t in taxes), Decimal(0)) >= 1:
-        doc.fail("a soma das alíquotas (taxes) precisa ser menor que 100%")
-    tariff = TariffRules(
-        calendar=calendar,
-        plantao=PlantaoRules(
-            max_specialists=plantao.get("max_specialists", _positive_int),
-            daily_minimum_minutes={
-                WEEKDAYS.index(day): minimums.get(day, _non_negative_int) for day in WEEKDAYS
-            },
-            holiday_minimum_minutes=plantao.get("holiday_minimum_minutes", _non_negative_int),
-            free_cancellation_notice=timedelta(
-                hours=plantao.get("free_cancellation_notice_hours", _non_negative_int)
-            ),
-            short_notice=timedelta(hours=plantao.get("short_notice_hours", _non_negative_int)),
-            max_window=timedelta(days=plantao.get("max_window_days", _positive_int)),
+    return PlantaoRules(
+        max_specialists=plantao.get("max_specialists", _positive_int),
+        daily_minimum_minutes={
+            WEEKDAYS.index(day): minimums.get(day, _non_negative_int) for day in WEEKDAYS
+        },
+        holiday_minimum_minutes=plantao.get("holiday_minimum_minutes", _non_negative_int),
+        free_cancellation_notice=timedelta(
+            hours=plantao.get("free_cancellation_notice_hours", _non_negative_int)
         ),
-        minimum_minutes=doc.get("minimum_minutes", _non_negative_int),
-        readjustment_interval_months=readjust.get("interval_months", _positive_int),
-        negative_igpm_keeps_price=readjust.get("negative_igpm_keeps_price", _bool),
-        taxes=taxes,
+        short_notice=timedelta(hours=plantao.get("short_notice_hours", _non_negative_int)),
+        max_window=timedelta(days=plantao.get("max_window_days", _positive_int)),
     )
 
+
+def _prices(doc: _Section) -> tuple[PriceVersion, ...]:
     prices = tuple(
         PriceVersion(
             p.get("modality", Modality),
@@ -141,21 +183,31 @@ def parse_settings(raw: object, source: Path) -> Settings:
     missing = [m.value for m in Modality if not any(p.modality is m for p in prices)]
     if missing:
         doc.fail(f"prices: faltam preços para {', '.join(missing)}")
+    return prices
 
-    return Settings(
-        source=source,
-        tariff=tariff,
-        prices=prices,
-        contacts=tuple(
-            Contact(*(c.get(key, _text) for key in ("name", "role", "email", "phone")))
-            for c in doc.items("contacts")
-        ),
-        portal_path=doc.get("portal_path", _text),
-        staff=tuple(
-            StaffSeed(str(m.get("telegram_user_id", _positive_int)), m.get("name", _text))
-            for m in doc.items("staff")
-        ),
-    )
+
+def _terms(doc: _Section) -> dict[Modality, TermTemplate]:
+    """`terms.<modality>.{title,summary,text}` for every modality, kept verbatim."""
+    terms = doc.data.get("terms")
+    if not isinstance(terms, Mapping):
+        doc.fail("faltou a chave terms com os Termos das modalidades")
+    templates: dict[Modality, TermTemplate] = {}
+    for modality in Modality:
+        entry = terms.get(modality.value)
+        if not isinstance(entry, Mapping) or not all(
+            isinstance(entry.get(key), str) for key in TERM_KEYS
+        ):
+            doc.fail(f"terms.{modality.value} precisa de title, summary e text")
+        templates[modality] = TermTemplate(entry["title"], entry["summary"], entry["text"])
+    return templates
+
+
+def _max_failed_attempts(doc: _Section) -> int:
+    booking = doc.data.get("booking")
+    value = booking.get("max_failed_attempts") if isinstance(booking, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        doc.fail("booking.max_failed_attempts deve ser um inteiro positivo")
+    return value
 
 
 class _Section:

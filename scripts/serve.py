@@ -14,38 +14,38 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from supervise import Probe, Service, StartupError, Supervisor, http_ready, rasa_ready
 from train import RASA_SERVER, ROOT, ensure_model, rasa_env
 
 STARTUP_TIMEOUT = 180.0
+# How long the servers together get to exit on SIGTERM before a SIGKILL.
+STOP_GRACE = 15.0
+PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 class Stack:
-    def __init__(self, rasa_port: int, actions_port: int, log_dir: Path | None = None) -> None:
+    def __init__(
+        self, supervisor: Supervisor, rasa_port: int, actions_port: int, log_dir: Path | None
+    ) -> None:
         """`log_dir`: where the servers write, instead of the terminal (which the chat needs)."""
+        self.supervisor = supervisor
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.log_dir = log_dir
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.logs: list[IO[bytes]] = []
 
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def start(self, model: Path) -> None:
-        python = ROOT / ".venv" / "bin" / "python"
-        self._spawn(
-            "ações",
+        actions_url = f"http://127.0.0.1:{self.actions_port}"
+        actions = self._service(
+            "servidor de ações",
             "acoes",
             [
-                str(python),
+                str(PYTHON),
                 "-m",
                 "rasa_sdk",
                 "--actions",
@@ -55,9 +55,9 @@ class Stack:
             ],
             # The LGPD erasure calls Rasa's HTTP API (actions/privacy.py).
             dict(os.environ) | {"RASA_API_URL": self.rasa_url},
+            http_ready(f"{actions_url}/health"),
         )
-        env = rasa_env() | {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
-        self._spawn(
+        rasa = self._service(
             "Rasa",
             "rasa",
             [
@@ -76,95 +76,70 @@ class Stack:
                 "--endpoints",
                 "endpoints.yml",
             ],
-            env,
+            rasa_env() | {"ACTION_ENDPOINT_URL": f"{actions_url}/webhook"},
+            rasa_ready(self.rasa_url),
         )
-        self._wait("servidor de ações", _answers(f"http://127.0.0.1:{self.actions_port}/health"))
-        self._wait(
-            "Rasa",
-            _answers(f"{self.rasa_url}/status", lambda r: bool(r.json().get("model_id"))),
-        )
+        # Both spawn before either is waited for: the action server is up while Rasa loads.
+        self._spawn("ações", actions)
+        self._spawn("Rasa", rasa)
+        self._wait(actions)
+        self._wait(rasa)
 
     def start_bot(self, ready_file: Path) -> None:
         """The Telegram bot (the token comes from the environment), ready once it set its menu."""
-        python = ROOT / ".venv" / "bin" / "python"
-        self._spawn(
+        bot = self._service(
             "bot do Telegram",
             "bot",
-            [str(python), "-m", "bot", "--ready-file", str(ready_file)],
+            [str(PYTHON), "-m", "bot", "--ready-file", str(ready_file)],
             dict(os.environ) | {"RASA_URL": self.rasa_url},
+            ready_file.exists,
         )
-        self._wait("bot do Telegram", ready_file.exists)
-
-    def _spawn(self, label: str, name: str, command: list[str], env: dict[str, str]) -> None:
-        print(f">> iniciando {label}...", flush=True)
-        log = None
-        if self.log_dir is not None:
-            self.log_dir.mkdir(parents=True, exist_ok=True)
-            log = (self.log_dir / f"{name}.log").open("ab")
-            self.logs.append(log)
-        # Own process group, so a stop reaches the whole tree and Ctrl-C is ours to handle.
-        self.processes.append(
-            subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                start_new_session=True,
-                stdout=log,
-                stderr=None if log is None else subprocess.STDOUT,
-            )
-        )
-
-    def _wait(self, label: str, ready: Callable[[], bool]) -> None:
-        started = time.monotonic()
-        while time.monotonic() - started < STARTUP_TIMEOUT:
-            for process in self.processes:
-                if process.poll() is not None:
-                    where = f"; veja {self.log_dir.relative_to(ROOT)}/" if self.log_dir else ""
-                    raise RuntimeError(f"{label}: um processo terminou ao iniciar{where}")
-            if ready():
-                print(f">> {label} pronto em {time.monotonic() - started:.1f} s", flush=True)
-                return
-            time.sleep(0.5)
-        raise RuntimeError(f"{label} não ficou pronto em {STARTUP_TIMEOUT:.0f} s")
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for process in self.processes:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        for log in self.logs:
-            log.close()
-        print(">> serviços encerrados", flush=True)
+        self._spawn("bot do Telegram", bot)
+        self._wait(bot)
 
     def wait(self) -> None:
-        while all(p.poll() is None for p in self.processes):
-            time.sleep(0.5)
+        self.supervisor.wait_any_exit()
         raise RuntimeError("um dos serviços terminou inesperadamente")
 
+    def _service(
+        self, name: str, log_name: str, command: list[str], env: dict[str, str], ready: Probe
+    ) -> Service:
+        log = None if self.log_dir is None else self.log_dir / f"{log_name}.log"
+        return Service(
+            name=name,
+            command=command,
+            env=env,
+            cwd=ROOT,
+            ready=ready,
+            timeout=STARTUP_TIMEOUT,
+            log=log,
+        )
 
-def _answers(url: str, ready: Callable[[httpx.Response], bool] | None = None) -> Callable[[], bool]:
-    def check() -> bool:
+    def _spawn(self, label: str, service: Service) -> None:
+        print(f">> iniciando {label}...", flush=True)
+        self.supervisor.start(service)
+
+    def _wait(self, service: Service) -> None:
         try:
-            response = httpx.get(url, timeout=2)
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200 and (ready is None or ready(response))
+            elapsed = self.supervisor.wait_ready(service)
+        except StartupError as exc:
+            # The supervisor's message is for developers; the person at the terminal gets ours.
+            raise RuntimeError(self._explain(exc)) from None
+        print(f">> {service.name} pronto em {elapsed:.1f} s", flush=True)
 
-    return check
+    def _explain(self, error: StartupError) -> str:
+        if error.exited is None:
+            return f"{error.service} não ficou pronto em {STARTUP_TIMEOUT:.0f} s"
+        where = f"; veja {self.log_dir.relative_to(ROOT)}/" if self.log_dir else ""
+        return f"{error.service}: um processo terminou ao iniciar{where}"
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
-    # SIGTERM behaves like Ctrl-C: unwind through `finally` and stop the children.
+    # SIGTERM behaves like Ctrl-C: unwind through the supervisor, which stops the children.
     raise KeyboardInterrupt
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     parser.add_argument(
@@ -172,39 +147,49 @@ def main() -> int:
     )
     parser.add_argument("--chat", action="store_true", help="conversa no terminal (sem token)")
     parser.add_argument("--staff", action="store_true", help="na conversa, falar como a equipe")
-    args = parser.parse_args()
-    telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
+    return parser.parse_args()
 
+
+def _serve(stack: Stack, tmp: Path, *, telegram: bool, chatting: bool, staff: bool) -> None:
+    stack.start(ensure_model())
+    if telegram:
+        stack.start_bot(tmp / "bot.ready")
+    if chatting:
+        print(">> registros dos servidores em var/log/", flush=True)
+        from bot.terminal import NoStaff, chat  # noqa: PLC0415
+
+        try:
+            chat(stack.rasa_url, staff=staff)
+        except NoStaff as exc:
+            raise RuntimeError(str(exc)) from None
+    else:
+        bot = "; bot do Telegram no ar" if telegram else ""
+        print(f">> assistente no ar: {stack.rasa_url}/webhooks/rest/webhook{bot}", flush=True)
+        stack.wait()
+
+
+def main() -> int:
+    args = _arguments()
+    telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
     chatting = args.chat and not telegram
     # The chat owns the terminal: the servers write to var/log/ instead.
-    stack = Stack(args.rasa_port, args.actions_port, ROOT / "var" / "log" if chatting else None)
+    log_dir = ROOT / "var" / "log" if chatting else None
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        with tempfile.TemporaryDirectory(prefix="consultoria-serve-") as tmp:
-            stack.start(ensure_model())
-            if telegram:
-                stack.start_bot(Path(tmp) / "bot.ready")
-            if chatting:
-                print(">> registros dos servidores em var/log/", flush=True)
-                from bot.terminal import NoStaff, chat  # noqa: PLC0415
-
-                try:
-                    chat(stack.rasa_url, staff=args.staff)
-                except NoStaff as exc:
-                    raise RuntimeError(str(exc)) from None
-            else:
-                bot = "; bot do Telegram no ar" if telegram else ""
-                print(
-                    f">> assistente no ar: {stack.rasa_url}/webhooks/rest/webhook{bot}", flush=True
-                )
-                stack.wait()
+        # Leaving this block, by any way, stops the servers (in reverse order of their start).
+        with (
+            Supervisor(STOP_GRACE) as supervisor,
+            tempfile.TemporaryDirectory(prefix="consultoria-serve-") as tmp,
+        ):
+            stack = Stack(supervisor, args.rasa_port, args.actions_port, log_dir)
+            _serve(stack, Path(tmp), telegram=telegram, chatting=chatting, staff=args.staff)
     except KeyboardInterrupt:
         pass
     except (RuntimeError, subprocess.CalledProcessError) as exc:
         print(f">> erro: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
-        stack.stop()
+        print(">> serviços encerrados", flush=True)
     return 0
 
 

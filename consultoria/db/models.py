@@ -1,4 +1,4 @@
-"""Tables of the assistant: people, staff roster, prices, terms, shifts, services and the outbox."""
+"""Tables of the assistant: people, staff roster, prices, terms, shifts and the outbox."""
 
 from __future__ import annotations
 
@@ -37,12 +37,8 @@ PERSON_ROLES = ("customer", "consultant", "staff")
 ACCEPTANCE_ROLES = ("customer", "consultant")
 ACTOR_ROLES = ("customer", "staff", "system")
 MODALITIES = tuple(m.value for m in Modality)
-PER_MINUTE_MODALITIES = tuple(m.value for m in Modality if m is not Modality.PLANTAO)
 PRICE_SOURCES = ("config", "readjustment")
 PLANTAO_STATES = ("requested", "confirmed", "in_progress", "completed", "ended_early", "cancelled")
-INCONSISTENCIES = ("none", "published", "new")
-REQUESTERS = ("customer", "consultant")
-BILL_TO = ("customer", "consultant_unit")
 PRIVACY_KINDS = ("export", "erase")
 
 
@@ -110,31 +106,6 @@ class PriceVersionRow(Base):
     effective: Mapped[date]
     igpm_percent: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
     source: Mapped[str]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class HourBankAccount(Base):
-    """Prepaid minutes of Consultoria Telefônica; the balance can never go negative."""
-
-    __tablename__ = "hour_bank_accounts"
-    __table_args__ = (CheckConstraint("balance_minutes >= 0", name="balance_not_negative"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), unique=True)
-    balance_minutes: Mapped[int] = mapped_column(default=0)
-
-
-class HourBankMovement(Base):
-    """Append-only ledger behind the balance: purchases positive, usage negative."""
-
-    __tablename__ = "hour_bank_movements"
-    __table_args__ = (CheckConstraint("minutes <> 0", name="minutes_not_zero"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("hour_bank_accounts.id"), index=True)
-    minutes: Mapped[int]
-    reason: Mapped[str] = mapped_column(Text)
-    service_record_id: Mapped[int | None] = mapped_column(ForeignKey("service_records.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -213,7 +184,7 @@ class Plantao(Base):
         CheckConstraint("specialists BETWEEN 1 AND 99", name="specialists_range"),
         CheckConstraint("end_at > start_at", name="window_order"),
         CheckConstraint("quoted_minutes >= 0", name="quoted_minutes_not_negative"),
-        CheckConstraint("billed_minutes >= 0", name="billed_minutes_not_negative"),
+        CheckConstraint("charged_minutes >= 0", name="charged_minutes_not_negative"),
         Index(None, "state", "start_at"),
         Index(None, "person_id", "start_at"),
         Index(None, "start_at"),
@@ -235,7 +206,7 @@ class Plantao(Base):
     quoted_minutes: Mapped[int]
     quoted_amount: Mapped[Decimal | None]
     ended_at: Mapped[datetime | None]
-    billed_minutes: Mapped[int | None]
+    charged_minutes: Mapped[int | None]  # for all specialists together
     amount_due: Mapped[Decimal | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -263,44 +234,9 @@ class PlantaoEvent(Base):
     actor_role: Mapped[str]
     channel: Mapped[str]
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    billed_minutes: Mapped[int | None]
+    charged_minutes: Mapped[int | None]  # for all specialists together
     amount_due: Mapped[Decimal | None]
     note: Mapped[str | None] = mapped_column(Text)
-
-
-class ServiceRecord(Base):
-    """A per-minute service as registered and billed (SPEC §3.2)."""
-
-    __tablename__ = "service_records"
-    __table_args__ = (
-        _one_of("modality", PER_MINUTE_MODALITIES),
-        _one_of("inconsistency", INCONSISTENCIES),
-        _one_of("requested_by", REQUESTERS),
-        _one_of("bill_to", BILL_TO),
-        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
-        CheckConstraint("specialists >= 1", name="specialists_positive"),
-        CheckConstraint("billed_minutes >= 0", name="billed_minutes_not_negative"),
-        CheckConstraint("hour_bank_minutes >= 0", name="hour_bank_minutes_not_negative"),
-        Index(None, "person_id", "started_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    modality: Mapped[str]
-    ticket: Mapped[str | None]
-    started_at: Mapped[datetime]
-    minutes: Mapped[int]
-    specialists: Mapped[int] = mapped_column(default=1)
-    inconsistency: Mapped[str | None]
-    requested_by: Mapped[str] = mapped_column(default="customer")
-    bill_to: Mapped[str] = mapped_column(default="customer")
-    unit: Mapped[str | None]
-    billed_minutes: Mapped[int]
-    hour_bank_minutes: Mapped[int] = mapped_column(default=0)
-    amount: Mapped[Decimal | None]  # None while the modality's rate is not configured
-    waived: Mapped[bool] = mapped_column(default=False)
-    price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Notification(Base):

@@ -3,7 +3,7 @@
 No I/O here: configuration and the database hand their values in (SPEC §3).
 """
 
-from .calendar import WorkCalendar
+from .calendar import WorkCalendar, format_moment
 from .model import (
     BillTo,
     BookingCheck,
@@ -24,7 +24,7 @@ from .model import (
 )
 from .money import ceil_minutes, format_brl, format_minutes, round_brl
 from .per_minute import quote_suporte, quote_tecnica, quote_telefonica
-from .plantao import check_booking, format_moment, quote_plantao
+from .plantao import check_booking, quote_plantao
 from .prices import PriceTable, accumulated_igpm
 from .pricing import specialists_text
 

@@ -13,6 +13,12 @@ from .model import CalendarRules, PlantaoRules, TariffError
 from .money import ceil_minutes
 
 WEEKDAY_NAMES = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
+WEEKDAY_ABBREVIATIONS = ("seg.", "ter.", "qua.", "qui.", "sex.", "sáb.", "dom.")
+
+
+def format_moment(moment: datetime) -> str:
+    """`sáb., 06/03/2027 08:00` in the moment's own zone."""
+    return f"{WEEKDAY_ABBREVIATIONS[moment.weekday()]}, {moment:%d/%m/%Y %H:%M}"
 
 
 @dataclass(frozen=True)

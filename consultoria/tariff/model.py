@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -146,8 +146,9 @@ class Quote:
     """A priced service with the pt-BR lines that justify every number in it."""
 
     modality: Modality
-    billed_minutes: int  # per specialist
+    minutes_per_specialist: int
     specialists: int
+    charged_minutes: int  # all specialists, at the table rate: after the hour bank, 0 if waived
     price: PriceVersion | None
     amount: Decimal | None  # all specialists, net of tax; None when the rate is unset
     waived: bool
@@ -156,21 +157,24 @@ class Quote:
     days: tuple[DayBreakdown, ...] = ()
     outcome: PlantaoOutcome | None = None
     hour_bank: HourBankUse | None = None
-    charged_minutes: int | None = None  # minutes priced at the table rate, after the hour bank
     taxes: tuple[TaxLine, ...] = ()
     gross_amount: Decimal | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def price_per_minute(self) -> Decimal | None:
         return None if self.price is None else self.price.per_minute
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of `consultoria quote --json` (issue #2)."""
+        """The JSON contract of `consultoria quote --json` (issue #2).
+
+        `billed_minutes` is the contract's older name of `minutes_per_specialist`: both stay.
+        """
         data: dict[str, Any] = {
             "modality": self.modality.value,
-            "billed_minutes": self.billed_minutes,
+            "billed_minutes": self.minutes_per_specialist,
+            "minutes_per_specialist": self.minutes_per_specialist,
             "specialists": self.specialists,
+            "charged_minutes": self.charged_minutes,
             "price_per_minute": _dec(self.price_per_minute),
             "price_effective": None if self.price is None else self.price.effective.isoformat(),
             "amount": _dec(self.amount),
@@ -187,7 +191,6 @@ class Quote:
                 "used_minutes": self.hour_bank.used_minutes,
                 "remaining_minutes": self.hour_bank.remaining_minutes,
             }
-            data["charged_minutes"] = self.charged_minutes
         if self.taxes:
             data["taxes"] = [
                 {"name": t.name, "rate": str(t.rate), "amount": str(t.amount)} for t in self.taxes

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-
-from babel.numbers import format_currency, format_decimal
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# Python groups thousands with "," and separates decimals with "."; pt-BR swaps them.
+_PT_BR_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 def round_brl(value: Decimal) -> Decimal:
@@ -17,14 +17,17 @@ def round_brl(value: Decimal) -> Decimal:
 
 def format_brl(value: Decimal) -> str:
     """`R$ 1.234,56`, rounded half-up first, with a plain space as the SPEC writes it."""
-    text: str = format_currency(round_brl(value), "BRL", locale="pt_BR")
-    return text.replace("\xa0", " ")
+    rounded = round_brl(value)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}R$ {abs(rounded):,.2f}".translate(_PT_BR_SEPARATORS)
 
 
 def format_percent(fraction: Decimal) -> str:
-    """`5,25%` for Decimal("0.0525")."""
-    text: str = format_decimal(fraction * 100, format="#,##0.####", locale="pt_BR")
-    return f"{text}%"
+    """`5,25%` for Decimal("0.0525"): up to 4 decimals, without trailing zeros."""
+    # A rate on display, not money: the last decimal rounds half-even, as it always has.
+    percent = (fraction * 100).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+    text = f"{percent:,f}".rstrip("0").rstrip(".")
+    return f"{text}%".translate(_PT_BR_SEPARATORS)
 
 
 def ceil_minutes(delta: timedelta) -> int:

@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from .model import (
     BillTo,
     HourBankUse,
     Inconsistency,
     Modality,
-    PriceVersion,
     Quote,
     RequestedBy,
     TariffError,
     TariffRules,
 )
-from .money import format_brl, format_minutes, round_brl
+from .money import format_minutes
 from .plantao import check_specialists
 from .prices import PriceTable
-from .pricing import gross_up, net_amount, price_line, specialists_text, total_lines
-
-
-def _billed_minutes(minutes: int, rules: TariffRules) -> tuple[int, str]:
-    if minutes < 0:
-        raise TariffError("A duração não pode ser negativa.")
-    minimum = rules.minimum_minutes
-    if minutes < minimum:
-        return minimum, (
-            f"Registrados {format_minutes(minutes)}: aplica-se a tarifação mínima de "
-            f"{format_minutes(minimum)}."
-        )
-    return minutes, f"Registrados {format_minutes(minutes)}, cobrados por minuto."
+from .pricing import Charge, finish_quote, price_line, specialists_text
 
 
 def quote_telefonica(
@@ -45,49 +31,8 @@ def quote_telefonica(
 ) -> Quote:
     """100% of the registered time, minimum per call, per specialist; hour bank first."""
     check_specialists(specialists, rules)
-    billed, minimum_line = _billed_minutes(minutes, rules)
-    price = table.price_on(Modality.TELEFONICA, day)
-    total = billed * specialists
-    lines = [
-        f"{Modality.TELEFONICA.label} em {day:%d/%m/%Y}, {specialists_text(specialists)}: "
-        "100% do tempo registrado no ticket é tarifado, havendo ou não inconsistência no produto.",
-        minimum_line,
-    ]
-    if specialists > 1:
-        lines.append(
-            f"{format_minutes(billed)} × {specialists} especialistas = {format_minutes(total)}."
-        )
-    bank: HourBankUse | None = None
-    charged = total
-    if hour_bank_minutes is not None:
-        if hour_bank_minutes < 0:
-            raise TariffError("O saldo do banco de horas não pode ser negativo.")
-        used = min(hour_bank_minutes, total)
-        bank = HourBankUse(used, hour_bank_minutes - used)
-        charged = total - used
-        lines.append(
-            f"Banco de horas: {format_minutes(used)} descontados do saldo de "
-            f"{format_minutes(hour_bank_minutes)}; restam {format_minutes(bank.remaining_minutes)}."
-        )
-        if charged:
-            lines.append(f"Excedente ao banco: {format_minutes(charged)} pelo preço da tabela.")
-    amount = net_amount(charged, price)
-    taxes, gross = gross_up(amount, rules) if amount else ((), None)
-    lines.append(price_line(price, Modality.TELEFONICA.label))
-    lines.extend(total_lines(charged, price, amount, taxes, gross))
-    return Quote(
-        modality=Modality.TELEFONICA,
-        billed_minutes=billed,
-        specialists=specialists,
-        price=price,
-        amount=amount,
-        waived=False,
-        lines=tuple(lines),
-        hour_bank=bank,
-        charged_minutes=charged,
-        taxes=taxes,
-        gross_amount=gross,
-    )
+    charge = _telefonica_charge(minutes, day, table, rules, specialists, hour_bank_minutes)
+    return finish_quote(charge, _telefonica_lines(minutes, day, charge), rules)
 
 
 def quote_suporte(
@@ -100,38 +45,16 @@ def quote_suporte(
     requested_by: RequestedBy = RequestedBy.CUSTOMER,
 ) -> Quote:
     """Charged per minute, waived when the analysis finds a new (unpublished) inconsistency."""
-    billed, minimum_line = _billed_minutes(minutes, rules)
-    price = table.price_on(Modality.SUPORTE, day)
-    bill_to = _bill_to(requested_by)
-    lines = [
-        f"{Modality.SUPORTE.label} em {day:%d/%m/%Y}: tarifada por minuto, conforme o Termo.",
-        minimum_line,
-    ]
-    if bill_to is BillTo.CONSULTANT_UNIT:
-        lines.append(_CONSULTANT_LINE)
-    if inconsistency is Inconsistency.NEW:
-        lines.append(
-            "Abonado: a análise identificou inconsistência de produto/documentação ainda não "
-            "publicada no Portal do Cliente, então não há cobrança."
-        )
-        lines.append(f"Total: {format_minutes(billed)} abonados = {format_brl(Decimal(0))}.")
-        return Quote(
-            modality=Modality.SUPORTE,
-            billed_minutes=billed,
-            specialists=1,
-            price=price,
-            amount=round_brl(Decimal(0)),
-            waived=True,
-            lines=tuple(lines),
-            bill_to=bill_to,
-            charged_minutes=0,
-        )
-    lines.append(
-        "Inconsistência já publicada no Portal do Cliente: cobrança normal."
-        if inconsistency is Inconsistency.PUBLISHED
-        else "Sem inconsistência nova de produto: cobrança normal."
+    charge = _single_specialist_charge(
+        Modality.SUPORTE,
+        minutes,
+        day,
+        table,
+        rules,
+        requested_by,
+        waived=inconsistency is Inconsistency.NEW,
     )
-    return _charged(Modality.SUPORTE, billed, price, lines, rules, bill_to)
+    return finish_quote(charge, _suporte_lines(charge, minutes, day, inconsistency), rules)
 
 
 def quote_tecnica(
@@ -143,51 +66,154 @@ def quote_tecnica(
     requested_by: RequestedBy = RequestedBy.CUSTOMER,
 ) -> Quote:
     """100% charged whatever the cause, origin or outcome, with the same per-call minimum."""
-    billed, minimum_line = _billed_minutes(minutes, rules)
-    price = table.price_on(Modality.TECNICA, day)
-    bill_to = _bill_to(requested_by)
-    lines = [
-        f"{Modality.TECNICA.label} em {day:%d/%m/%Y}: 100% tarifada, independente da causa, "
-        "origem ou desfecho, mesmo se constatada inconsistência no produto.",
-        minimum_line,
-    ]
-    if bill_to is BillTo.CONSULTANT_UNIT:
-        lines.append(_CONSULTANT_LINE)
-    return _charged(Modality.TECNICA, billed, price, lines, rules, bill_to)
+    charge = _single_specialist_charge(Modality.TECNICA, minutes, day, table, rules, requested_by)
+    return finish_quote(charge, _tecnica_lines(charge, minutes, day), rules)
 
 
-_CONSULTANT_LINE = (
-    "Solicitada por um consultor TOTVS: o custo é repassado à unidade/franquia responsável, "
-    "não ao cliente."
-)
+# --- compute -------------------------------------------------------------------------------------
 
 
-def _bill_to(requested_by: RequestedBy) -> BillTo:
-    return BillTo.CONSULTANT_UNIT if requested_by is RequestedBy.CONSULTANT else BillTo.CUSTOMER
+def _per_call_minutes(minutes: int, rules: TariffRules) -> int:
+    if minutes < 0:
+        raise TariffError("A duração não pode ser negativa.")
+    return max(minutes, rules.minimum_minutes)
 
 
-def _charged(
-    modality: Modality,
-    billed: int,
-    price: PriceVersion | None,
-    lines: list[str],
+def _telefonica_charge(
+    minutes: int,
+    day: date,
+    table: PriceTable,
     rules: TariffRules,
-    bill_to: BillTo,
-) -> Quote:
-    amount = net_amount(billed, price)
-    taxes, gross = gross_up(amount, rules) if amount else ((), None)
-    lines.append(price_line(price, modality.label))
-    lines.extend(total_lines(billed, price, amount, taxes, gross))
-    return Quote(
-        modality=modality,
-        billed_minutes=billed,
-        specialists=1,
-        price=price,
-        amount=amount,
-        waived=False,
-        lines=tuple(lines),
-        bill_to=bill_to,
-        charged_minutes=billed,
-        taxes=taxes,
-        gross_amount=gross,
+    specialists: int,
+    hour_bank_minutes: int | None,
+) -> Charge:
+    per_specialist = _per_call_minutes(minutes, rules)
+    total = per_specialist * specialists
+    bank = None if hour_bank_minutes is None else _hour_bank_use(total, hour_bank_minutes)
+    return Charge(
+        modality=Modality.TELEFONICA,
+        minutes_per_specialist=per_specialist,
+        specialists=specialists,
+        charged_minutes=total if bank is None else total - bank.used_minutes,
+        price=table.price_on(Modality.TELEFONICA, day),
+        hour_bank=bank,
     )
+
+
+def _hour_bank_use(total: int, balance: int) -> HourBankUse:
+    if balance < 0:
+        raise TariffError("O saldo do banco de horas não pode ser negativo.")
+    used = min(balance, total)
+    return HourBankUse(used, balance - used)
+
+
+def _single_specialist_charge(
+    modality: Modality,
+    minutes: int,
+    day: date,
+    table: PriceTable,
+    rules: TariffRules,
+    requested_by: RequestedBy,
+    *,
+    waived: bool = False,
+) -> Charge:
+    per_call = _per_call_minutes(minutes, rules)
+    return Charge(
+        modality=modality,
+        minutes_per_specialist=per_call,
+        specialists=1,
+        charged_minutes=0 if waived else per_call,
+        price=table.price_on(modality, day),
+        waived=waived,
+        bill_to=BillTo.CONSULTANT_UNIT
+        if requested_by is RequestedBy.CONSULTANT
+        else BillTo.CUSTOMER,
+    )
+
+
+# --- explain -------------------------------------------------------------------------------------
+
+
+def _registered_line(minutes: int, billed: int) -> str:
+    if billed > minutes:
+        return (
+            f"Registrados {format_minutes(minutes)}: aplica-se a tarifação mínima de "
+            f"{format_minutes(billed)}."
+        )
+    return f"Registrados {format_minutes(minutes)}, cobrados por minuto."
+
+
+def _telefonica_lines(minutes: int, day: date, charge: Charge) -> list[str]:
+    per_specialist, specialists = charge.minutes_per_specialist, charge.specialists
+    lines = [
+        f"{Modality.TELEFONICA.label} em {day:%d/%m/%Y}, {specialists_text(specialists)}: "
+        "100% do tempo registrado no ticket é tarifado, havendo ou não inconsistência no produto.",
+        _registered_line(minutes, per_specialist),
+    ]
+    if specialists > 1:
+        total = per_specialist * specialists
+        lines.append(
+            f"{format_minutes(per_specialist)} × {specialists} especialistas = "
+            f"{format_minutes(total)}."
+        )
+    if charge.hour_bank is not None:
+        lines.extend(_hour_bank_lines(charge.hour_bank, charge.charged_minutes))
+    lines.append(price_line(charge.price, Modality.TELEFONICA.label))
+    return lines
+
+
+def _hour_bank_lines(bank: HourBankUse, charged: int) -> list[str]:
+    balance = bank.used_minutes + bank.remaining_minutes
+    lines = [
+        f"Banco de horas: {format_minutes(bank.used_minutes)} descontados do saldo de "
+        f"{format_minutes(balance)}; restam {format_minutes(bank.remaining_minutes)}."
+    ]
+    if charged:
+        lines.append(f"Excedente ao banco: {format_minutes(charged)} pelo preço da tabela.")
+    return lines
+
+
+def _single_specialist_lines(charge: Charge, minutes: int, day: date, rule: str) -> list[str]:
+    """The opening of a Suporte or Técnica quote: the rule, the minimum and who pays."""
+    lines = [
+        f"{charge.modality.label} em {day:%d/%m/%Y}: {rule}",
+        _registered_line(minutes, charge.minutes_per_specialist),
+    ]
+    if charge.bill_to is BillTo.CONSULTANT_UNIT:
+        lines.append(
+            "Solicitada por um consultor TOTVS: o custo é repassado à unidade/franquia "
+            "responsável, não ao cliente."
+        )
+    return lines
+
+
+def _suporte_lines(
+    charge: Charge, minutes: int, day: date, inconsistency: Inconsistency
+) -> list[str]:
+    lines = _single_specialist_lines(charge, minutes, day, "tarifada por minuto, conforme o Termo.")
+    lines.append(_INCONSISTENCY_LINES[inconsistency])
+    if not charge.waived:  # a waived quote has no rate to explain
+        lines.append(price_line(charge.price, charge.modality.label))
+    return lines
+
+
+def _tecnica_lines(charge: Charge, minutes: int, day: date) -> list[str]:
+    lines = _single_specialist_lines(
+        charge,
+        minutes,
+        day,
+        "100% tarifada, independente da causa, origem ou desfecho, mesmo se constatada "
+        "inconsistência no produto.",
+    )
+    lines.append(price_line(charge.price, charge.modality.label))
+    return lines
+
+
+_INCONSISTENCY_LINES = {
+    Inconsistency.NEW: (
+        "Abonado: a análise identificou inconsistência de produto/documentação ainda não "
+        "publicada no Portal do Cliente, então não há cobrança."
+    ),
+    Inconsistency.PUBLISHED: "Inconsistência já publicada no Portal do Cliente: cobrança normal.",
+    Inconsistency.NONE: "Sem inconsistência nova de produto: cobrança normal.",
+}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from babel.dates import format_datetime
-
-from .calendar import WEEKDAY_NAMES, DayPart, WorkCalendar
+from .calendar import WEEKDAY_NAMES, DayPart, WorkCalendar, format_moment
 from .model import (
     BookingCheck,
     DayBreakdown,
@@ -18,18 +17,38 @@ from .model import (
 )
 from .money import ceil_minutes, format_minutes
 from .prices import PriceTable
-from .pricing import gross_up, net_amount, price_line, specialists_text, total_lines
+from .pricing import Charge, finish_quote, price_line, specialists_text
+
+_END_NOT_AFTER_START = "O fim do plantão precisa ser depois do início."
 
 
-def format_moment(moment: datetime) -> str:
-    """`sáb., 06/03/2027 08:00` in the moment's own zone."""
-    return str(format_datetime(moment, "EEE, dd/MM/yyyy HH:mm", locale="pt_BR"))
+def _specialists_error(specialists: int, rules: TariffRules) -> str | None:
+    limit = rules.plantao.max_specialists
+    if 1 <= specialists <= limit:
+        return None
+    return f"O número de especialistas deve ser de 1 a {limit}."
+
+
+def _too_long(rules: TariffRules) -> str:
+    return (
+        f"Um plantão pode durar no máximo {rules.plantao.max_window.days} dias; "
+        "divida a janela em mais de um pedido."
+    )
 
 
 def check_specialists(specialists: int, rules: TariffRules) -> None:
-    limit = rules.plantao.max_specialists
-    if not 1 <= specialists <= limit:
-        raise TariffError(f"O número de especialistas deve ser de 1 a {limit}.")
+    error = _specialists_error(specialists, rules)
+    if error is not None:
+        raise TariffError(error)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """A booked window and the moment it ended, if it did, in the configured zone."""
+
+    start: datetime
+    end: datetime
+    ended: datetime | None
 
 
 def quote_plantao(
@@ -46,62 +65,43 @@ def quote_plantao(
     start, end = cal.localize(start), cal.localize(end)
     check_specialists(specialists, rules)
     if end <= start:
-        raise TariffError("O fim do plantão precisa ser depois do início.")
+        raise TariffError(_END_NOT_AFTER_START)
     if end - start > rules.plantao.max_window:
-        raise TariffError(
-            f"Um plantão pode durar no máximo {rules.plantao.max_window.days} dias; "
-            "divida a janela em mais de um pedido."
-        )
-    parts = list(cal.split_by_day(start, end))
-    ended = None if ended_at is None else cal.localize(ended_at)
-    price = table.price_on(Modality.PLANTAO, start.date())
+        raise TariffError(_too_long(rules))
+    window = _Window(start, end, None if ended_at is None else cal.localize(ended_at))
+    charge = _plantao_charge(cal, window, specialists, table, rules)
+    return finish_quote(charge, _plantao_lines(window, charge, rules), rules)
 
-    until = f"{end:%H:%M}" if end.date() == start.date() else format_moment(end)
-    lines = [
-        f"Plantão de {format_moment(start)} até {until}: "
-        f"{format_minutes(ceil_minutes(end - start))}, {specialists_text(specialists)}."
-    ]
-    if ended is None or ended >= end:
-        outcome = PlantaoOutcome.FULL
-        days = [_full_day(cal, part, rules) for part in parts]
-        lines.append("Plantão completo: cobrada a janela inteira, com ou sem acionamento.")
-    elif ended <= start:
-        days, outcome, reason = _cancellation(cal, parts, start, ended, rules)
-        lines.append(reason)
-    else:
-        outcome = PlantaoOutcome.EARLY_END
-        days = [_early_end_day(cal, part, ended, rules) for part in parts]
-        lines.append(
-            f"Encerrado antes do fim em {format_moment(ended)}: cada dia é cobrado até o "
-            "encerramento, respeitando o mínimo diário."
-        )
-    lines.extend(_day_line(d) for d in days)
 
-    billed = sum(d.billed_minutes for d in days)
-    total_minutes = billed * specialists
-    amount = net_amount(total_minutes, price)
-    taxes, gross = gross_up(amount, rules) if amount is not None else ((), None)
-    lines.append(price_line(price, Modality.PLANTAO.label))
-    if specialists > 1:
-        lines.append(
-            f"{format_minutes(billed)} por especialista × {specialists} especialistas "
-            f"= {format_minutes(total_minutes)}."
-        )
-    lines.extend(total_lines(total_minutes, price, amount, taxes, gross))
-    return Quote(
+# --- compute -------------------------------------------------------------------------------------
+
+
+def _plantao_charge(
+    cal: WorkCalendar, window: _Window, specialists: int, table: PriceTable, rules: TariffRules
+) -> Charge:
+    outcome, days = _billed_days(cal, window, rules)
+    per_specialist = sum(d.billed_minutes for d in days)
+    return Charge(
         modality=Modality.PLANTAO,
-        billed_minutes=billed,
+        minutes_per_specialist=per_specialist,
         specialists=specialists,
-        price=price,
-        amount=amount,
-        waived=False,
-        lines=tuple(lines),
+        charged_minutes=per_specialist * specialists,
+        price=table.price_on(Modality.PLANTAO, window.start.date()),
         days=tuple(days),
         outcome=outcome,
-        charged_minutes=total_minutes,
-        taxes=taxes,
-        gross_amount=gross,
     )
+
+
+def _billed_days(
+    cal: WorkCalendar, window: _Window, rules: TariffRules
+) -> tuple[PlantaoOutcome, list[DayBreakdown]]:
+    parts = list(cal.split_by_day(window.start, window.end))
+    ended = window.ended
+    if ended is None or ended >= window.end:
+        return PlantaoOutcome.FULL, [_full_day(cal, part, rules) for part in parts]
+    if ended <= window.start:
+        return _cancellation(cal, parts, window.start - ended, rules)
+    return PlantaoOutcome.EARLY_END, [_early_end_day(cal, part, ended, rules) for part in parts]
 
 
 def _day(
@@ -137,25 +137,58 @@ def _early_end_day(
 
 
 def _cancellation(
-    cal: WorkCalendar, parts: list[DayPart], start: datetime, ended: datetime, rules: TariffRules
-) -> tuple[list[DayBreakdown], PlantaoOutcome, str]:
-    notice = rules.plantao.free_cancellation_notice
-    hours = int(notice.total_seconds() // 3600)
+    cal: WorkCalendar, parts: list[DayPart], notice_given: timedelta, rules: TariffRules
+) -> tuple[PlantaoOutcome, list[DayBreakdown]]:
     unbilled = [_day(cal, part, rules, worked=0, billed=0) for part in parts]
-    if start - ended >= notice:
-        reason = (
+    if notice_given >= rules.plantao.free_cancellation_notice:
+        return PlantaoOutcome.CANCELLED_FREE, unbilled
+    first = parts[0]
+    minimum = min(cal.daily_minimum(first.day, rules.plantao), first.minutes)
+    first_day = _day(cal, first, rules, worked=0, billed=minimum)
+    return PlantaoOutcome.CANCELLED, [first_day, *unbilled[1:]]
+
+
+# --- explain -------------------------------------------------------------------------------------
+
+
+def _plantao_lines(window: _Window, charge: Charge, rules: TariffRules) -> list[str]:
+    start, end = window.start, window.end
+    until = f"{end:%H:%M}" if end.date() == start.date() else format_moment(end)
+    lines = [
+        f"Plantão de {format_moment(start)} até {until}: "
+        f"{format_minutes(ceil_minutes(end - start))}, {specialists_text(charge.specialists)}.",
+        _outcome_line(charge.outcome, window.ended, rules),
+        *(_day_line(d) for d in charge.days),
+        price_line(charge.price, Modality.PLANTAO.label),
+    ]
+    if charge.specialists > 1:
+        lines.append(
+            f"{format_minutes(charge.minutes_per_specialist)} por especialista × "
+            f"{charge.specialists} especialistas = {format_minutes(charge.charged_minutes)}."
+        )
+    return lines
+
+
+def _outcome_line(
+    outcome: PlantaoOutcome | None, ended: datetime | None, rules: TariffRules
+) -> str:
+    if ended is None or outcome is PlantaoOutcome.FULL:
+        return "Plantão completo: cobrada a janela inteira, com ou sem acionamento."
+    if outcome is PlantaoOutcome.EARLY_END:
+        return (
+            f"Encerrado antes do fim em {format_moment(ended)}: cada dia é cobrado até o "
+            "encerramento, respeitando o mínimo diário."
+        )
+    hours = int(rules.plantao.free_cancellation_notice.total_seconds() // 3600)
+    if outcome is PlantaoOutcome.CANCELLED_FREE:
+        return (
             f"Cancelado em {format_moment(ended)}, com pelo menos {hours} h de antecedência: "
             "sem cobrança."
         )
-        return unbilled, PlantaoOutcome.CANCELLED_FREE, reason
-    first = parts[0]
-    minimum = min(cal.daily_minimum(first.day, rules.plantao), first.minutes)
-    reason = (
+    return (
         f"Cancelado em {format_moment(ended)}, com menos de {hours} h de antecedência: "
         "cobra-se o mínimo diário do primeiro dia."
     )
-    first_day = _day(cal, first, rules, worked=0, billed=minimum)
-    return [first_day, *unbilled[1:]], PlantaoOutcome.CANCELLED, reason
 
 
 def _day_line(day: DayBreakdown) -> str:
@@ -173,6 +206,9 @@ def _day_line(day: DayBreakdown) -> str:
     return text + f" → cobrados {format_minutes(day.billed_minutes)}."
 
 
+# --- booking -------------------------------------------------------------------------------------
+
+
 def check_booking(
     start: datetime, end: datetime, specialists: int, *, now: datetime, rules: TariffRules
 ) -> BookingCheck:
@@ -181,19 +217,16 @@ def check_booking(
     start, end, now = cal.localize(start), cal.localize(end), cal.localize(now)
     errors: list[str] = []
     warnings: list[str] = []
-    limit = rules.plantao.max_specialists
-    if not 1 <= specialists <= limit:
-        errors.append(f"O número de especialistas deve ser de 1 a {limit}.")
+    specialists_error = _specialists_error(specialists, rules)
+    if specialists_error is not None:
+        errors.append(specialists_error)
     if end <= start:
-        errors.append("O fim do plantão precisa ser depois do início.")
+        errors.append(_END_NOT_AFTER_START)
         return BookingCheck(tuple(errors), ())
     if start <= now:
         errors.append("O início do plantão precisa estar no futuro.")
     if end - start > rules.plantao.max_window:
-        errors.append(
-            f"Um plantão pode durar no máximo {rules.plantao.max_window.days} dias; "
-            "divida a janela em mais de um pedido."
-        )
+        errors.append(_too_long(rules))
     elif not cal.outside_business_time(start, end):
         r = rules.calendar
         errors.append(

@@ -16,7 +16,9 @@ from actions.my_plantoes import (
 from actions.pending import ActionDeclinePending
 from consultoria import db, runtime
 from consultoria.db import Notification, Plantao, PlantaoEvent
-from consultoria.tariff import quote_plantao
+from consultoria.services import plantoes
+from consultoria.services.actors import Staff
+from consultoria.services.people import staff_person
 from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
 
 FAR = datetime(2037, 6, 6, 11, 0, tzinfo=timezone.utc)  # Saturday 08:00 in São Paulo
@@ -80,7 +82,7 @@ async def test_cancelling_early_is_free_after_confirmation(
     assert f"Plantão {plantao.ref} cancelado (sem custo)" in texts(done)
     with db.unit_of_work(runtime.sessions()) as session:
         row = session.get(Plantao, plantao.id)
-        assert (row.state, row.amount_due, row.billed_minutes) == ("cancelled", Decimal("0.00"), 0)
+        assert (row.state, row.amount_due, row.charged_minutes) == ("cancelled", Decimal("0.00"), 0)
         event = session.scalars(select(PlantaoEvent).order_by(PlantaoEvent.id.desc())).first()
         assert (event.to_state, event.actor_role) == ("cancelled", "customer")
         kinds = {n.kind for n in session.scalars(select(Notification))}
@@ -97,18 +99,12 @@ async def test_cancelling_late_charges_the_first_days_minimum(
     assert "menos de 24 h de antecedência" in shown
     done = CollectingDispatcher()
     await confirm(done, plantao.ref)
-    expected = quote_plantao(
-        plantao.start_at,
-        plantao.end_at,
-        specialists=1,
-        table=runtime.price_table(),
-        rules=runtime.settings().tariff,
-        ended_at=plantao.start_at,
-    )
+    ctx = runtime.context()
+    expected = plantoes.quote_shift(plantao, ctx.prices, ctx.settings.tariff, plantao.start_at)
     with db.unit_of_work(runtime.sessions()) as session:
         row = session.get(Plantao, plantao.id)
-        assert (row.billed_minutes, row.amount_due) == (expected.billed_minutes, expected.amount)
-        assert row.billed_minutes > 0
+        assert (row.charged_minutes, row.amount_due) == (expected.charged_minutes, expected.amount)
+        assert row.charged_minutes > 0
     assert f"valor devido R$ {row.amount_due:.2f}".replace(".", ",") in texts(done)
 
 
@@ -127,14 +123,9 @@ async def test_a_cancellation_racing_another_change_records_one_outcome(
     plantao = shift(customer(), FAR)
     await cancel(CollectingDispatcher(), f"cancelar {plantao.ref}")
     with db.unit_of_work(runtime.sessions()) as session:
-        db.transition(
-            session,
-            plantao.id,
-            to_state="cancelled",
-            allowed_from={"requested"},
-            actor_person_id=None,
-            actor_role="staff",
-            channel="telegram",
+        staff = Staff(staff_person(session, "telegram", "900", "Equipe"), "telegram")
+        plantoes.transition(
+            session, plantao.id, staff, to_state="cancelled", allowed_from={"requested"}
         )
     await confirm(dispatcher, plantao.ref)
     assert "Não cancelei: O plantão P-0001 já está cancelado." in texts(dispatcher)

@@ -15,6 +15,8 @@ from actions.identity import remember_person
 from actions.tracker import Caller
 from consultoria import db, runtime
 from consultoria.db import Person, Plantao
+from consultoria.services import plantoes
+from consultoria.services.actors import Customer
 
 DOMAIN_DIR = Path(__file__).parents[2] / "domain"
 DOMAIN: dict[str, Any] = {"slots": {}, "forms": {}}
@@ -90,11 +92,12 @@ def customer(sender: str = SENDER, perfil: str = "cliente", unit: str | None = N
 
 
 def shift(person: Person, start: datetime, hours: int = 10, state: str = "requested") -> Plantao:
-    """A shift booked directly in the database (bypassing the booking checks)."""
+    """A shift booked directly through the service (bypassing the booking form's checks), moved
+    to `state` as if by the system."""
     with db.unit_of_work(runtime.sessions()) as session:
-        plantao, _ = db.request_plantao(
+        plantao, _ = plantoes.request_plantao(
             session,
-            person=person,
+            Customer(person, "rest"),
             start_at=start,
             end_at=start + timedelta(hours=hours),
             specialists=1,
@@ -104,16 +107,9 @@ def shift(person: Person, start: datetime, hours: int = 10, state: str = "reques
             price_version_id=None,
             quoted_minutes=hours * 60,
             quoted_amount=Decimal("4.00") * hours * 60,
-            channel="rest",
         )
         if state != "requested":
-            db.transition(
-                session,
-                plantao.id,
-                to_state=state,
-                allowed_from={"requested"},
-                actor_person_id=None,
-                actor_role="staff",
-                channel="telegram",
+            plantoes.transition(
+                session, plantao.id, None, to_state=state, allowed_from={"requested"}
             )
         return plantao

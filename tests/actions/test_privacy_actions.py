@@ -18,7 +18,8 @@ from actions.privacy import ActionAskErasure, ActionConfirmErasure, ActionMyData
 from actions.terms import current_term
 from consultoria import db, runtime
 from consultoria.db import Plantao, PrivacyRequest
-from consultoria.db.terms import record_answer
+from consultoria.services.actors import Customer
+from consultoria.services.terms import record_answer
 from consultoria.tariff import Modality
 from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
 
@@ -66,16 +67,15 @@ async def test_my_data_lists_identity_acceptances_and_shifts(
     shift(person, FAR)
     shift(customer("someone-else"), FAR)
     with db.unit_of_work(runtime.sessions()) as session:
-        version, _ = current_term(session, Modality.PLANTAO)
+        version, _ = current_term(session, runtime.context(), Modality.PLANTAO)
         record_answer(
             session,
-            person=person,
+            Customer(person, "rest"),
             term=version,
             accepted=True,
             shown_sha256="0" * 64,
             price_version_id=None,
             quote=None,
-            channel="rest",
             message_id="m-1",
         )
     await ActionMyData().run(dispatcher, turn("quero meus dados", "my_data"), DOMAIN)

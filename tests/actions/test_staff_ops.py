@@ -11,8 +11,8 @@ import pytest
 from rasa_sdk import Action
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messages.staff import REFUSAL
 from actions.staff_ops import (
-    REFUSAL,
     ActionPlantaoAmount,
     ActionPrepareShifts,
     ActionStaffCancelPlantao,
@@ -244,9 +244,9 @@ async def test_ending_early_bills_per_the_rules(
     assert f"Plantão {plantao.ref} encerrado em sáb., 06/06/2037" in said
     assert f"Plantão 24x7: {amount} mais impostos." in said
     saved = reload(plantao.id)
-    assert (saved.state, saved.billed_minutes) == ("ended_early", minutes)
+    assert (saved.state, saved.charged_minutes) == ("ended_early", minutes)
     event = events_of(plantao.id)[-1]
-    assert (event.from_state, event.to_state, event.billed_minutes) == (
+    assert (event.from_state, event.to_state, event.charged_minutes) == (
         "confirmed",
         "ended_early",
         minutes,
@@ -264,7 +264,7 @@ async def test_ending_a_running_shift_now() -> None:
     saved = reload(plantao.id)
     assert saved.state == "ended_early" and saved.ended_at is not None
     assert before <= saved.ended_at <= after
-    assert saved.billed_minutes is not None and saved.billed_minutes >= 60
+    assert saved.charged_minutes is not None and saved.charged_minutes >= 60
     assert f"Plantão {plantao.ref} encerrado em" in said
     assert [e.to_state for e in events_of(plantao.id)][-2:] == ["in_progress", "ended_early"]
 

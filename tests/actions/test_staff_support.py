@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from consultoria import db, runtime
 from consultoria.db import Plantao, PlantaoEvent, make_engine, upgrade
+from consultoria.services import people
 from consultoria.settings import StaffSeed
 from tests.actions.test_booking_support import turn
 from tests.db.conftest import _empty_postgres, pg_server, pg_url
@@ -62,7 +63,7 @@ def database(
 def enroll(user_id: str = STAFF_ID, *, active: bool = True) -> None:
     """Put a member in the roster, as `consultoria db upgrade` does from the configuration."""
     with db.unit_of_work(runtime.sessions()) as session:
-        db.sync_staff(session, [StaffSeed(user_id, STAFF_NAME)])
+        people.sync_staff(session, [StaffSeed(user_id, STAFF_NAME)])
         member = session.scalar(
             select(db.StaffMember).where(db.StaffMember.channel_user_id == user_id)
         )

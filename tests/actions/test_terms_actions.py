@@ -18,7 +18,8 @@ from tests.actions.test_booking_support import DOMAIN, slots_of, texts, turn
 
 
 def test_every_term_states_the_configured_figures() -> None:
-    settings, table, today = runtime.settings(), runtime.price_table(), runtime.now().date()
+    ctx = runtime.context()
+    settings, table, today = ctx.settings, ctx.prices, ctx.now.date()
     plantao = render_term(Modality.PLANTAO, settings, table, today).full_text
     assert "R$ 4,00 por minuto" in plantao
     assert "2 horas de segunda a quinta" in plantao and "4 horas" in plantao
@@ -38,8 +39,8 @@ def test_long_texts_are_split_between_paragraphs() -> None:
 
 def test_the_same_text_is_one_version_and_a_change_is_the_next() -> None:
     with db.unit_of_work(runtime.sessions()) as session:
-        first, text = current_term(session, Modality.PLANTAO)
-        again, _ = current_term(session, Modality.PLANTAO)
+        first, text = current_term(session, runtime.context(), Modality.PLANTAO)
+        again, _ = current_term(session, runtime.context(), Modality.PLANTAO)
         assert first.id == again.id and first.version == 1
         assert first.sha256 == text_sha256(text.full_text)
 
@@ -48,7 +49,7 @@ async def test_the_full_text_while_answering_keeps_the_question(
     dispatcher: CollectingDispatcher,
 ) -> None:
     with db.unit_of_work(runtime.sessions()) as session:
-        version, _ = current_term(session, Modality.PLANTAO)
+        version, _ = current_term(session, runtime.context(), Modality.PLANTAO)
     tracker = turn(
         "ler o termo completo",
         "show_term",

@@ -9,28 +9,29 @@ against the fake Bot API. Everything lives in throwaway databases and Redis keys
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.supervise import Service, Supervisor
 from tests.faketg.server import FakeTelegram
 from tests.scale import cluster
 from tests.scale.conftest import PRODUCTION_ENDPOINTS, REDIS_DB, drop_keys
-from tests.stack import ROOT, StackError
+from tests.stack import ROOT
 
 WORKERS = 2
+# The bot only logs in to the (fake) Bot API and sets its menu.
+BOT_STARTUP_TIMEOUT = 60.0
 
 
 @dataclass
 class Topology:
     rasa: cluster.Service
     actions: cluster.Service
-    bot: subprocess.Popen[bytes]
+    bot: Service
 
     def pids(self) -> dict[str, int]:
         """The root process of each server (Rasa's workers are children of its own)."""
@@ -53,41 +54,32 @@ def production(telegram: FakeTelegram) -> Iterator[Topology]:
         # One TensorFlow thread per worker: two workers already fill two cores.
         env |= {"SANIC_WORKERS": str(WORKERS), "TF_INTRA_OP_PARALLELISM_THREADS": "1"}
         rasa = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
-        bot: subprocess.Popen[bytes] | None = None
+        bot = _bot(logs, rasa.url, project_url, telegram)
         try:
-            cluster.start_all(actions, rasa)
-            bot = _start_bot(logs, rasa.url, project_url, telegram)
-            yield Topology(rasa, actions, bot)
+            # Stops the bot, then Rasa, then the action server.
+            with Supervisor(cluster.STOP_GRACE) as supervisor:
+                supervisor.start_all([actions, rasa])
+                # The bot starts against a Rasa that is already up.
+                supervisor.start_all([bot])
+                yield Topology(rasa, actions, bot)
         finally:
-            if bot is not None:
-                bot.terminate()
-                bot.wait(timeout=30)
-            cluster.stop_all(rasa, actions)
             drop_keys(key_prefix)
 
 
-def _start_bot(
-    logs: Path, rasa_url: str, database_url: str, telegram: FakeTelegram
-) -> subprocess.Popen[bytes]:
+def _bot(logs: Path, rasa_url: str, database_url: str, telegram: FakeTelegram) -> Service:
     ready = logs / "bot.ready"
-    env = os.environ | {
-        "RASA_URL": rasa_url,
-        "DATABASE_URL": database_url,
-        "TELEGRAM_BOT_TOKEN": telegram.token,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-    }
-    with (logs / "bot.log").open("ab") as out:
-        bot = subprocess.Popen(
-            [str(cluster.PYTHON), "-m", "bot", "--ready-file", str(ready)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while not ready.exists():
-        if bot.poll() is not None or time.monotonic() > deadline:
-            bot.kill()
-            raise StackError(f"the bot did not start:\n{(logs / 'bot.log').read_text()[-4000:]}")
-        time.sleep(0.3)
-    return bot
+    return Service(
+        name="bot",
+        command=[str(cluster.PYTHON), "-m", "bot", "--ready-file", str(ready)],
+        env=os.environ
+        | {
+            "RASA_URL": rasa_url,
+            "DATABASE_URL": database_url,
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+        },
+        cwd=ROOT,
+        ready=ready.exists,
+        timeout=BOT_STARTUP_TIMEOUT,
+        log=logs / "bot.log",
+    )

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 
 from bot.notifier import NO_STAFF, drain_once
-from consultoria.db import Notification, Person, transition, unit_of_work
+from consultoria.db import Notification, Person, unit_of_work
 from consultoria.db.types import utcnow
+from consultoria.services.actors import Customer
+from consultoria.services.plantoes import transition
 from tests.bot.conftest import STAFF, User, add_staff
 from tests.db.conftest import Book
 from tests.faketg.server import FakeTelegram
@@ -67,12 +69,10 @@ async def test_a_cancellation_says_who_cancelled_and_the_amount_due(
         transition(
             session,
             plantao.id,
+            Customer(person, "telegram"),
             to_state="cancelled",
             allowed_from={"requested"},
-            actor_person_id=person.id,
-            actor_role="customer",
-            channel="telegram",
-            billed_minutes=0,
+            charged_minutes=0,
             amount_due=Decimal("0.00"),
         )
     assert await drain_once(bot, factory) == 2

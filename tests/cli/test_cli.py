@@ -78,6 +78,7 @@ def test_plantao_specialists_multiply_amount(env: dict[str, str]) -> None:
         env, "plantao", *SATURDAY, "--ended-at", "2027-03-06T10:00", "--specialists", "3"
     )
     assert (data["billed_minutes"], data["specialists"], data["amount"]) == (240, 3, "2880.00")
+    assert (data["minutes_per_specialist"], data["charged_minutes"]) == (240, 720)
 
 
 def test_telefonica_minimum_specialists_and_hour_bank(env: dict[str, str]) -> None:
@@ -88,6 +89,7 @@ def test_telefonica_minimum_specialists_and_hour_bank(env: dict[str, str]) -> No
     )
     assert (bank["billed_minutes"], bank["specialists"], bank["amount"]) == (45, 2, "120.00")
     assert bank["hour_bank"] == {"used_minutes": 60, "remaining_minutes": 0}
+    assert bank["charged_minutes"] == 30
 
 
 def test_suporte_waiver_and_bill_to(env: dict[str, str]) -> None:

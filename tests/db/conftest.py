@@ -26,16 +26,16 @@ from consultoria.db import (
     Base,
     Person,
     Plantao,
-    get_or_create_person,
     make_engine,
-    request_plantao,
     safe_url,
     session_factory,
-    transition,
     unit_of_work,
     upgrade,
 )
 from consultoria.db.engine import normalize_url
+from consultoria.services.actors import Customer, Staff
+from consultoria.services.people import get_or_create_person, staff_person
+from consultoria.services.plantoes import request_plantao, transition
 from consultoria.settings import DEFAULT_CONFIG, Settings, load_settings
 
 PG_ADMIN_URL = os.environ.get(
@@ -192,7 +192,7 @@ def book(factory: sessionmaker[Session], person: Person) -> Book:
         with unit_of_work(factory) as session:
             plantao, _ = request_plantao(
                 session,
-                person=who or person,
+                Customer(who or person, "telegram"),
                 start_at=start_at,
                 end_at=start_at + timedelta(hours=hours),
                 specialists=1,
@@ -202,7 +202,6 @@ def book(factory: sessionmaker[Session], person: Person) -> Book:
                 price_version_id=None,
                 quoted_minutes=hours * 60,
                 quoted_amount=Decimal("4.00") * hours * 60,
-                channel="telegram",
             )
             return plantao
 
@@ -213,13 +212,7 @@ def by_staff(
     session: Session, plantao_id: int, to_state: str, *allowed_from: str, **changes: Any
 ) -> Plantao:
     """`transition` as a staff member acting from Telegram."""
+    staff = Staff(staff_person(session, "telegram", "900", "Equipe Plantão"), "telegram")
     return transition(
-        session,
-        plantao_id,
-        to_state=to_state,
-        allowed_from=set(allowed_from),
-        actor_person_id=None,
-        actor_role="staff",
-        channel="telegram",
-        **changes,
+        session, plantao_id, staff, to_state=to_state, allowed_from=set(allowed_from), **changes
     )

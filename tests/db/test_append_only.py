@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria.db import (
     Base,
-    HourBankAccount,
-    HourBankMovement,
     Person,
     PriceVersionRow,
     TermAcceptance,
@@ -36,37 +34,28 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
             effective=date(2026, 1, 1),
             source="config",
         )
-        account = HourBankAccount(person_id=person.id, balance_minutes=600)
         term = TermVersion(
             modality="plantao", version=1, title="Plantão", text="Termo", effective_at=SATURDAY
         )
-        session.add_all([price, account, term])
+        session.add_all([price, term])
         session.flush()
-        session.add_all(
-            [
-                HourBankMovement(account_id=account.id, minutes=600, reason="Compra de 10 h"),
-                TermAcceptance(
-                    person_id=person.id,
-                    role="customer",
-                    modality="plantao",
-                    term_version_id=term.id,
-                    text_sha256=term.sha256,
-                    accepted=True,
-                    price_version_id=price.id,
-                    channel="telegram",
-                ),
-            ]
+        session.add(
+            TermAcceptance(
+                person_id=person.id,
+                role="customer",
+                modality="plantao",
+                term_version_id=term.id,
+                text_sha256=term.sha256,
+                accepted=True,
+                price_version_id=price.id,
+                channel="telegram",
+            )
         )
 
 
 def test_the_list_covers_the_audit_tables() -> None:
     assert set(APPEND_ONLY_TABLES) <= set(Base.metadata.tables)
-    assert set(APPEND_ONLY_TABLES) == {
-        "price_versions",
-        "hour_bank_movements",
-        "term_acceptances",
-        "plantao_events",
-    }
+    assert set(APPEND_ONLY_TABLES) == {"price_versions", "term_acceptances", "plantao_events"}
 
 
 def _count(engine: Engine, table: str) -> int:
@@ -96,5 +85,5 @@ def test_postgres_truncate_aborts(engine: Engine) -> None:
 @pytest.mark.usefixtures("seeded")
 def test_other_tables_stay_mutable(engine: Engine) -> None:
     with engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE hour_bank_accounts SET balance_minutes = 0")
+        connection.exec_driver_sql("UPDATE persons SET unit = 'Unidade Centro'")
         connection.exec_driver_sql("UPDATE plantoes SET state = 'confirmed'")

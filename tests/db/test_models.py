@@ -13,12 +13,10 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria.db import (
-    HourBankAccount,
     Notification,
     Person,
     Plantao,
     PriceVersionRow,
-    ServiceRecord,
     StaffMember,
     TermAcceptance,
     TermVersion,
@@ -59,26 +57,24 @@ def test_money_and_instants_round_trip(
     plantao = book(start_at=local_start)
     with unit_of_work(factory) as session:
         session.add(
-            ServiceRecord(
-                person_id=person.id,
+            PriceVersionRow(
                 modality="telefonica",
-                started_at=local_start,
-                minutes=7,
-                billed_minutes=10,
-                amount=Decimal("12345678.99"),
+                per_minute=Decimal("12345678.99"),
+                effective=date(2030, 1, 1),
+                source="config",
             )
         )
     with factory() as session:
         loaded = session.get_one(Plantao, plantao.id)
-        record = session.scalars(select(ServiceRecord)).one()
+        price = session.scalars(select(PriceVersionRow)).one()
     assert loaded.start_at == local_start
     assert loaded.start_at.tzinfo == timezone.utc
     assert loaded.start_at.hour == 11  # 08:00 in São Paulo (UTC-3)
     assert loaded.quoted_amount == Decimal("2400.00")
     assert isinstance(loaded.quoted_amount, Decimal)
     assert loaded.ref == "P-0001"
-    assert record.amount == Decimal("12345678.99")
-    assert record.started_at.utcoffset() == timedelta(0)
+    assert price.per_minute == Decimal("12345678.99")
+    assert loaded.end_at.utcoffset() == timedelta(0)
 
 
 def test_naive_datetime_is_rejected(factory: sessionmaker[Session], person: Person) -> None:
@@ -181,10 +177,6 @@ def test_acceptance_keeps_the_quote_shown(factory: sessionmaker[Session], person
             id="term-modality-version",
         ),
         pytest.param(
-            lambda p: [HourBankAccount(person_id=p.id), HourBankAccount(person_id=p.id)],
-            id="hour-bank-person",
-        ),
-        pytest.param(
             lambda p: [
                 Notification(kind="plantao_requested", payload={}, dedupe_key="k"),
                 Notification(kind="plantao_requested", payload={}, dedupe_key="k"),
@@ -203,18 +195,18 @@ def test_unique_constraints(
 
 
 def test_check_constraints(factory: sessionmaker[Session], person: Person, book: Book) -> None:
+    plantao = book()
     with pytest.raises(IntegrityError), unit_of_work(factory) as session:
-        session.add(HourBankAccount(person_id=person.id, balance_minutes=-1))
+        session.get_one(Plantao, plantao.id).charged_minutes = -1
     with pytest.raises(IntegrityError):
         book(hours=0)  # end_at must be after start_at
     with pytest.raises(IntegrityError), unit_of_work(factory) as session:
         session.add(
-            ServiceRecord(
-                person_id=person.id,
-                modality="plantao",  # shifts live in their own table
-                started_at=SATURDAY,
-                minutes=10,
-                billed_minutes=10,
+            PriceVersionRow(
+                modality="plantao",
+                per_minute=Decimal(0),
+                effective=SATURDAY.date(),
+                source="config",
             )
         )
     with pytest.raises(IntegrityError), unit_of_work(factory) as session:

@@ -9,8 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria.db import Notification, StaffMember, unit_of_work
-from consultoria.db.outbox import backoff, claim_due, mark_delivered, mark_failed, staff_chat_ids
 from consultoria.db.types import utcnow
+from consultoria.services.outbox import (
+    backoff,
+    claim_due,
+    enqueue,
+    mark_delivered,
+    mark_failed,
+    staff_chat_ids,
+)
 
 from .conftest import Book, postgres_only
 
@@ -68,6 +75,16 @@ def test_a_failure_keeps_the_row_due_later_with_its_reason(
     assert row.delivered_at is None and row.last_error == "x" * 500
     assert _claim(factory, now) == []
     assert _claim(factory, now + timedelta(seconds=5)) == [notification_id]
+
+
+def test_a_notification_is_enqueued_once_per_dedupe_key(factory: sessionmaker[Session]) -> None:
+    with unit_of_work(factory) as session:
+        first, created = enqueue(session, "aviso", {"ref": "P-0001"}, "aviso:1")
+        again, created_again = enqueue(session, "aviso", {"ref": "outro"}, "aviso:1")
+        assert (created, created_again, again.id) == (True, False, first.id)
+    [row] = _notifications(factory)
+    assert (row.kind, row.payload, row.attempts) == ("aviso", {"ref": "P-0001"}, 0)
+    assert row.delivered_at is None
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from consultoria.db import (
+from consultoria.db import Notification, Person, PlantaoEvent, unit_of_work
+from consultoria.db.models import PLANTAO_STATES
+from consultoria.services import plantoes
+from consultoria.services.actors import Customer, Staff
+from consultoria.services.people import get_or_create_person, staff_person
+from consultoria.services.plantoes import (
     TRANSITIONS,
     InvalidTransition,
-    Notification,
-    Person,
-    PlantaoEvent,
     PlantaoNotFound,
     StateConflict,
-    get_or_create_person,
-    get_plantao_for_person,
-    list_plantoes,
-    list_plantoes_for_person,
     transition,
-    unit_of_work,
 )
-from consultoria.db.models import PLANTAO_STATES
+from consultoria.settings import Settings
 
 from .conftest import SATURDAY, Book, by_staff
 
@@ -111,12 +108,12 @@ def test_full_lifecycle(factory: sessionmaker[Session], book: Book) -> None:
             "ended_early",
             "confirmed",
             "in_progress",
-            billed_minutes=240,
+            charged_minutes=240,
             amount_due=Decimal("960.00"),
             ended_at=ended_at,
             note="Cliente liberou o especialista",
         )
-    assert (ended.state, ended.version, ended.billed_minutes) == ("ended_early", 4, 240)
+    assert (ended.state, ended.version, ended.charged_minutes) == ("ended_early", 4, 240)
     assert ended.ended_at == ended_at
     assert _history(factory, plantao.id) == [
         (None, "requested"),
@@ -138,12 +135,10 @@ def test_cancellation_notifies(factory: sessionmaker[Session], person: Person, b
         cancelled = transition(
             session,
             plantao.id,
+            Customer(person, "telegram"),
             to_state="cancelled",
             allowed_from={"requested", "confirmed"},
-            actor_person_id=person.id,
-            actor_role="customer",
-            channel="telegram",
-            billed_minutes=0,
+            charged_minutes=0,
             amount_due=Decimal("0.00"),
         )
     assert cancelled.state == "cancelled"
@@ -157,10 +152,9 @@ def test_state_conflict_names_the_current_state(factory: sessionmaker[Session], 
     plantao = book()
     with unit_of_work(factory) as session:
         by_staff(session, plantao.id, "cancelled", "requested", "confirmed")
-    expected = r"^O plantão P-0001 já está cancelado\.$"
-    with pytest.raises(StateConflict, match=expected) as caught, unit_of_work(factory) as session:
+    with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
         by_staff(session, plantao.id, "cancelled", "requested", "confirmed")
-    assert caught.value.state == "cancelled"
+    assert (caught.value.ref, caught.value.state) == ("P-0001", "cancelled")
     assert _history(factory, plantao.id) == [(None, "requested"), ("requested", "cancelled")]
 
 
@@ -194,24 +188,79 @@ def test_a_person_sees_only_their_shifts(
 ) -> None:
     mine = book(person)
     theirs = book(other_person)
+    me, them = Customer(person, "telegram"), Customer(other_person, "telegram")
     with factory() as session:
-        assert get_plantao_for_person(session, mine.id, person.id) is not None
-        assert get_plantao_for_person(session, theirs.id, person.id) is None
-        assert [p.id for p in list_plantoes_for_person(session, person.id)] == [mine.id]
-        assert [p.id for p in list_plantoes_for_person(session, other_person.id)] == [theirs.id]
+        assert plantoes.get(session, me, mine.id).id == mine.id
+        with pytest.raises(PlantaoNotFound):
+            plantoes.get(session, me, theirs.id)
+        assert [p.id for p in plantoes.list_for_customer(session, me)] == [mine.id]
+        assert [p.id for p in plantoes.list_for_customer(session, them)] == [theirs.id]
 
 
-def test_list_by_day_and_state(factory: sessionmaker[Session], book: Book) -> None:
+def test_a_customer_changes_only_their_own_shifts(
+    factory: sessionmaker[Session], person: Person, other_person: Person, book: Book
+) -> None:
+    theirs = book(other_person)
+    with pytest.raises(PlantaoNotFound), unit_of_work(factory) as session:
+        transition(
+            session,
+            theirs.id,
+            Customer(person, "telegram"),
+            to_state="cancelled",
+            allowed_from={"requested"},
+        )
+    assert _history(factory, theirs.id) == [(None, "requested")]
+
+
+def test_a_repeated_request_is_found_only_by_whoever_made_it(
+    factory: sessionmaker[Session], person: Person, other_person: Person, book: Book
+) -> None:
+    first = book(request_key="tg:1001:msg:55")
+    with factory() as session:
+        found = plantoes.find_by_request_key(
+            session, Customer(person, "telegram"), "tg:1001:msg:55"
+        )
+        other = Customer(other_person, "telegram")
+        assert found is not None and found.id == first.id
+        assert plantoes.find_by_request_key(session, other, "tg:1001:msg:55") is None
+        assert plantoes.find_by_request_key(session, other, "tg:1001:msg:56") is None
+
+
+def test_only_open_shifts_are_offered_for_cancelling(
+    factory: sessionmaker[Session], person: Person, book: Book
+) -> None:
+    waiting = book()
+    confirmed = book(start_at=SATURDAY + timedelta(days=1))
+    cancelled = book(start_at=SATURDAY + timedelta(days=2))
+    with unit_of_work(factory) as session:
+        by_staff(session, confirmed.id, "confirmed", "requested")
+        by_staff(session, cancelled.id, "cancelled", "requested")
+    with factory() as session:
+        own = plantoes.list_for_customer(
+            session, Customer(person, "telegram"), cancellable_only=True
+        )
+    assert [p.id for p in own] == [waiting.id, confirmed.id]
+
+
+def test_list_by_day_and_state(
+    factory: sessionmaker[Session], person: Person, book: Book, settings: Settings
+) -> None:
     day = SATURDAY.replace(hour=3)  # midnight in São Paulo, in UTC
     overnight = book(start_at=day - timedelta(hours=2), hours=4)  # from the day before
     morning = book(start_at=SATURDAY)
     next_day = book(start_at=day + timedelta(days=1))
     with unit_of_work(factory) as session:
         by_staff(session, morning.id, "confirmed", "requested")
-    with factory() as session:
-        on_the_day = list_plantoes(session, day_start_utc=day, day_end_utc=day + timedelta(days=1))
-        pending = list_plantoes(session, states={"requested"})
-        everything = list_plantoes(session)
-    assert [p.id for p in on_the_day] == [overnight.id, morning.id]
-    assert [p.id for p in pending] == [overnight.id, next_day.id]
-    assert [p.id for p in everything] == [overnight.id, morning.id, next_day.id]
+        staff = Staff(staff_person(session, "telegram", "900", "Equipe Plantão"), "telegram")
+
+    def listed(on: date | None) -> list[int]:
+        with factory() as session:
+            found = plantoes.list_for_staff(
+                session, staff, day=on, now=SATURDAY, rules=settings.tariff
+            )
+        assert all(item.customer is not None and item.customer.id == person.id for item in found)
+        return [item.plantao.id for item in found]
+
+    assert listed(date(2030, 6, 1)) == [overnight.id, morning.id]
+    assert listed(date(2030, 6, 2)) == [next_day.id]
+    assert listed(None) == [overnight.id, next_day.id]  # awaiting confirmation

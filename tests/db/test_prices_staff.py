@@ -1,4 +1,4 @@
-"""Price versions synced from the configuration and the staff roster."""
+"""Price versions synced from the configuration, the staff roster and the roles people declare."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from consultoria.db import (
     PriceVersionRow,
     StaffMember,
     add_readjustment,
-    is_staff,
     load_price_table,
     sync_config_prices,
-    sync_staff,
     unit_of_work,
 )
+from consultoria.services.people import is_staff, remember_person, staff_actor, sync_staff
 from consultoria.settings import Settings, StaffSeed
 from consultoria.tariff import Modality, PriceVersion
 
@@ -94,3 +93,29 @@ def test_staff_roster(factory: sessionmaker[Session]) -> None:
         ("111", "Carla Suporte", True),
         ("222", "Davi Santos", True),
     ]
+
+
+def test_only_the_roster_makes_a_staff_actor(factory: sessionmaker[Session]) -> None:
+    with unit_of_work(factory) as session:
+        sync_staff(session, [StaffSeed("111", "Carla Suporte")])
+        assert staff_actor(session, "telegram", "222", "Intrusa") is None
+        staff = staff_actor(session, "telegram", "111", "Carla")
+        again = staff_actor(session, "telegram", "111", "Carla")
+        assert staff is not None and again is not None
+        assert (staff.person.role, staff.channel) == ("staff", "telegram")
+        assert again.person.id == staff.person.id
+
+
+def test_a_declared_role_is_remembered_and_only_a_consultant_bills_a_unit(
+    factory: sessionmaker[Session],
+) -> None:
+    with unit_of_work(factory) as session:
+        consultant = remember_person(
+            session, "telegram", "5", "Ana", role="consultant", unit="Unidade Joinville"
+        )
+        assert (consultant.role, consultant.unit) == ("consultant", "Unidade Joinville")
+        customer = remember_person(
+            session, "telegram", "5", "", role="customer", unit="Unidade Joinville"
+        )
+        assert customer.id == consultant.id
+        assert (customer.role, customer.unit, customer.name) == ("customer", None, "Ana")

@@ -1,4 +1,4 @@
-"""Migrations: from an empty database to head, matching the models, run once."""
+"""Migrations: from an empty database to head, matching the models, run once; data kept."""
 
 from __future__ import annotations
 
@@ -11,19 +11,23 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, inspect, select
+from sqlalchemy import Engine, event, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from consultoria.db import (
     Base,
     Person,
+    Plantao,
+    PlantaoEvent,
     ensure_schema,
-    get_or_create_person,
     make_engine,
     open_database,
+    session_factory,
     unit_of_work,
     upgrade,
 )
 from consultoria.db.schema import alembic_config
+from consultoria.services.people import get_or_create_person
 
 from .conftest import PgServer
 
@@ -114,3 +118,82 @@ def test_open_database_migrates_and_serves_sessions(empty_url: str) -> None:
             assert session.scalars(select(Person.name)).all() == ["Ana"]
     finally:
         factory.kw["bind"].dispose()
+
+
+# A shift as revision 0002 stored it: 4 specialists ended early, 240 minutes each.
+_SHIFT_AT_0002 = [
+    "INSERT INTO persons (id, channel, channel_user_id, name, role, created_at) "
+    "VALUES (7, 'telegram', '1001', 'Ana', 'customer', '2030-05-01 12:00:00+00:00')",
+    "INSERT INTO plantoes (id, person_id, start_at, end_at, specialists, state, reason, "
+    "contact_phone, quoted_minutes, quoted_amount, ended_at, billed_minutes, amount_due, "
+    "version, created_at, updated_at) VALUES (42, 7, '2030-06-01 11:00:00+00:00', "
+    "'2030-06-01 21:00:00+00:00', 4, 'ended_early', 'Virada', '+55 11 91234-5678', 2400, "
+    "9600.00, '2030-06-01 13:00:00+00:00', 960, 3840.00, 2, '2030-05-01 12:00:00+00:00', "
+    "'2030-06-01 13:00:00+00:00')",
+    "INSERT INTO plantao_events (id, plantao_id, from_state, to_state, actor_person_id, "
+    "actor_role, channel, at) VALUES (1, 42, NULL, 'requested', 7, 'customer', 'telegram', "
+    "'2030-05-01 12:00:00+00:00')",
+    "INSERT INTO plantao_events (id, plantao_id, from_state, to_state, actor_role, channel, "
+    "at, billed_minutes, amount_due) VALUES (2, 42, 'requested', 'ended_early', 'staff', "
+    "'telegram', '2030-06-01 13:00:00+00:00', 960, 3840.00)",
+]
+
+
+def _stored(engine: Engine, column: str) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        shift = connection.execute(text(f"SELECT id, {column}, amount_due FROM plantoes"))
+        events = connection.execute(
+            text(f"SELECT id, {column}, amount_due FROM plantao_events ORDER BY id")
+        )
+        return [tuple(row) for row in (*shift, *events)]
+
+
+def test_0003_keeps_the_shifts_minutes_as_charged_minutes(
+    empty_url: str, empty_engine: Engine
+) -> None:
+    command.upgrade(alembic_config(empty_url), "0002")
+    with empty_engine.begin() as connection:
+        for statement in _SHIFT_AT_0002:
+            connection.execute(text(statement))
+    before = _stored(empty_engine, "billed_minutes")
+    upgrade(empty_url)
+    assert _revision(empty_engine) == _head()
+    assert _stored(empty_engine, "charged_minutes") == before
+    with session_factory(empty_engine)() as session:
+        shift = session.get_one(Plantao, 42)
+        events = session.scalars(select(PlantaoEvent).order_by(PlantaoEvent.id)).all()
+    assert (shift.ref, shift.specialists, shift.charged_minutes) == ("P-0042", 4, 960)
+    assert [(e.to_state, e.charged_minutes) for e in events] == [
+        ("requested", None),
+        ("ended_early", 960),
+    ]
+    with empty_engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+    assert not tables & {"hour_bank_accounts", "hour_bank_movements", "service_records"}
+    command.downgrade(alembic_config(empty_url), "0002")
+    assert _stored(empty_engine, "billed_minutes") == before
+
+
+def test_0003_keeps_the_guards_of_the_shift_tables(empty_url: str, empty_engine: Engine) -> None:
+    command.upgrade(alembic_config(empty_url), "0002")
+    with empty_engine.begin() as connection:
+        for statement in _SHIFT_AT_0002:
+            connection.execute(text(statement))
+    upgrade(empty_url)
+    with pytest.raises(IntegrityError, match="append-only"), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE plantao_events SET charged_minutes = 0"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE plantoes SET charged_minutes = -1"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE plantoes SET specialists = 0"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO plantao_events (plantao_id, to_state, actor_role, channel, at) "
+                "VALUES (999, 'requested', 'system', 'system', '2030-06-01 13:00:00+00:00')"
+            )
+        )
+    if empty_engine.dialect.name == "sqlite":  # AUTOINCREMENT: a reference is never reused
+        with empty_engine.connect() as connection:
+            sequence = "SELECT seq FROM sqlite_sequence WHERE name = 'plantoes'"
+            assert connection.scalar(text(sequence)) == 42

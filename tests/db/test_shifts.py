@@ -11,26 +11,31 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria.db import (
     Notification,
+    Person,
     Plantao,
     PlantaoEvent,
-    PlantaoNotFound,
-    StateConflict,
     load_price_table,
     sync_config_prices,
     unit_of_work,
 )
-from consultoria.db.shifts import (
+from consultoria.services.actors import Customer, Staff
+from consultoria.services.people import staff_person
+from consultoria.services.plantoes import (
     REMINDER_KIND,
-    ShiftRefused,
-    Staff,
+    AlreadyStarted,
+    EndOutsideWindow,
+    PlantaoNotFound,
+    StateConflict,
     advance,
-    cancel_shift,
-    confirm_shift,
+    amounts,
+    cancel_by_customer,
+    cancel_by_staff,
+    cancellation_preview,
+    confirm,
     current_quote,
-    end_shift,
+    end_early,
     enqueue_due_reminders,
     refresh,
-    staff_person,
 )
 from consultoria.settings import Settings
 from consultoria.tariff import TariffRules
@@ -91,7 +96,7 @@ def test_confirmed_shift_goes_in_progress_then_completed_billed_in_full(
     with unit_of_work(factory) as session:
         assert [p.id for p in advance(session, START, rules)] == [plantao.id]
     running = reload(factory, plantao.id)
-    assert (running.state, running.billed_minutes, running.amount_due) == (
+    assert (running.state, running.charged_minutes, running.amount_due) == (
         "in_progress",
         None,
         None,
@@ -102,13 +107,13 @@ def test_confirmed_shift_goes_in_progress_then_completed_billed_in_full(
         "system",
         None,
     )
-    assert (started.billed_minutes, started.amount_due) == (600, Decimal("2400.00"))
+    assert (started.charged_minutes, started.amount_due) == (600, Decimal("2400.00"))
     with unit_of_work(factory) as session:
         assert advance(session, START + timedelta(hours=1), rules) == []
     with unit_of_work(factory) as session:
         advance(session, END, rules)
     done = reload(factory, plantao.id)
-    assert (done.state, done.billed_minutes, done.amount_due) == (
+    assert (done.state, done.charged_minutes, done.amount_due) == (
         "completed",
         600,
         Decimal("2400.00"),
@@ -242,11 +247,8 @@ def test_confirming_assigns_the_specialist_and_audits_the_amount(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
 ) -> None:
     plantao = book()
-    now = START - timedelta(days=3)
     with unit_of_work(factory) as session:
-        done = confirm_shift(
-            session, plantao.id, staff=staff, specialist="Maria Souza", now=now, rules=rules
-        )
+        done = confirm(session, staff, plantao.id, specialist="Maria Souza", rules=rules)
     assert done.quote.amount == Decimal("2400.00")
     saved = reload(factory, plantao.id)
     assert (saved.state, saved.specialist_name, saved.amount_due) == (
@@ -260,10 +262,11 @@ def test_confirming_assigns_the_specialist_and_audits_the_amount(
         "staff",
         "telegram",
     )
-    assert (event.billed_minutes, event.amount_due) == (600, Decimal("2400.00"))
+    assert (event.charged_minutes, event.amount_due) == (600, Decimal("2400.00"))
     assert event.note == "especialista: Maria Souza"
-    with pytest.raises(StateConflict, match="já está confirmado"), unit_of_work(factory) as session:
-        confirm_shift(session, plantao.id, staff=staff, specialist="Outro", now=now, rules=rules)
+    with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
+        confirm(session, staff, plantao.id, specialist="Outro", rules=rules)
+    assert caught.value.state == "confirmed"
     assert reload(factory, plantao.id).specialist_name == "Maria Souza"
 
 
@@ -273,12 +276,10 @@ def test_ending_a_saturday_shift_at_ten_bills_the_daily_minimum(
     plantao = confirmed(factory, book)
     at = START + timedelta(hours=2)  # 10:00 in São Paulo
     with unit_of_work(factory) as session:
-        done = end_shift(
-            session, plantao.id, staff=staff, at=at, now=START - timedelta(days=1), rules=rules
-        )
+        done = end_early(session, staff, plantao.id, at=at, rules=rules)
     assert (done.quote.charged_minutes, done.quote.amount) == (240, Decimal("960.00"))
     saved = reload(factory, plantao.id)
-    assert (saved.state, saved.ended_at, saved.billed_minutes, saved.amount_due) == (
+    assert (saved.state, saved.ended_at, saved.charged_minutes, saved.amount_due) == (
         "ended_early",
         at,
         240,
@@ -290,7 +291,7 @@ def test_ending_a_saturday_shift_at_ten_bills_the_daily_minimum(
         "ended_early",
         staff.person.id,
     )
-    assert (event.billed_minutes, event.amount_due) == (240, Decimal("960.00"))
+    assert (event.charged_minutes, event.amount_due) == (240, Decimal("960.00"))
 
 
 def test_ending_a_running_shift_after_the_minimum_bills_the_worked_time(
@@ -300,19 +301,13 @@ def test_ending_a_running_shift_after_the_minimum_bills_the_worked_time(
     at = START + timedelta(hours=5)  # 13:00
     with unit_of_work(factory) as session:
         advance(session, START + timedelta(hours=1), rules)
-        done = end_shift(session, plantao.id, staff=staff, at=at, now=at, rules=rules)
+        done = end_early(session, staff, plantao.id, at=at, rules=rules)
     assert (done.quote.charged_minutes, done.quote.amount) == (300, Decimal("1200.00"))
     assert reload(factory, plantao.id).state == "ended_early"
 
 
 @pytest.mark.parametrize(
-    ("offset", "message"),
-    [
-        (timedelta(0), "precisa ser depois do início"),
-        (timedelta(hours=-1), "precisa ser depois do início"),
-        (timedelta(hours=10), "não é antecipar"),
-        (timedelta(hours=12), "não é antecipar"),
-    ],
+    "offset", [timedelta(0), timedelta(hours=-1), timedelta(hours=10), timedelta(hours=12)]
 )
 def test_an_end_outside_the_window_is_refused(
     factory: sessionmaker[Session],
@@ -320,11 +315,12 @@ def test_an_end_outside_the_window_is_refused(
     rules: TariffRules,
     staff: Staff,
     offset: timedelta,
-    message: str,
 ) -> None:
     plantao = confirmed(factory, book)
-    with pytest.raises(ShiftRefused, match=message), unit_of_work(factory) as session:
-        end_shift(session, plantao.id, staff=staff, at=START + offset, now=START, rules=rules)
+    with pytest.raises(EndOutsideWindow) as caught, unit_of_work(factory) as session:
+        end_early(session, staff, plantao.id, at=START + offset, rules=rules)
+    refused = caught.value
+    assert (refused.start_at, refused.end_at, refused.at) == (START, END, START + offset)
     assert reload(factory, plantao.id).state == "confirmed"
     assert len(history(factory, plantao.id)) == 2
 
@@ -334,13 +330,11 @@ def test_only_confirmed_or_running_shifts_can_be_ended(
 ) -> None:
     plantao = book()
     at = START + timedelta(hours=2)
-    with (
-        pytest.raises(StateConflict, match="ainda aguarda confirmação"),
-        unit_of_work(factory) as session,
-    ):
-        end_shift(session, plantao.id, staff=staff, at=at, now=START, rules=rules)
+    with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
+        end_early(session, staff, plantao.id, at=at, rules=rules)
+    assert caught.value.state == "requested"
     with pytest.raises(PlantaoNotFound, match="P-0999"), unit_of_work(factory) as session:
-        end_shift(session, 999, staff=staff, at=START, now=START, rules=rules)
+        end_early(session, staff, 999, at=START, rules=rules)
 
 
 def test_staff_cancelling_early_is_free(
@@ -349,11 +343,11 @@ def test_staff_cancelling_early_is_free(
     plantao = confirmed(factory, book)
     now = START - timedelta(days=2)
     with unit_of_work(factory) as session:
-        done = cancel_shift(session, plantao.id, staff=staff, now=now, rules=rules)
+        done = cancel_by_staff(session, staff, plantao.id, now=now, rules=rules)
     assert done.quote.charged_minutes == 0
     assert not done.quote.amount
     saved = reload(factory, plantao.id)
-    assert (saved.state, saved.billed_minutes, saved.ended_at) == ("cancelled", 0, now)
+    assert (saved.state, saved.charged_minutes, saved.ended_at) == ("cancelled", 0, now)
     event = history(factory, plantao.id)[-1]
     assert (event.actor_role, event.note) == ("staff", "cancelado pela equipe")
     with factory() as session:
@@ -370,27 +364,21 @@ def test_staff_cancelling_late_bills_the_first_days_minimum(
 ) -> None:
     plantao = book()
     with unit_of_work(factory) as session:
-        done = cancel_shift(
-            session, plantao.id, staff=staff, now=START - timedelta(hours=3), rules=rules
+        done = cancel_by_staff(
+            session, staff, plantao.id, now=START - timedelta(hours=3), rules=rules
         )
     assert (done.quote.charged_minutes, done.quote.amount) == (240, Decimal("960.00"))
     assert reload(factory, plantao.id).amount_due == Decimal("960.00")
 
 
-@pytest.mark.parametrize(
-    ("state", "hint"), [("requested", "confirme-o"), ("confirmed", "encerrar")]
-)
+@pytest.mark.parametrize("state", ["requested", "confirmed"])
 def test_a_started_shift_cannot_be_cancelled(
-    factory: sessionmaker[Session],
-    book: Book,
-    rules: TariffRules,
-    staff: Staff,
-    state: str,
-    hint: str,
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff, state: str
 ) -> None:
     plantao = book() if state == "requested" else confirmed(factory, book)
-    with pytest.raises(ShiftRefused, match=hint), unit_of_work(factory) as session:
-        cancel_shift(session, plantao.id, staff=staff, now=START, rules=rules)
+    with pytest.raises(AlreadyStarted) as caught, unit_of_work(factory) as session:
+        cancel_by_staff(session, staff, plantao.id, now=START, rules=rules)
+    assert caught.value.state == state
     assert reload(factory, plantao.id).state == state
 
 
@@ -412,3 +400,60 @@ def test_current_quote_follows_the_state(
         by_staff(session, plantao.id, "ended_early", "in_progress", ended_at=at_two)
     ended = reload(factory, plantao.id)
     assert current_quote(ended, END + timedelta(days=9), table, rules).charged_minutes == 360
+
+
+def test_a_customer_cancels_only_their_own_shift_before_it_starts(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, person: Person
+) -> None:
+    me = Customer(person, "telegram")
+    ahead, started = book(), book(start_at=START + timedelta(days=1))
+    with factory() as session:
+        preview = cancellation_preview(
+            session, me, ahead.id, now=START - timedelta(days=2), rules=rules
+        )
+    assert (preview.charged_minutes, preview.amount) == (0, Decimal("0.00"))
+    with unit_of_work(factory) as session:
+        done = cancel_by_customer(session, me, ahead.id, now=START - timedelta(days=2), rules=rules)
+    assert done.plantao.state == "cancelled"
+    event = history(factory, ahead.id)[-1]
+    assert (event.actor_role, event.actor_person_id, event.note) == (
+        "customer",
+        person.id,
+        "cancelado pelo cliente",
+    )
+    with pytest.raises(AlreadyStarted), unit_of_work(factory) as session:
+        cancel_by_customer(session, me, started.id, now=started.start_at, rules=rules)
+    with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
+        cancel_by_customer(session, me, ahead.id, now=START - timedelta(days=1), rules=rules)
+    assert caught.value.state == "cancelled"
+
+
+def test_a_running_shift_is_started_for_staff_and_in_progress_for_its_customer(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff, person: Person
+) -> None:
+    plantao = confirmed(factory, book)
+    with unit_of_work(factory) as session:
+        advance(session, START, rules)
+    now = START + timedelta(hours=1)
+    with pytest.raises(AlreadyStarted), unit_of_work(factory) as session:
+        cancel_by_staff(session, staff, plantao.id, now=now, rules=rules)
+    customer = Customer(person, "telegram")
+    with pytest.raises(StateConflict) as caught, factory() as session:
+        cancellation_preview(session, customer, plantao.id, now=now, rules=rules)
+    assert caught.value.state == "in_progress"
+
+
+def test_amounts_weigh_the_alternative_to_the_current_state(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    with factory() as session:
+        ahead = amounts(session, staff, plantao.id, now=START - timedelta(days=2), rules=rules)
+    assert ahead.current.charged_minutes == 600 and ahead.if_run_to_end is None
+    assert ahead.if_cancelled_now is not None and ahead.if_cancelled_now.charged_minutes == 0
+    with unit_of_work(factory) as session:
+        advance(session, START, rules)
+    with factory() as session:
+        running = amounts(session, staff, plantao.id, now=START + timedelta(hours=1), rules=rules)
+    assert (running.current.charged_minutes, running.if_cancelled_now) == (240, None)
+    assert running.if_run_to_end is not None and running.if_run_to_end.charged_minutes == 600

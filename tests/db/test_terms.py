@@ -29,7 +29,8 @@ from consultoria.db import (
     TermVersion,
     unit_of_work,
 )
-from consultoria.db.terms import has_accepted, record_answer, sync_term
+from consultoria.services.actors import Customer
+from consultoria.services.terms import has_accepted, record_answer, sync_term
 from consultoria.tariff import Modality
 from tests.actions.test_booking_confirm import FORM
 from tests.actions.test_booking_support import DOMAIN, turn
@@ -78,19 +79,18 @@ def test_answers_are_append_only_and_the_last_one_counts(
 ) -> None:
     with unit_of_work(factory) as session:
         version = sync_term(session, "plantao", "Termo", "texto")
+        customer = Customer(person, "telegram")
         answer: dict[str, Any] = {
-            "person": person,
             "term": version,
             "shown_sha256": "a" * 64,
             "price_version_id": None,
             "quote": None,
-            "channel": "telegram",
         }
-        record_answer(session, accepted=False, message_id="1", **answer)
-        assert not has_accepted(session, person.id, version.id)
-        record_answer(session, accepted=True, message_id="2", **answer)
-        record_answer(session, accepted=True, message_id="2", **answer)  # redelivered
-        assert has_accepted(session, person.id, version.id)
+        record_answer(session, customer, accepted=False, message_id="1", **answer)
+        assert not has_accepted(session, customer, version)
+        record_answer(session, customer, accepted=True, message_id="2", **answer)
+        record_answer(session, customer, accepted=True, message_id="2", **answer)  # redelivered
+        assert has_accepted(session, customer, version)
     assert _count(factory, TermAcceptance) == 2
     with pytest.raises(IntegrityError), unit_of_work(factory) as session:
         session.execute(TermAcceptance.__table__.delete())
@@ -102,7 +102,7 @@ def test_a_confirmation_delivered_twice_at_once_books_and_accepts_once(
     # The runtime records the configured prices first, as the action server does on start.
     with unit_of_work(runtime.sessions()) as session:
         remember_person(session, Caller("rest", "test-user", "Ana", None), "cliente", None)
-        version, _ = current_term(session, Modality.PLANTAO)
+        version, _ = current_term(session, runtime.context(), Modality.PLANTAO)
     shown = {
         **FORM,
         "pendente": "termo",

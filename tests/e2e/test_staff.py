@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.staff_ops import REFUSAL
+from actions.messages.staff import REFUSAL
 from consultoria.db import Plantao, PlantaoEvent, make_engine, parse_ref
 from consultoria.settings import DEFAULT_CONFIG
 from tests.e2e.rest import Conversation
@@ -120,10 +120,10 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
     finally:
         engine.dispose()
     assert (plantao.state, plantao.specialist_name) == ("ended_early", "Maria Souza")
-    assert (plantao.billed_minutes, plantao.amount_due) == (240, Decimal("960.00"))
+    assert (plantao.charged_minutes, plantao.amount_due) == (240, Decimal("960.00"))
     assert [e.to_state for e in events] == ["requested", "confirmed", "ended_early"]
     end = events[-1]
-    assert (end.actor_role, end.channel, end.billed_minutes, end.amount_due) == (
+    assert (end.actor_role, end.channel, end.charged_minutes, end.amount_due) == (
         "staff",
         "telegram",
         240,

@@ -8,19 +8,17 @@ and scale tests need to kill a single process and keep the others running, hence
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import psycopg
 from psycopg import sql
 
+from scripts import supervise
 from tests.stack import ROOT, StackError, free_port
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -31,6 +29,8 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_ADMIN_URL = os.environ.get("SCALE_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 STARTUP_TIMEOUT = 240.0
+# For all the servers of one stop_all() together: SIGTERM, then SIGKILL.
+STOP_GRACE = 20.0
 # Same TensorFlow settings as scripts/train.py's rasa_env(), for comparable timings.
 RASA_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -49,73 +49,19 @@ def current_model() -> Path:
     return models[-1]
 
 
-@dataclass
-class Service:
-    """One server process: started in its own process group so a kill reaches its children."""
+@dataclass(kw_only=True)
+class Service(supervise.Service):
+    """A server of the cluster, on a local port: a test can kill and restart it on its own."""
 
-    name: str
-    command: list[str]
-    env: dict[str, str]
     port: int
-    health_path: str
-    log: Path
-    ready: Callable[[httpx.Response], bool] = lambda _r: True
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return _local(self.port)
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, f"{self.name} is not running"
-        return self.process.pid
 
-    def start(self) -> Service:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                self.command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return self
-
-    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> Service:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                raise StackError(f"{self.name} exited while starting:\n{self.log_tail()}")
-            try:
-                response = httpx.get(self.url + self.health_path, timeout=2)
-                if response.status_code == 200 and self.ready(response):
-                    return self
-            except (httpx.HTTPError, ValueError):
-                pass
-            time.sleep(0.3)
-        raise StackError(f"{self.name} did not answer in {timeout:.0f} s:\n{self.log_tail()}")
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash or an OOM kill would: no chance to clean up."""
-        self._signal(signal.SIGKILL)
-
-    def stop(self) -> None:
-        self._signal(signal.SIGTERM)
-
-    def _signal(self, signum: int) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signum)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def log_tail(self, chars: int = 4000) -> str:
-        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+def _local(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
 
 
 def action_server(log_dir: Path, env: dict[str, str], port: int | None = None) -> Service:
@@ -124,9 +70,11 @@ def action_server(log_dir: Path, env: dict[str, str], port: int | None = None) -
         name=f"actions:{port}",
         command=[str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         env={**os.environ, **env},
-        port=port,
-        health_path="/health",
+        cwd=ROOT,
+        ready=supervise.http_ready(f"{_local(port)}/health"),
+        timeout=STARTUP_TIMEOUT,
         log=log_dir / f"actions-{port}.log",
+        port=port,
     )
 
 
@@ -153,24 +101,22 @@ def rasa_server(
             endpoints,
         ],
         env={**os.environ, **RASA_ENV, **env},
-        port=port,
-        health_path="/status",
+        cwd=ROOT,
+        ready=supervise.rasa_ready(_local(port)),
+        timeout=STARTUP_TIMEOUT,
         log=log_dir / f"rasa-{port}.log",
-        ready=lambda r: bool(r.json().get("model_id")),
+        port=port,
     )
 
 
 def start_all(*services: Service) -> None:
     """Start every service, then wait for all: Rasa replicas load their models in parallel."""
-    for service in services:
-        service.start()
-    for service in services:
-        service.wait_ready()
+    supervise.start_all(services)
 
 
 def stop_all(*services: Service) -> None:
-    for service in services:
-        service.stop()
+    """Stop the services in the given order (callers pass the reverse of the start)."""
+    supervise.stop_all(services, STOP_GRACE)
 
 
 def migrate(database_url: str) -> None:

@@ -90,10 +90,10 @@ def test_billed_and_amount_never_negative(
 ) -> None:
     start, end, ended = case
     q = plantao(start, end, ended, specialists)
-    assert q.billed_minutes >= 0
+    assert q.minutes_per_specialist >= 0
     assert q.amount is not None
     assert q.amount >= 0
-    assert q.billed_minutes == sum(d.billed_minutes for d in q.days)
+    assert q.minutes_per_specialist == sum(d.billed_minutes for d in q.days)
     for day in q.days:
         assert 0 <= day.worked_minutes <= day.scheduled_minutes
         assert 0 <= day.billed_minutes <= day.scheduled_minutes
@@ -111,12 +111,12 @@ def test_outcome_matches_end_time(case: tuple[datetime, datetime, datetime]) -> 
         assert q.outcome is PlantaoOutcome.EARLY_END
     elif start - ended >= timedelta(hours=24):
         assert q.outcome is PlantaoOutcome.CANCELLED_FREE
-        assert q.billed_minutes == 0
+        assert q.minutes_per_specialist == 0
         assert q.amount == 0
     else:
         assert q.outcome is PlantaoOutcome.CANCELLED
         first = q.days[0]
-        assert q.billed_minutes == first.billed_minutes == first.minimum_minutes > 0
+        assert q.minutes_per_specialist == first.billed_minutes == first.minimum_minutes > 0
 
 
 @PROPERTY
@@ -124,7 +124,7 @@ def test_outcome_matches_end_time(case: tuple[datetime, datetime, datetime]) -> 
 def test_early_end_never_exceeds_full(case: tuple[datetime, datetime, datetime]) -> None:
     start, end, ended = case
     full = plantao(start, end)
-    assert plantao(start, end, ended).billed_minutes <= full.billed_minutes
+    assert plantao(start, end, ended).minutes_per_specialist <= full.minutes_per_specialist
 
 
 @PROPERTY
@@ -133,7 +133,7 @@ def test_full_window_bills_window_minutes(window: tuple[datetime, datetime, int]
     """§3.3.1: full = window minutes (a partial minute counting as one, §3)."""
     start, end, _ = window
     q = plantao(start, end)
-    assert q.billed_minutes == ceil_minutes(end - start)
+    assert q.minutes_per_specialist == ceil_minutes(end - start)
 
 
 @PROPERTY
@@ -145,9 +145,12 @@ def test_billed_non_decreasing_in_end_time(
     t1 = data.draw(ended_at(start, end, resolution), label="t1")
     t2 = data.draw(ended_at(start, end, resolution), label="t2")
     t1, t2 = sorted((t1, t2))
-    b1, b2 = plantao(start, end, t1).billed_minutes, plantao(start, end, t2).billed_minutes
+    b1, b2 = (
+        plantao(start, end, t1).minutes_per_specialist,
+        plantao(start, end, t2).minutes_per_specialist,
+    )
     assert b1 <= b2
-    assert b2 <= plantao(start, end).billed_minutes
+    assert b2 <= plantao(start, end).minutes_per_specialist
 
 
 @PROPERTY
@@ -159,8 +162,8 @@ def test_billed_non_decreasing_across_start(
     start, end, _ = window
     before = data.draw(st.integers(0, 25 * 3600), label="seconds before start")
     after = data.draw(st.integers(1, int((end - start).total_seconds())), label="seconds after")
-    cancelled = plantao(start, end, start - timedelta(seconds=before)).billed_minutes
-    assert cancelled <= plantao(start, end, start + timedelta(seconds=after)).billed_minutes
+    cancelled = plantao(start, end, start - timedelta(seconds=before)).minutes_per_specialist
+    assert cancelled <= plantao(start, end, start + timedelta(seconds=after)).minutes_per_specialist
 
 
 @PROPERTY
@@ -173,7 +176,7 @@ def test_amount_linear_in_specialists(
     many = plantao(start, end, ended, specialists)
     assert one.amount is not None
     assert many.amount == specialists * one.amount
-    assert many.billed_minutes == one.billed_minutes
+    assert many.minutes_per_specialist == one.minutes_per_specialist
     assert many.days == one.days
 
 
@@ -203,10 +206,9 @@ def test_per_minute_quotes(minutes: int, specialists: int, balance: int | None) 
         hour_bank_minutes=balance,
     )
     minimum = RULES.minimum_minutes
-    assert q.billed_minutes >= minimum
-    assert q.billed_minutes == max(minimum, minutes)
-    total = q.billed_minutes * specialists
-    assert q.charged_minutes is not None
+    assert q.minutes_per_specialist >= minimum
+    assert q.minutes_per_specialist == max(minimum, minutes)
+    total = q.minutes_per_specialist * specialists
     assert q.amount == q.charged_minutes * Decimal("4.00")
     if balance is None:
         assert q.hour_bank is None

@@ -31,7 +31,9 @@ def test_plantao_to_dict(rules: TariffRules, table: PriceTable) -> None:
     assert data["modality"] == "plantao"
     assert data["billed_minutes"] == 360
     assert type(data["billed_minutes"]) is int
+    assert data["minutes_per_specialist"] == 360  # the same figure under its new name
     assert data["specialists"] == 2
+    assert data["charged_minutes"] == 720
     assert data["price_per_minute"] == "4.00"
     assert data["price_effective"] == "2026-01-01"
     assert data["amount"] == "2880.00"
@@ -83,6 +85,7 @@ def test_telefonica_to_dict(rules: TariffRules, table: PriceTable) -> None:
     assert data["modality"] == "telefonica"
     assert data["billed_minutes"] == 45
     assert data["specialists"] == 1
+    assert data["charged_minutes"] == 45
     assert data["price_per_minute"] == "4.00"
     assert data["amount"] == "180.00"
     assert data["currency"] == "BRL"
@@ -107,4 +110,5 @@ def test_suporte_to_dict_unset_and_waived(rules: TariffRules, table: PriceTable)
     ).to_dict()
     assert waived["waived"] is True
     assert waived["amount"] == "0.00"
+    assert (waived["minutes_per_specialist"], waived["charged_minutes"]) == (10, 0)
     assert waived["modality"] == "suporte"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from consultoria.tariff import ceil_minutes, format_brl, format_minutes, round_brl
+from consultoria.tariff import ceil_minutes, format_brl, format_minutes, format_moment, round_brl
+from consultoria.tariff.money import format_percent
 
 
 @pytest.mark.parametrize(
@@ -39,6 +41,7 @@ def test_round_brl_half_up(value: str, expected: str) -> None:
         ("2400.00", "R$ 2.400,00"),
         ("1234567.891", "R$ 1.234.567,89"),
         ("2.345", "R$ 2,35"),
+        ("-1234.5", "-R$ 1.234,50"),
     ],
 )
 def test_format_brl(value: str, expected: str) -> None:
@@ -79,3 +82,40 @@ def test_ceil_minutes_counts_a_partial_minute_as_whole(delta: timedelta, expecte
 )
 def test_format_minutes(minutes: int, expected: str) -> None:
     assert format_minutes(minutes) == expected
+
+
+@pytest.mark.parametrize(
+    ("fraction", "expected"),
+    [
+        ("0.05", "5%"),
+        ("0.0365", "3,65%"),
+        ("0.0375", "3,75%"),
+        ("0.061677811864", "6,1678%"),  # 4 decimals at most
+        ("0.0000015", "0,0002%"),  # a tie rounds to the even digit
+        ("0.0000025", "0,0002%"),
+        ("12.345", "1.234,5%"),
+        ("-0.005", "-0,5%"),
+        ("0", "0%"),
+    ],
+)
+def test_format_percent(fraction: str, expected: str) -> None:
+    assert format_percent(Decimal(fraction)) == expected
+
+
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2027, 3, 1, 8, 5), "seg., 01/03/2027 08:05"),
+        (datetime(2027, 3, 2, 23, 59, tzinfo=SAO_PAULO), "ter., 02/03/2027 23:59"),
+        (datetime(2027, 3, 3, 0, 0), "qua., 03/03/2027 00:00"),
+        (datetime(2027, 3, 4, 12, 30), "qui., 04/03/2027 12:30"),
+        (datetime(2027, 3, 5, 18, 0), "sex., 05/03/2027 18:00"),
+        (datetime(2027, 3, 6, 8, 0), "sáb., 06/03/2027 08:00"),
+        (datetime(2027, 3, 7, 2, 0, tzinfo=timezone.utc), "dom., 07/03/2027 02:00"),  # own zone
+    ],
+)
+def test_format_moment(moment: datetime, expected: str) -> None:
+    assert format_moment(moment) == expected

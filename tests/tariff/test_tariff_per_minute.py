@@ -40,7 +40,7 @@ def test_telefonica_ten_minute_minimum(
     rules: TariffRules, table: PriceTable, minutes: int, billed: int, amount: str
 ) -> None:
     q = quote_telefonica(minutes, day=DAY, table=table, rules=rules)
-    assert q.billed_minutes == billed
+    assert q.minutes_per_specialist == billed
     assert q.charged_minutes == billed
     assert q.amount == Decimal(amount)
     assert str(q.amount) == amount
@@ -61,12 +61,12 @@ def test_telefonica_lines(rules: TariffRules, table: PriceTable) -> None:
 
 def test_telefonica_per_specialist(rules: TariffRules, table: PriceTable) -> None:
     q = quote_telefonica(45, day=DAY, table=table, rules=rules, specialists=2)
-    assert q.billed_minutes == 45
+    assert q.minutes_per_specialist == 45
     assert q.specialists == 2
     assert q.charged_minutes == 90
     assert q.amount == Decimal("360.00")
     q = quote_telefonica(3, day=DAY, table=table, rules=rules, specialists=3)
-    assert (q.billed_minutes, q.charged_minutes, q.amount) == (10, 30, Decimal("120.00"))
+    assert (q.minutes_per_specialist, q.charged_minutes, q.amount) == (10, 30, Decimal("120.00"))
 
 
 @pytest.mark.parametrize("specialists", [0, 6])
@@ -117,7 +117,7 @@ def test_hour_bank(
     assert (q.hour_bank.used_minutes, q.hour_bank.remaining_minutes) == (used, remaining)
     assert q.charged_minutes == charged
     assert q.amount == Decimal(amount)
-    assert q.billed_minutes == 45
+    assert q.minutes_per_specialist == 45
     data = q.to_dict()
     assert data["hour_bank"] == {"used_minutes": used, "remaining_minutes": remaining}
     assert data["charged_minutes"] == charged
@@ -147,7 +147,7 @@ def test_suporte_new_inconsistency_is_waived_with_unset_rate(
     assert q.waived is True
     assert q.amount == Decimal("0.00")
     assert q.to_dict()["amount"] == "0.00"
-    assert q.billed_minutes == max(10, minutes)
+    assert q.minutes_per_specialist == max(10, minutes)
     assert q.charged_minutes == 0
     assert any("Abonado" in line for line in q.lines)
 
@@ -167,12 +167,12 @@ def test_suporte_charged_normally(
 ) -> None:
     q = quote_suporte(45, inconsistency=inconsistency, day=DAY, table=priced_table, rules=rules)
     assert q.waived is False
-    assert q.billed_minutes == 45
+    assert q.minutes_per_specialist == 45
     assert q.amount == Decimal("157.50")
     assert any("cobrança normal" in line for line in q.lines)
     assert any("R$ 157,50" in line and "mais impostos" in line for line in q.lines)
     q = quote_suporte(4, inconsistency=inconsistency, day=DAY, table=priced_table, rules=rules)
-    assert (q.billed_minutes, q.amount) == (10, Decimal("35.00"))
+    assert (q.minutes_per_specialist, q.amount) == (10, Decimal("35.00"))
 
 
 @pytest.mark.parametrize("inconsistency", [Inconsistency.PUBLISHED, Inconsistency.NONE])
@@ -181,7 +181,7 @@ def test_suporte_unset_rate_quotes_minutes_only(
 ) -> None:
     q = quote_suporte(45, inconsistency=inconsistency, day=DAY, table=table, rules=rules)
     assert q.waived is False
-    assert q.billed_minutes == 45
+    assert q.minutes_per_specialist == 45
     assert q.amount is None
     data = q.to_dict()
     assert data["amount"] is None
@@ -233,7 +233,7 @@ def test_tecnica_fully_charged_with_minimum(
     rules: TariffRules, priced_table: PriceTable, minutes: int, billed: int, amount: str
 ) -> None:
     q = quote_tecnica(minutes, day=DAY, table=priced_table, rules=rules)
-    assert q.billed_minutes == billed
+    assert q.minutes_per_specialist == billed
     assert q.amount == Decimal(amount)
     assert q.waived is False
     assert any("100%" in line and "inconsistência" in line for line in q.lines)
@@ -241,7 +241,7 @@ def test_tecnica_fully_charged_with_minimum(
 
 def test_tecnica_unset_rate(rules: TariffRules, table: PriceTable) -> None:
     q = quote_tecnica(45, day=DAY, table=table, rules=rules)
-    assert q.billed_minutes == 45
+    assert q.minutes_per_specialist == 45
     assert q.amount is None
     assert q.waived is False
 

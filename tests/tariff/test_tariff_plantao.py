@@ -59,7 +59,7 @@ def test_calendar_facts_used_below(rules: TariffRules) -> None:
 
 def test_worked_example_full_saturday(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(SAT, 8), at(SAT, 18))
-    assert q.billed_minutes == 600
+    assert q.minutes_per_specialist == 600
     assert q.amount == Decimal("2400.00")
     assert q.outcome is PlantaoOutcome.FULL
     assert q.price_per_minute == Decimal("4.00")
@@ -72,12 +72,12 @@ def test_full_when_ended_at_or_after_the_end(rules: TariffRules, table: PriceTab
     for ended in (at(SAT, 18), at(SAT, 23)):
         q = quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=ended)
         assert q.outcome is PlantaoOutcome.FULL
-        assert q.billed_minutes == 600
+        assert q.minutes_per_specialist == 600
 
 
 def test_worked_example_ended_at_13(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=at(SAT, 13))
-    assert q.billed_minutes == 300
+    assert q.minutes_per_specialist == 300
     assert q.amount == Decimal("1200.00")
     assert q.outcome is PlantaoOutcome.EARLY_END
     (day,) = q.days
@@ -89,7 +89,7 @@ def test_worked_example_ended_at_10_bills_the_minimum(
     rules: TariffRules, table: PriceTable
 ) -> None:
     q = quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=at(SAT, 10))
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
     assert q.amount == Decimal("960.00")
     assert q.outcome is PlantaoOutcome.EARLY_END
     (day,) = q.days
@@ -117,7 +117,7 @@ def test_lines_explain_the_worked_example(rules: TariffRules, table: PriceTable)
 
 def test_monday_evening_ended_early_bills_120(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(MON, 19), at(MON, 23), ended_at=at(MON, 19, 30))
-    assert q.billed_minutes == 120
+    assert q.minutes_per_specialist == 120
     assert q.amount == Decimal("480.00")
     (day,) = q.days
     assert (day.worked_minutes, day.minimum_minutes, day.billed_minutes) == (30, 120, 120)
@@ -126,7 +126,7 @@ def test_monday_evening_ended_early_bills_120(rules: TariffRules, table: PriceTa
 
 def test_friday_to_saturday_full(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(FRI, 20), at(SAT, 2))
-    assert q.billed_minutes == 360
+    assert q.minutes_per_specialist == 360
     assert [(d.day, d.scheduled_minutes, d.billed_minutes) for d in q.days] == [
         (FRI, 240, 240),
         (SAT, 120, 120),
@@ -135,7 +135,7 @@ def test_friday_to_saturday_full(rules: TariffRules, table: PriceTable) -> None:
 
 def test_friday_to_saturday_ended_friday_21(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(FRI, 20), at(SAT, 2), ended_at=at(FRI, 21))
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
     fri, sat = q.days
     assert (fri.worked_minutes, fri.minimum_minutes, fri.billed_minutes) == (60, 240, 240)
     assert (sat.worked_minutes, sat.billed_minutes) == (0, 0)  # never reached
@@ -143,7 +143,7 @@ def test_friday_to_saturday_ended_friday_21(rules: TariffRules, table: PriceTabl
 
 def test_friday_to_saturday_ended_saturday_01(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(FRI, 20), at(SAT, 2), ended_at=at(SAT, 1))
-    assert q.billed_minutes == 360
+    assert q.minutes_per_specialist == 360
     assert q.amount == Decimal("1440.00")
     fri, sat = q.days
     assert (fri.day, fri.scheduled_minutes, fri.worked_minutes, fri.billed_minutes) == (
@@ -158,7 +158,7 @@ def test_friday_to_saturday_ended_saturday_01(rules: TariffRules, table: PriceTa
 
 def test_wednesday_national_holiday_bills_240(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(TIRADENTES, 18), at(TIRADENTES, 22), ended_at=at(TIRADENTES, 18, 30))
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
     (day,) = q.days
     assert day.holiday_name == "Tiradentes"
     assert day.long_day
@@ -189,7 +189,7 @@ def test_daily_minimum_by_weekday_and_holiday(
     rules: TariffRules, table: PriceTable, day: date, minimum: int
 ) -> None:
     q = quote(rules, table, at(day, 18), at(day, 23, 59), ended_at=at(day, 18, 30))
-    assert q.billed_minutes == minimum
+    assert q.minutes_per_specialist == minimum
     (breakdown,) = q.days
     assert breakdown.minimum_minutes == minimum
     assert breakdown.long_day is (minimum == 240)
@@ -197,14 +197,14 @@ def test_daily_minimum_by_weekday_and_holiday(
 
 def test_minimum_capped_by_scheduled_minutes(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(SAT, 20), at(SAT, 21), ended_at=at(SAT, 20, 10))
-    assert q.billed_minutes == 60
+    assert q.minutes_per_specialist == 60
     (day,) = q.days
     assert (day.scheduled_minutes, day.worked_minutes, day.minimum_minutes) == (60, 10, 60)
 
 
 def test_worked_above_minimum_is_billed(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(MON, 18), at(MON, 23), ended_at=at(MON, 21, 15))
-    assert q.billed_minutes == 195
+    assert q.minutes_per_specialist == 195
 
 
 def test_extra_holiday_from_config_raises_the_minimum(
@@ -214,10 +214,12 @@ def test_extra_holiday_from_config_raises_the_minimum(
     calendar = dataclasses.replace(rules.calendar, extra_holidays=frozenset({tuesday}))
     custom = dataclasses.replace(rules, calendar=calendar)
     q = quote(custom, table, at(tuesday, 19), at(tuesday, 23), ended_at=at(tuesday, 19, 30))
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
     assert q.days[0].holiday_name == "feriado configurado"
     assert (
-        quote(rules, table, at(tuesday, 19), at(tuesday, 23), at(tuesday, 19, 30)).billed_minutes
+        quote(
+            rules, table, at(tuesday, 19), at(tuesday, 23), at(tuesday, 19, 30)
+        ).minutes_per_specialist
         == 120
     )
 
@@ -227,8 +229,13 @@ def test_subdivision_holiday_from_config(rules: TariffRules, table: PriceTable) 
     assert day.weekday() == 1
     calendar = dataclasses.replace(rules.calendar, holiday_subdivision="AC")
     custom = dataclasses.replace(rules, calendar=calendar)
-    assert quote(custom, table, at(day, 19), at(day, 23), at(day, 19, 30)).billed_minutes == 240
-    assert quote(rules, table, at(day, 19), at(day, 23), at(day, 19, 30)).billed_minutes == 120
+    assert (
+        quote(custom, table, at(day, 19), at(day, 23), at(day, 19, 30)).minutes_per_specialist
+        == 240
+    )
+    assert (
+        quote(rules, table, at(day, 19), at(day, 23), at(day, 19, 30)).minutes_per_specialist == 120
+    )
 
 
 def test_daily_minimums_come_from_the_rules(rules: TariffRules, table: PriceTable) -> None:
@@ -236,7 +243,9 @@ def test_daily_minimums_come_from_the_rules(rules: TariffRules, table: PriceTabl
         rules.plantao, daily_minimum_minutes={**rules.plantao.daily_minimum_minutes, 0: 90}
     )
     custom = dataclasses.replace(rules, plantao=plantao)
-    assert quote(custom, table, at(MON, 19), at(MON, 23), at(MON, 19, 30)).billed_minutes == 90
+    assert (
+        quote(custom, table, at(MON, 19), at(MON, 23), at(MON, 19, 30)).minutes_per_specialist == 90
+    )
 
 
 # --- §3.3.3: early end over several days ---------------------------------------------------------
@@ -270,17 +279,17 @@ def test_three_day_window_ended_on_the_middle_day(rules: TariffRules, table: Pri
             "billed_minutes": 0,
         },
     ]
-    assert q.billed_minutes == 960
+    assert q.minutes_per_specialist == 960
     assert q.amount == Decimal("3840.00")
     assert any("não cobrado" in line and "06/03/2027" in line for line in q.lines)
 
     early = quote(rules, table, start, end, ended_at=at(fri, 2))
     assert [d.billed_minutes for d in early.days] == [360, 240, 0]
-    assert early.billed_minutes == 600
+    assert early.minutes_per_specialist == 600
 
     full = quote(rules, table, start, end)
     assert [d.billed_minutes for d in full.days] == [360, 1440, 1080]
-    assert full.billed_minutes == 2880
+    assert full.minutes_per_specialist == 2880
 
 
 def test_end_exactly_at_midnight_leaves_next_day_unbilled(
@@ -288,16 +297,16 @@ def test_end_exactly_at_midnight_leaves_next_day_unbilled(
 ) -> None:
     q = quote(rules, table, at(FRI, 20), at(SAT, 2), ended_at=at(SAT, 0))
     assert [d.billed_minutes for d in q.days] == [240, 0]
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
 
 
 def test_partial_minutes_count_as_whole(rules: TariffRules, table: PriceTable) -> None:
     start, end = at(SAT, 8), at(SAT, 18)
-    assert quote(rules, table, start, end, at(SAT, 13, 0, 1)).billed_minutes == 301
-    assert quote(rules, table, start, end, at(SAT, 12, 59, 59)).billed_minutes == 300
+    assert quote(rules, table, start, end, at(SAT, 13, 0, 1)).minutes_per_specialist == 301
+    assert quote(rules, table, start, end, at(SAT, 12, 59, 59)).minutes_per_specialist == 300
     ended = datetime(2027, 3, 6, 13, 0, 0, 1)
-    assert quote(rules, table, start, end, ended).billed_minutes == 301
-    assert quote(rules, table, start, at(SAT, 8, 10, 30)).billed_minutes == 11
+    assert quote(rules, table, start, end, ended).minutes_per_specialist == 301
+    assert quote(rules, table, start, at(SAT, 8, 10, 30)).minutes_per_specialist == 11
 
 
 def test_full_window_crossing_midnight_with_seconds_bills_window_minutes(
@@ -306,7 +315,7 @@ def test_full_window_crossing_midnight_with_seconds_bills_window_minutes(
     """§3.3.1: full shift billed = window minutes; §3: a partial minute counts as one minute."""
     start, end = at(FRI, 23, 59, 30), at(SAT, 0, 0, 30)  # a 60-second window
     q = quote(rules, table, start, end)
-    assert q.billed_minutes == 1
+    assert q.minutes_per_specialist == 1
 
 
 def test_aware_datetimes_are_read_in_the_configured_zone(
@@ -315,7 +324,7 @@ def test_aware_datetimes_are_read_in_the_configured_zone(
     start = datetime(2027, 3, 6, 11, tzinfo=timezone.utc)  # 08:00 in São Paulo
     end = datetime(2027, 3, 6, 21, tzinfo=timezone.utc)
     q = quote(rules, table, start, end, ended_at=datetime(2027, 3, 6, 13, tzinfo=timezone.utc))
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
     assert q.days[0].day == SAT
     assert q == quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=at(SAT, 10))
 
@@ -326,7 +335,7 @@ def test_aware_datetimes_are_read_in_the_configured_zone(
 def test_cancellation_long_before_is_free(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=at(date(2027, 3, 1), 9))
     assert q.outcome is PlantaoOutcome.CANCELLED_FREE
-    assert q.billed_minutes == 0
+    assert q.minutes_per_specialist == 0
     assert q.amount == Decimal("0.00")
     assert str(q.amount) == "0.00"
     assert all(d.billed_minutes == 0 for d in q.days)
@@ -344,7 +353,7 @@ def test_cancellation_under_24h_bills_first_day_minimum(
 ) -> None:
     q = quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=at(FRI, 8, 0, 1))
     assert q.outcome is PlantaoOutcome.CANCELLED
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
     assert q.amount == Decimal("960.00")
     (day,) = q.days
     assert (day.worked_minutes, day.minimum_minutes, day.billed_minutes) == (0, 240, 240)
@@ -354,17 +363,17 @@ def test_cancellation_under_24h_bills_first_day_minimum(
 def test_cancellation_at_start_is_a_cancellation(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=at(SAT, 8))
     assert q.outcome is PlantaoOutcome.CANCELLED
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
 
 
 def test_cancellation_minimum_capped_by_first_day(rules: TariffRules, table: PriceTable) -> None:
     q = quote(rules, table, at(MON, 19), at(MON, 20), ended_at=at(MON, 12))
-    assert q.billed_minutes == 60  # min(120, 60)
+    assert q.minutes_per_specialist == 60  # min(120, 60)
     q = quote(rules, table, at(FRI, 23), at(SAT, 8), ended_at=at(FRI, 22))
     assert [d.billed_minutes for d in q.days] == [60, 0]  # only the first day, min(240, 60)
     q = quote(rules, table, at(FRI, 20), at(SAT, 2), ended_at=at(FRI, 19))
     assert [d.billed_minutes for d in q.days] == [240, 0]
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
 
 
 def test_cancellation_notice_comes_from_the_rules(rules: TariffRules, table: PriceTable) -> None:
@@ -385,7 +394,7 @@ def test_specialists_multiply_the_amount(
     rules: TariffRules, table: PriceTable, specialists: int
 ) -> None:
     q = quote(rules, table, at(SAT, 8), at(SAT, 18), at(SAT, 10), specialists=specialists)
-    assert q.billed_minutes == 240  # per specialist
+    assert q.minutes_per_specialist == 240  # per specialist
     assert q.specialists == specialists
     assert q.amount == Decimal("960.00") * specialists
     assert q.charged_minutes == 240 * specialists
@@ -408,7 +417,7 @@ def test_end_not_after_start(rules: TariffRules, table: PriceTable, end: datetim
 def test_window_at_most_seven_days(rules: TariffRules, table: PriceTable) -> None:
     start = at(SAT, 8)
     q = quote(rules, table, start, start + timedelta(days=7))
-    assert q.billed_minutes == 7 * 1440
+    assert q.minutes_per_specialist == 7 * 1440
     assert len(q.days) == 8
     with pytest.raises(TariffError, match="7 dias"):
         quote(rules, table, start, start + timedelta(days=7, minutes=1))
@@ -434,7 +443,7 @@ def test_price_of_the_start_day_is_used(rules: TariffRules, table: PriceTable) -
 def test_unset_plantao_rate_quotes_minutes_only(rules: TariffRules) -> None:
     unset = PriceTable.of([PriceVersion(Modality.PLANTAO, None, date(2026, 1, 1))])
     q = quote(rules, unset, at(SAT, 8), at(SAT, 18), at(SAT, 10))
-    assert q.billed_minutes == 240
+    assert q.minutes_per_specialist == 240
     assert q.amount is None
     assert q.to_dict()["amount"] is None
     assert any("conforme" in line and "Termo" in line for line in q.lines)

@@ -14,6 +14,7 @@ from consultoria.tariff import (
     Modality,
     PriceTable,
     PriceVersion,
+    Quote,
     TariffError,
     TariffRules,
     accumulated_igpm,
@@ -242,3 +243,53 @@ def test_without_taxes_no_tax_keys(rules: TariffRules, table: PriceTable) -> Non
     assert "gross_amount" not in data
     assert any("mais impostos" in line for line in q.lines)
     assert not any("Total com impostos" in line for line in q.lines)
+
+
+def _zero_quotes(rules: TariffRules, table: PriceTable) -> dict[str, Quote]:
+    """A R$ 0 quote of each kind: waived, cancelled for free, all minutes from the hour bank."""
+    day = date(2027, 3, 8)
+    return {
+        "waived": quote_suporte(
+            30, inconsistency=Inconsistency.NEW, day=day, table=table, rules=rules
+        ),
+        "free_cancellation": quote_plantao(
+            datetime(2027, 3, 6, 8),
+            datetime(2027, 3, 6, 18),
+            specialists=1,
+            table=table,
+            rules=rules,
+            ended_at=datetime(2027, 3, 1, 9),
+        ),
+        "hour_bank": quote_telefonica(45, day=day, table=table, rules=rules, hour_bank_minutes=100),
+    }
+
+
+def test_every_zero_quote_is_taxed_and_closed_the_same_way(
+    tax_rules: TariffRules, table: PriceTable
+) -> None:
+    for kind, q in _zero_quotes(tax_rules, table).items():
+        assert (q.amount, q.charged_minutes, q.gross_amount) == (0, 0, 0), kind
+        assert [(t.name, t.amount) for t in q.taxes] == [("ISS", 0), ("PIS/COFINS", 0)], kind
+        assert q.lines[-3:] == (
+            "ISS (5%): R$ 0,00.",
+            "PIS/COFINS (3,65%): R$ 0,00.",
+            "Total com impostos: R$ 0,00.",
+        ), kind
+        assert q.lines[-4].startswith("Total: ") and "R$ 0,00" in q.lines[-4], kind
+        data = q.to_dict()
+        assert (data["amount"], data["gross_amount"], data["charged_minutes"]) == (
+            "0.00",
+            "0.00",
+            0,
+        ), kind
+
+
+def test_zero_quotes_without_taxes_end_on_the_total(rules: TariffRules, table: PriceTable) -> None:
+    closing = {kind: q.lines[-1] for kind, q in _zero_quotes(rules, table).items()}
+    assert closing == {
+        "waived": "Total: 30 min abonados = R$ 0,00.",
+        "free_cancellation": "Total: 0 min × R$ 4,00/min = R$ 0,00 mais impostos.",
+        "hour_bank": "Total: 0 min × R$ 4,00/min = R$ 0,00 mais impostos.",
+    }
+    for kind, q in _zero_quotes(rules, table).items():
+        assert (q.amount, q.taxes, q.gross_amount) == (Decimal("0.00"), (), None), kind

@@ -1,4 +1,4 @@
-"""Validation of the business configuration (actions/settings.py, parse_settings)."""
+"""Validation of the business configuration (consultoria/settings.py, parse_settings)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,12 @@ def test_shipped_config(settings: Settings) -> None:
     assert tariff.negative_igpm_keeps_price is True
     assert tariff.taxes == ()
     assert {p.modality for p in settings.prices} == set(Modality)
+    assert settings.booking_max_failed_attempts == 3
+    assert set(settings.terms) == set(Modality)
+    plantao = settings.terms[Modality.PLANTAO]
+    assert plantao.title == "Termo de Aceite do Plantão 24x7"
+    assert "{minimo_seg_qui}" in plantao.summary  # placeholders are kept for the renderer
+    assert plantao.text.startswith("1. Objeto.")
 
 
 def test_parse_valid_copy(raw_config: dict[str, Any]) -> None:
@@ -157,3 +163,30 @@ def test_invalid_subdivision(raw_config: dict[str, Any]) -> None:
 def test_not_a_mapping() -> None:
     with pytest.raises(ConfigError):
         parse_settings(["not", "a", "mapping"], SOURCE)
+
+
+def test_missing_terms(raw_config: dict[str, Any]) -> None:
+    del raw_config["terms"]
+    _fails(raw_config, "faltou a chave terms com os Termos das modalidades")
+
+
+@pytest.mark.parametrize("key", ["title", "summary", "text"])
+def test_term_without_a_text(raw_config: dict[str, Any], key: str) -> None:
+    del raw_config["terms"]["suporte"][key]
+    _fails(raw_config, "terms.suporte precisa de title, summary e text")
+
+
+def test_term_of_a_modality_missing(raw_config: dict[str, Any]) -> None:
+    del raw_config["terms"]["tecnica"]
+    _fails(raw_config, "terms.tecnica precisa de title, summary e text")
+
+
+@pytest.mark.parametrize("value", [0, -1, True, "3", None])
+def test_invalid_max_failed_attempts(raw_config: dict[str, Any], value: object) -> None:
+    raw_config["booking"]["max_failed_attempts"] = value
+    _fails(raw_config, "booking.max_failed_attempts deve ser um inteiro positivo")
+
+
+def test_missing_booking_section(raw_config: dict[str, Any]) -> None:
+    del raw_config["booking"]
+    _fails(raw_config, "booking.max_failed_attempts deve ser um inteiro positivo")

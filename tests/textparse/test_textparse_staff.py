@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.staff_text import asks_pending, shift_ref, specialist_name, with_plain_refs
+from consultoria.textparse.staff import asks_pending, shift_ref, specialist_name, with_plain_refs
 
 NLU = Path(__file__).parents[2] / "nlu" / "staff.yml"
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")

@@ -1,4 +1,5 @@
-"""The staff notification outbox, drained by the Telegram bot: claim due rows, then settle them.
+"""The staff notification outbox: services enqueue in the transaction of the change they
+announce, the Telegram bot drains it (claim due rows, then settle them).
 
 Delivery is at least once. Claiming leases a row (its next attempt moves past the lease), so a
 second drainer does not send it while the first one is; if the first dies, the lease runs out
@@ -12,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from .models import Notification, StaffMember
-from .staff import TELEGRAM
+from consultoria.db.idempotent import add_or_get
+from consultoria.db.models import Notification, StaffMember
+from consultoria.services.people import TELEGRAM
 
 ERROR_MAX_CHARS = 500
 
@@ -31,6 +34,23 @@ class ClaimedNotification:
     kind: str
     payload: dict[str, Any]
     attempts: int  # this attempt included
+
+
+def _find(session: Session, dedupe_key: str) -> Notification | None:
+    return session.scalar(select(Notification).where(Notification.dedupe_key == dedupe_key))
+
+
+def enqueue(
+    session: Session, kind: str, payload: dict[str, Any], dedupe_key: str
+) -> tuple[Notification, bool]:
+    """Outbox a notification once per `dedupe_key`, whoever calls first; True when this call
+    wrote it. The payload holds references only: the sender reads the rows when it runs."""
+    notification, created = add_or_get(
+        session,
+        Notification(kind=kind, payload=payload, dedupe_key=dedupe_key),
+        partial(_find, session, dedupe_key),
+    )
+    return notification, created
 
 
 def claim_due(

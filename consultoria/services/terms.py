@@ -1,4 +1,4 @@
-"""Term versions and the append-only record of each person's answer to them (SPEC §5)."""
+"""Term versions and the append-only record of each customer's answer to them (SPEC §5)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .idempotent import add_or_get
-from .models import Person, PriceVersionRow, TermAcceptance, TermVersion, text_sha256
-from .types import utcnow
+from consultoria.db.idempotent import add_or_get
+from consultoria.db.models import PriceVersionRow, TermAcceptance, TermVersion, text_sha256
+from consultoria.db.types import utcnow
+from consultoria.services.actors import Customer
 
 
-def current_term(session: Session, modality: str) -> TermVersion | None:
+def _latest_version(session: Session, modality: str) -> TermVersion | None:
     return session.scalar(
         select(TermVersion)
         .where(TermVersion.modality == modality)
@@ -37,7 +38,7 @@ def sync_term(session: Session, modality: str, title: str, text: str) -> TermVer
     """
     sha = text_sha256(text)
     while True:
-        latest = current_term(session, modality)
+        latest = _latest_version(session, modality)
         if latest is not None and latest.sha256 == sha:
             return latest
         number = 1 if latest is None else latest.version + 1
@@ -52,38 +53,39 @@ def sync_term(session: Session, modality: str, title: str, text: str) -> TermVer
             return row
 
 
-def latest_answer(session: Session, person_id: int, term_version_id: int) -> TermAcceptance | None:
+def _latest_answer(
+    session: Session, customer: Customer, term: TermVersion
+) -> TermAcceptance | None:
     return session.scalar(
         select(TermAcceptance)
         .where(
-            TermAcceptance.person_id == person_id,
-            TermAcceptance.term_version_id == term_version_id,
+            TermAcceptance.person_id == customer.person_id,
+            TermAcceptance.term_version_id == term.id,
         )
         .order_by(TermAcceptance.id.desc())
         .limit(1)
     )
 
 
-def has_accepted(session: Session, person_id: int, term_version_id: int) -> bool:
-    """True when the person's last answer to this exact version was "Aceito"."""
-    answer = latest_answer(session, person_id, term_version_id)
+def has_accepted(session: Session, customer: Customer, term: TermVersion) -> bool:
+    """True when the customer's last answer to this exact version was "Aceito"."""
+    answer = _latest_answer(session, customer, term)
     return answer is not None and answer.accepted
 
 
 def record_answer(
     session: Session,
+    customer: Customer,
     *,
-    person: Person,
     term: TermVersion,
     accepted: bool,
     shown_sha256: str,
     price_version_id: int | None,
     quote: dict[str, Any] | None,
-    channel: str,
     message_id: str | None,
 ) -> TermAcceptance:
     """Append an acceptance or a refusal; a message delivered twice is recorded once."""
-    previous = latest_answer(session, person.id, term.id)
+    previous = _latest_answer(session, customer, term)
     if (
         previous is not None
         and message_id is not None
@@ -91,8 +93,10 @@ def record_answer(
         and previous.accepted == accepted
     ):
         return previous
+    person = customer.person
     answer = TermAcceptance(
         person_id=person.id,
+        # A consultant answers for their unit, which is billed (SPEC §2).
         role="consultant" if person.role == "consultant" else "customer",
         unit=person.unit,
         modality=term.modality,
@@ -101,7 +105,7 @@ def record_answer(
         accepted=accepted,
         price_version_id=price_version_id,
         quote_json=quote,
-        channel=channel,
+        channel=customer.channel,
         message_id=message_id,
     )
     session.add(answer)
@@ -120,6 +124,12 @@ def price_version_id(session: Session, modality: str, effective: date | None) ->
     )
 
 
-def answers_of(session: Session, person_id: int) -> list[TermAcceptance]:
-    query = select(TermAcceptance).where(TermAcceptance.person_id == person_id)
-    return list(session.scalars(query.order_by(TermAcceptance.id)))
+def answers_of(
+    session: Session, customer: Customer
+) -> list[tuple[TermAcceptance, TermVersion | None]]:
+    """Every answer the customer gave, oldest first, with the version it answered."""
+    query = select(TermAcceptance).where(TermAcceptance.person_id == customer.person_id)
+    return [
+        (answer, session.get(TermVersion, answer.term_version_id))
+        for answer in session.scalars(query.order_by(TermAcceptance.id))
+    ]

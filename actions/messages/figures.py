@@ -1,4 +1,5 @@
-"""Configuration and price-table figures as pt-BR text for the response templates' slots."""
+"""Configuration and price-table figures as pt-BR text for the response templates' slots and
+the Terms' placeholders."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from consultoria.textparse import parse_ref
+from .quantities import parse_ref
 
 MAX_NAME = 120
 # Words after which the specialist's name comes: "com a Maria", "especialista: João",

@@ -1,0 +1,1 @@
+"""What the actions say to people, in Brazilian Portuguese: one module per topic."""

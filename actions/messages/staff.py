@@ -1,0 +1,139 @@
+"""What staff hear when they run shifts by message: listings, confirmations, early ends,
+cancellations, and why an operation changed nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+from actions.messages.plantoes import amount_due, not_found, state_conflict
+from actions.messages.quotes import quote_message
+from consultoria.db.models import Person
+from consultoria.presentation import describe, local_moment
+from consultoria.services.plantoes import (
+    AlreadyStarted,
+    EndOutsideWindow,
+    Listed,
+    PlantaoError,
+    StateConflict,
+)
+from consultoria.tariff import Quote, format_brl
+from consultoria.tariff.calendar import WEEKDAY_NAMES
+
+REFUSAL = (
+    "Desculpe, essa operação é exclusiva da equipe da Consultoria, e nada foi alterado. "
+    'Para ver os seus plantões, diga "meus plantões".'
+)
+MY_SHIFTS_BUTTON = {"title": "Meus plantões", "payload": "/list_plantoes"}
+# How each operation is written, shown when a message lacks something.
+EXAMPLE = {
+    "confirm": '"confirmar o plantão P-0042 com Maria Souza"',
+    "end": '"encerrar o plantão P-0042 agora" ou "encerrar o plantão P-0042 às 10h"',
+    "cancel": '"cancelar o plantão P-0042"',
+    "amount": '"quanto deu o plantão P-0042?"',
+}
+AWAITING_TITLE = "Plantões aguardando confirmação"
+MAX_REASON_SHOWN = 80
+
+
+def which_shift(operation: str) -> str:
+    return f"Qual plantão? Diga a referência, por exemplo: {EXAMPLE[operation]}."
+
+
+def not_done(reason: str) -> str:
+    return f"{reason} Nada foi alterado."
+
+
+def refusal(error: PlantaoError, zone: tzinfo) -> str:
+    """Why the operation on a shift changed nothing."""
+    ref = error.ref
+    if isinstance(error, StateConflict):
+        reason = state_conflict(ref, error.state)
+    elif isinstance(error, AlreadyStarted):
+        reason = f"O plantão {ref} já começou e não pode mais ser cancelado: " + (
+            "confirme-o com o especialista que atendeu."
+            if error.state == "requested"
+            else f'para encerrá-lo, diga "encerrar o plantão {ref} agora".'
+        )
+    elif isinstance(error, EndOutsideWindow) and error.at <= error.start_at:
+        reason = (
+            f"O plantão {ref} começa em {local_moment(error.start_at, zone)}: o encerramento "
+            "precisa ser depois do início. Se ele não vai acontecer, cancele-o."
+        )
+    elif isinstance(error, EndOutsideWindow):
+        reason = (
+            f"O plantão {ref} termina em {local_moment(error.end_at, zone)}: encerrar nesse "
+            "horário ou depois não é antecipar. Ao fim da janela ele é concluído sozinho."
+        )
+    else:
+        reason = not_found(ref)
+    return not_done(reason)
+
+
+def day_title(day: date) -> str:
+    return f"Plantões de {WEEKDAY_NAMES[day.weekday()]}, {day:%d/%m/%Y}"
+
+
+def _customer(person: Person | None) -> str:
+    who = (person.name if person else "") or "sem nome"
+    if person is not None and person.role == "consultant":
+        who += f" (consultor(a) da unidade {person.unit})"
+    return who
+
+
+def _shown_reason(reason: str) -> str:
+    if len(reason) <= MAX_REASON_SHOWN:
+        return reason
+    return reason[: MAX_REASON_SHOWN - 1].rstrip() + "…"
+
+
+def listed_line(listed: Listed, zone: tzinfo) -> str:
+    """A shift in a listing, with its customer's contact and what ending it now costs."""
+    plantao = listed.plantao
+    line = (
+        f"• {describe(plantao, zone)} Cliente: {_customer(listed.customer)}, tel. "
+        f"{plantao.contact_phone}. Motivo: {_shown_reason(plantao.reason)}."
+    )
+    if plantao.specialist_name:
+        line += f" Especialista: {plantao.specialist_name}."
+    if listed.if_ended_now is not None and listed.if_ended_now.amount is not None:
+        line += f" Se encerrado agora: {format_brl(listed.if_ended_now.amount)}."
+    return line
+
+
+def listing(title: str, lines: list[str]) -> str:
+    return "\n".join([f"{title}:", *lines]) if lines else f"{title}: nenhum."
+
+
+def _example(operation: str, ref: str) -> str:
+    return EXAMPLE[operation].replace("P-0042", ref)
+
+
+def name_the_specialist(ref: str) -> str:
+    return not_done(
+        f"Para confirmar o plantão {ref}, diga também o nome do especialista, por exemplo: "
+        f"{_example('confirm', ref)}."
+    )
+
+
+def confirmed(ref: str, specialist: str, description: str, quote: Quote) -> str:
+    return (
+        f"Plantão {ref} confirmado com {specialist}.\n{description}\n\n"
+        f"Se for cumprido inteiro:\n{quote_message(quote)}"
+    )
+
+
+def when_does_it_end(ref: str) -> str:
+    return not_done(f"Quando o plantão {ref} termina? Diga, por exemplo: {_example('end', ref)}.")
+
+
+def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote) -> str:
+    return (
+        f"Plantão {ref} encerrado em {local_moment(at, zone)}.\n\nValor devido:\n"
+        f"{quote_message(quote)}"
+    )
+
+
+def cancelled(ref: str, quote: Quote) -> str:
+    return f"Plantão {ref} cancelado pela equipe ({amount_due(quote.amount)}).\n\n" + "\n".join(
+        quote.lines
+    )

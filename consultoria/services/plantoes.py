@@ -1,0 +1,602 @@
+"""Plantões, the on-call shifts (SPEC §3.3, §4, §6): the only door to the `plantoes` and
+`plantao_events` rows.
+
+A customer books, sees and cancels their own shifts; staff see all of them, confirm, end early
+and cancel any; time moves confirmed shifts in progress and running ones to completion. Every
+change is a compare-and-set on the shift's version and lands in its append-only history with
+who, when, the channel and the amount then due; requests and cancellations are outboxed for the
+staff chat in the same transaction. Each function is one step of the caller's `unit_of_work`.
+Refusals are exceptions carrying the shift and what stopped the change: the front ends word them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any, Protocol
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from consultoria.db.idempotent import add_or_get
+from consultoria.db.models import Notification, Person, Plantao, PlantaoEvent, format_ref
+from consultoria.db.prices import load_price_table
+from consultoria.db.types import utcnow
+from consultoria.services import outbox
+from consultoria.services.actors import Actor, Customer, Staff
+from consultoria.tariff import PriceTable, Quote, TariffRules, format_moment, quote_plantao
+
+# SPEC §4. A confirmed shift can also be ended early: staff may end it before anything
+# marked it in progress.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "requested": frozenset({"confirmed", "cancelled"}),
+    "confirmed": frozenset({"in_progress", "cancelled", "ended_early"}),
+    "in_progress": frozenset({"completed", "ended_early"}),
+    "completed": frozenset(),
+    "ended_early": frozenset(),
+    "cancelled": frozenset(),
+}
+CANCELLABLE = frozenset({"requested", "confirmed"})
+ENDABLE = frozenset({"confirmed", "in_progress"})
+# Who moves a shift when its window starts or ends: nobody typed anything.
+SYSTEM_CHANNEL = "system"
+REQUESTED_KIND = "plantao_requested"
+CANCELLED_KIND = "plantao_cancelled"
+REMINDER_KIND = "plantao_starting"
+REMINDER_LEAD = timedelta(hours=1)
+# The states a shift may be closed from, by how it closes.
+_CLOSABLE_FROM = {"ended_early": ENDABLE, "cancelled": CANCELLABLE}
+# What the staff chat hears about, by the state a change leads to.
+_ANNOUNCED = {"requested": REQUESTED_KIND, "cancelled": CANCELLED_KIND}
+
+
+class PlantaoError(Exception):
+    """The change does not apply to shift `plantao_id` as it is now; nothing was changed."""
+
+    def __init__(self, plantao_id: int) -> None:
+        super().__init__(format_ref(plantao_id))
+        self.plantao_id = plantao_id
+
+    @property
+    def ref(self) -> str:
+        return format_ref(self.plantao_id)
+
+
+class PlantaoNotFound(PlantaoError, LookupError):
+    """No shift has this id, or none the customer asking may see."""
+
+
+class StateConflict(PlantaoError):
+    """The shift's `state` does not allow the change (another change may have just won)."""
+
+    def __init__(self, plantao_id: int, state: str) -> None:
+        super().__init__(plantao_id)
+        self.state = state
+
+
+class AlreadyStarted(PlantaoError):
+    """Its window started: too late to cancel. `state` tells staff how to close it instead."""
+
+    def __init__(self, plantao_id: int, state: str) -> None:
+        super().__init__(plantao_id)
+        self.state = state
+
+
+class EndOutsideWindow(PlantaoError):
+    """An early end `at` outside the window [`start_at`, `end_at`): at or before the start it
+    is a cancellation; at or after the end the shift completes by itself."""
+
+    def __init__(self, plantao_id: int, start_at: datetime, end_at: datetime, at: datetime) -> None:
+        super().__init__(plantao_id)
+        self.start_at = start_at
+        self.end_at = end_at
+        self.at = at
+
+
+class InvalidTransition(ValueError):
+    """A change the lifecycle never allows: a programming error, not a user's."""
+
+
+class Shift(Protocol):
+    """What a quote needs of a shift, booked (a Plantao) or not yet (a ShiftWindow)."""
+
+    @property
+    def start_at(self) -> datetime: ...
+    @property
+    def end_at(self) -> datetime: ...
+    @property
+    def specialists(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class ShiftWindow:
+    """A shift being booked: its window and how many specialists."""
+
+    start_at: datetime
+    end_at: datetime
+    specialists: int
+
+
+@dataclass(frozen=True)
+class Done:
+    """A change that was recorded, with the quote behind the amount it stored."""
+
+    plantao: Plantao
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """What a shift costs as things stand, and the alternative worth weighing."""
+
+    plantao: Plantao
+    current: Quote  # the whole window ahead of it, ended now while running, then what is due
+    if_cancelled_now: Quote | None  # a requested or confirmed shift not started yet
+    if_run_to_end: Quote | None  # a running shift
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A shift in the staff's listing: who booked it, and its amount if ended now."""
+
+    plantao: Plantao
+    customer: Person | None
+    if_ended_now: Quote | None  # a running shift
+
+
+@dataclass(frozen=True)
+class Announced:
+    """A shift as the staff chat hears of it: who booked it, and the change announced."""
+
+    plantao: Plantao
+    customer: Person | None
+    event: PlantaoEvent | None
+
+
+def quote_shift(
+    shift: Shift, prices: PriceTable, rules: TariffRules, ended_at: datetime | None = None
+) -> Quote:
+    """The engine's price of the shift's window: whole, or ended or cancelled at `ended_at`."""
+    return quote_plantao(
+        shift.start_at,
+        shift.end_at,
+        specialists=shift.specialists,
+        table=prices,
+        rules=rules,
+        ended_at=ended_at,
+    )
+
+
+def current_quote(plantao: Plantao, now: datetime, prices: PriceTable, rules: TariffRules) -> Quote:
+    """What the shift costs as things stand: at its recorded end once closed, ended now while it
+    runs, the whole window before it starts."""
+    if plantao.state in ("ended_early", "cancelled"):
+        return quote_shift(plantao, prices, rules, plantao.ended_at)
+    if plantao.state == "in_progress" and now < plantao.end_at:
+        return quote_shift(plantao, prices, rules, max(now, plantao.start_at))
+    return quote_shift(plantao, prices, rules)
+
+
+# --- the lifecycle step every change goes through --------------------------------------------
+
+
+def _announce(session: Session, plantao: Plantao, event: PlantaoEvent) -> None:
+    kind = _ANNOUNCED.get(event.to_state)
+    if kind is not None:
+        payload = {"plantao_id": plantao.id, "ref": plantao.ref, "event_id": event.id}
+        outbox.enqueue(session, kind, payload, f"plantao:{plantao.id}:{event.to_state}")
+
+
+def _record(session: Session, plantao: Plantao, actor: Actor | None, **fields: Any) -> None:
+    """Append the event, as done by `actor` (None: the system), and announce it if due."""
+    event = PlantaoEvent(
+        plantao_id=plantao.id,
+        actor_person_id=None if actor is None else actor.person_id,
+        actor_role="system" if actor is None else _role(actor),
+        channel=SYSTEM_CHANNEL if actor is None else actor.channel,
+        **fields,
+    )
+    session.add(event)
+    session.flush()
+    _announce(session, plantao, event)
+
+
+def _role(actor: Actor) -> str:
+    return "staff" if isinstance(actor, Staff) else "customer"
+
+
+def get(session: Session, actor: Actor | None, plantao_id: int) -> Plantao:
+    """The shift as the database has it now: any for staff or the system (None), for a customer
+    only their own; PlantaoNotFound otherwise."""
+    plantao = session.get(Plantao, plantao_id, populate_existing=True)
+    if plantao is None or (isinstance(actor, Customer) and plantao.person_id != actor.person_id):
+        raise PlantaoNotFound(plantao_id)
+    return plantao
+
+
+def _require(plantao: Plantao, states: Set[str]) -> None:
+    if plantao.state not in states:
+        raise StateConflict(plantao.id, plantao.state)
+
+
+def _compare_and_set(
+    session: Session, plantao: Plantao, allowed_from: Set[str], **changes: Any
+) -> None:
+    """Write `changes` only if the shift is still in `allowed_from` at the version read."""
+    changed = session.scalar(
+        update(Plantao)
+        .where(
+            Plantao.id == plantao.id,
+            Plantao.state.in_(allowed_from),
+            Plantao.version == plantao.version,
+        )
+        .values(**changes, version=plantao.version + 1, updated_at=utcnow())
+        .returning(Plantao.id)
+        # Refresh in-session objects only for rows the database really changed.
+        .execution_options(synchronize_session="fetch")
+    )
+    if changed is None:
+        session.refresh(plantao)
+        raise StateConflict(plantao.id, plantao.state)
+
+
+def transition(
+    session: Session,
+    plantao_id: int,
+    actor: Actor | None,
+    *,
+    to_state: str,
+    allowed_from: Set[str],
+    charged_minutes: int | None = None,
+    amount_due: Decimal | None = None,
+    ended_at: datetime | None = None,
+    specialist_name: str | None = None,
+    note: str | None = None,
+    due_minutes: int | None = None,
+    due_amount: Decimal | None = None,
+) -> Plantao:
+    """Move a shift from one of `allowed_from` to `to_state`, or raise StateConflict.
+
+    `actor` None is the system (time passing). The UPDATE only matches the state and version
+    read here, so of two concurrent changes exactly one wins, whatever the isolation level.
+    `due_minutes`/`due_amount` are what the event records as then due while the shift's own
+    amounts stay unset (e.g. on confirmation).
+    """
+    if not allowed_from or any(to_state not in TRANSITIONS.get(s, ()) for s in allowed_from):
+        raise InvalidTransition(f"{sorted(allowed_from)} -> {to_state} is not a plantão transition")
+    plantao = get(session, actor, plantao_id)
+    _require(plantao, allowed_from)
+    from_state = plantao.state
+    optional = {
+        "charged_minutes": charged_minutes,
+        "amount_due": amount_due,
+        "ended_at": ended_at,
+        "specialist_name": specialist_name,
+    }
+    changes = {key: value for key, value in optional.items() if value is not None}
+    _compare_and_set(session, plantao, allowed_from, state=to_state, **changes)
+    _record(
+        session,
+        plantao,
+        actor,
+        from_state=from_state,
+        to_state=to_state,
+        charged_minutes=due_minutes if plantao.charged_minutes is None else plantao.charged_minutes,
+        amount_due=due_amount if plantao.amount_due is None else plantao.amount_due,
+        note=note,
+    )
+    return plantao
+
+
+# --- a customer's shifts ---------------------------------------------------------------------
+
+
+def _find_by_request_key(session: Session, request_key: str | None) -> Plantao | None:
+    if request_key is None:
+        return None
+    return session.scalar(select(Plantao).where(Plantao.request_key == request_key))
+
+
+def find_by_request_key(session: Session, customer: Customer, request_key: str) -> Plantao | None:
+    """The booking an earlier delivery of the same confirmation made for `customer`, if any."""
+    plantao = _find_by_request_key(session, request_key)
+    return plantao if plantao is not None and plantao.person_id == customer.person_id else None
+
+
+def request_plantao(
+    session: Session,
+    customer: Customer,
+    *,
+    start_at: datetime,
+    end_at: datetime,
+    specialists: int,
+    reason: str,
+    contact_phone: str,
+    request_key: str | None,
+    price_version_id: int | None,
+    quoted_minutes: int,
+    quoted_amount: Decimal | None,
+) -> tuple[Plantao, bool]:
+    """Book a shift in state `requested`; a repeated `request_key` returns the first booking."""
+    plantao, created = add_or_get(
+        session,
+        Plantao(
+            person_id=customer.person_id,
+            start_at=start_at,
+            end_at=end_at,
+            specialists=specialists,
+            reason=reason,
+            contact_phone=contact_phone,
+            request_key=request_key,
+            price_version_id=price_version_id,
+            quoted_minutes=quoted_minutes,
+            quoted_amount=quoted_amount,
+        ),
+        partial(_find_by_request_key, session, request_key),
+    )
+    if created:
+        _record(session, plantao, customer, to_state="requested")
+    return plantao, created
+
+
+def list_for_customer(
+    session: Session, customer: Customer, *, cancellable_only: bool = False
+) -> list[Plantao]:
+    """The customer's own shifts, by start; only those still open to cancelling if asked."""
+    query = select(Plantao).where(Plantao.person_id == customer.person_id)
+    if cancellable_only:
+        query = query.where(Plantao.state.in_(CANCELLABLE))
+    return list(session.scalars(query.order_by(Plantao.start_at, Plantao.id)))
+
+
+def _close(
+    session: Session,
+    plantao: Plantao,
+    actor: Actor,
+    to_state: str,
+    quote: Quote,
+    at: datetime,
+    note: str,
+) -> Done:
+    """End or cancel the shift at `at`, storing what `quote` says is then due."""
+    transition(
+        session,
+        plantao.id,
+        actor,
+        to_state=to_state,
+        allowed_from=_CLOSABLE_FROM[to_state],
+        charged_minutes=quote.charged_minutes,
+        amount_due=quote.amount,
+        ended_at=at,
+        note=note,
+    )
+    return Done(plantao, quote)
+
+
+def _check_cancellable(plantao: Plantao, actor: Actor, now: datetime) -> None:
+    # Staff learn that a running shift has started, with how to end it; a customer, who cannot
+    # end it, that it is in progress and cannot be cancelled.
+    started_states = {*CANCELLABLE, "in_progress"} if isinstance(actor, Staff) else CANCELLABLE
+    if plantao.state in started_states and plantao.start_at <= now:
+        raise AlreadyStarted(plantao.id, plantao.state)
+    _require(plantao, CANCELLABLE)
+
+
+def cancellation_preview(
+    session: Session, customer: Customer, plantao_id: int, *, now: datetime, rules: TariffRules
+) -> Quote:
+    """What the customer's cancelling their shift now would cost (SPEC §3.3 item 4)."""
+    plantao = get(session, customer, plantao_id)
+    _check_cancellable(plantao, customer, now)
+    return quote_shift(plantao, load_price_table(session), rules, now)
+
+
+def _cancel(
+    session: Session, actor: Actor, plantao_id: int, now: datetime, rules: TariffRules
+) -> Done:
+    plantao = get(session, actor, plantao_id)
+    _check_cancellable(plantao, actor, now)
+    quote = quote_shift(plantao, load_price_table(session), rules, now)
+    who = "pela equipe" if isinstance(actor, Staff) else "pelo cliente"
+    return _close(session, plantao, actor, "cancelled", quote, now, f"cancelado {who}")
+
+
+def cancel_by_customer(
+    session: Session, customer: Customer, plantao_id: int, *, now: datetime, rules: TariffRules
+) -> Done:
+    """Cancel the customer's own shift before its start, due as SPEC §3.3 item 4 says now."""
+    return _cancel(session, customer, plantao_id, now, rules)
+
+
+# --- staff operations ------------------------------------------------------------------------
+
+
+def list_for_staff(
+    session: Session, staff: Staff, *, day: date | None, now: datetime, rules: TariffRules
+) -> list[Listed]:
+    """The shifts whose window overlaps `day` in the configured zone, or, without a day, those
+    awaiting confirmation; running ones with their amount if ended now."""
+    query = select(Plantao)
+    if day is None:
+        query = query.where(Plantao.state == "requested")
+    else:
+        zone = rules.calendar.timezone
+        start = datetime.combine(day, time(), tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+        query = query.where(Plantao.start_at < end, Plantao.end_at > start)
+    shifts = list(session.scalars(query.order_by(Plantao.start_at, Plantao.id)))
+    prices = load_price_table(session)
+    return [
+        Listed(
+            plantao,
+            session.get(Person, plantao.person_id),
+            current_quote(plantao, now, prices, rules) if plantao.state == "in_progress" else None,
+        )
+        for plantao in shifts
+    ]
+
+
+def confirm(
+    session: Session,
+    staff: Staff,
+    plantao_id: int,
+    *,
+    specialist: str,
+    rules: TariffRules,
+) -> Done:
+    """Allocate `specialist` to a requested shift; the event records the full window as due."""
+    plantao = get(session, staff, plantao_id)
+    _require(plantao, {"requested"})
+    full = quote_shift(plantao, load_price_table(session), rules)
+    transition(
+        session,
+        plantao.id,
+        staff,
+        to_state="confirmed",
+        allowed_from={"requested"},
+        specialist_name=specialist,
+        due_minutes=full.charged_minutes,
+        due_amount=full.amount,
+        note=f"especialista: {specialist}",
+    )
+    return Done(plantao, full)
+
+
+def end_early(
+    session: Session, staff: Staff, plantao_id: int, *, at: datetime, rules: TariffRules
+) -> Done:
+    """End a confirmed or running shift at `at`, inside its window (SPEC §3.3 item 3).
+
+    `at` may lie ahead: staff record an early end the customer has already asked for.
+    """
+    plantao = get(session, staff, plantao_id)
+    _require(plantao, ENDABLE)
+    if not plantao.start_at < at < plantao.end_at:
+        raise EndOutsideWindow(plantao.id, plantao.start_at, plantao.end_at, at)
+    quote = quote_shift(plantao, load_price_table(session), rules, at)
+    local_end = format_moment(at.astimezone(rules.calendar.timezone))
+    return _close(
+        session, plantao, staff, "ended_early", quote, at, f"encerrado pela equipe em {local_end}"
+    )
+
+
+def cancel_by_staff(
+    session: Session, staff: Staff, plantao_id: int, *, now: datetime, rules: TariffRules
+) -> Done:
+    """Cancel any shift that has not started, due as SPEC §3.3 item 4 says at this moment."""
+    return _cancel(session, staff, plantao_id, now, rules)
+
+
+def amounts(
+    session: Session, actor: Actor, plantao_id: int, *, now: datetime, rules: TariffRules
+) -> Amounts:
+    """What a shift the actor may see costs now, and what cancelling it now or running it to
+    the end would cost instead."""
+    plantao = get(session, actor, plantao_id)
+    prices = load_price_table(session)
+    cancellable_now = plantao.state in CANCELLABLE and now < plantao.start_at
+    running = plantao.state == "in_progress" and now < plantao.end_at
+    return Amounts(
+        plantao,
+        current_quote(plantao, now, prices, rules),
+        quote_shift(plantao, prices, rules, now) if cancellable_now else None,
+        quote_shift(plantao, prices, rules) if running else None,
+    )
+
+
+def announced(session: Session, plantao_id: int, event_id: int | None) -> Announced | None:
+    """What an outboxed notification refers to, read when it is sent; None if it is gone."""
+    plantao = session.get(Plantao, plantao_id)
+    if plantao is None:
+        return None
+    event = None if event_id is None else session.get(PlantaoEvent, event_id)
+    return Announced(plantao, session.get(Person, plantao.person_id), event)
+
+
+# --- time passing ----------------------------------------------------------------------------
+
+
+def advance(session: Session, now: datetime, rules: TariffRules) -> list[Plantao]:
+    """Confirmed shifts whose window started go in progress; running ones whose window ended are
+    completed, billed in full. Safe to repeat and to run concurrently: a shift another session
+    moved first is skipped."""
+    due = session.scalars(
+        select(Plantao)
+        .where(
+            or_(
+                and_(Plantao.state == "confirmed", Plantao.start_at <= now),
+                and_(Plantao.state == "in_progress", Plantao.end_at <= now),
+            )
+        )
+        .order_by(Plantao.id)
+    ).all()
+    if not due:
+        return []
+    prices = load_price_table(session)
+    moved: list[Plantao] = []
+    for plantao in due:
+        try:
+            _advance_one(session, plantao, quote_shift(plantao, prices, rules), now)
+        except StateConflict:
+            continue
+        moved.append(plantao)
+    return moved
+
+
+def _advance_one(session: Session, plantao: Plantao, full: Quote, now: datetime) -> None:
+    steps = [("confirmed", "in_progress")] if plantao.state == "confirmed" else []
+    if plantao.end_at <= now:
+        steps.append(("in_progress", "completed"))
+    for from_state, to_state in steps:
+        finished = to_state == "completed"
+        transition(
+            session,
+            plantao.id,
+            None,
+            to_state=to_state,
+            allowed_from={from_state},
+            charged_minutes=full.charged_minutes if finished else None,
+            amount_due=full.amount if finished else None,
+            ended_at=plantao.end_at if finished else None,
+            due_minutes=full.charged_minutes,
+            due_amount=full.amount,
+            note=f"janela {'encerrada' if finished else 'iniciada'} no horário agendado",
+        )
+
+
+def enqueue_due_reminders(
+    session: Session, now: datetime | None = None, lead: timedelta = REMINDER_LEAD
+) -> list[Notification]:
+    """Outbox a "starts within the hour" reminder for each shift, confirmed or still awaiting
+    confirmation, that starts in (now, now + lead]; once per shift, whoever calls first.
+
+    The Telegram bot's outbox drainer calls this periodically; every read or action on shifts
+    calls it too. Returns the reminders created by this call.
+    """
+    moment = now or utcnow()
+    starting = session.scalars(
+        select(Plantao)
+        .where(
+            Plantao.state.in_(CANCELLABLE),
+            Plantao.start_at > moment,
+            Plantao.start_at <= moment + lead,
+        )
+        .order_by(Plantao.start_at, Plantao.id)
+    ).all()
+    created: list[Notification] = []
+    for plantao in starting:
+        payload = {"plantao_id": plantao.id, "ref": plantao.ref}
+        key = f"plantao:{plantao.id}:starting"
+        notification, new = outbox.enqueue(session, REMINDER_KIND, payload, key)
+        if new:
+            created.append(notification)
+    return created
+
+
+def refresh(session: Session, now: datetime, rules: TariffRules) -> None:
+    """What every read or action on shifts does first: advance states, then remind."""
+    advance(session, now, rules)
+    enqueue_due_reminders(session, now)

@@ -1,0 +1,126 @@
+"""LGPD requests (SPEC §7): what is stored about a person, and erasing what is not needed.
+
+The requester is always the channel user themselves, known or not: a request never names
+anyone else, so the channel identity is the actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from consultoria.db.models import Person, Plantao, PrivacyRequest, TermAcceptance, TermVersion
+from consultoria.db.types import utcnow
+from consultoria.services import plantoes, terms
+from consultoria.services.actors import Customer
+from consultoria.services.people import find_person
+
+# Shifts still to be served keep the phone the specialist will call.
+FINISHED_STATES = ("completed", "ended_early", "cancelled")
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Everything stored about a person besides the conversation itself."""
+
+    person: Person
+    answers: list[tuple[TermAcceptance, TermVersion | None]]
+    plantoes: list[Plantao]
+    requests: list[PrivacyRequest]
+
+
+@dataclass(frozen=True)
+class ConversationErasure:
+    """A conversation to erase where it is held, and the request that asked for it."""
+
+    conversation_id: str
+    request_id: int
+
+
+def export_personal_data(
+    session: Session, channel: str, channel_user_id: str
+) -> PersonalData | None:
+    """Record the request for a copy, then gather it; None when no person record exists."""
+    person = find_person(session, channel, channel_user_id)
+    session.add(
+        PrivacyRequest(
+            person_id=None if person is None else person.id,
+            kind="export",
+            channel=channel,
+            completed_at=utcnow(),
+        )
+    )
+    session.flush()
+    if person is None:
+        return None
+    customer = Customer(person, channel)
+    return PersonalData(
+        person=person,
+        answers=terms.answers_of(session, customer),
+        plantoes=plantoes.list_for_customer(session, customer),
+        requests=_requests_of(session, person.id),
+    )
+
+
+def _blank_finished_phones(session: Session, person: Person) -> int:
+    result = session.execute(
+        update(Plantao)
+        .where(
+            Plantao.person_id == person.id,
+            Plantao.state.in_(FINISHED_STATES),
+            Plantao.contact_phone != "",
+        )
+        .values(contact_phone="")
+        .returning(Plantao.id)
+    )
+    return len(result.all())
+
+
+def erase_personal_data(
+    session: Session, channel: str, channel_user_id: str
+) -> list[ConversationErasure]:
+    """Blank the contact phones of finished shifts and record the request.
+
+    Returns the conversations still to erase, this one and any whose erasure failed before:
+    whoever holds them erases them, then calls `conversation_erased`.
+    """
+    person = find_person(session, channel, channel_user_id)
+    erased = 0 if person is None else _blank_finished_phones(session, person)
+    session.add(
+        PrivacyRequest(
+            person_id=None if person is None else person.id,
+            kind="erase",
+            channel=channel,
+            # The conversation is the channel user's own: Rasa's sender id.
+            conversation_id=channel_user_id,
+            detail=f"telefones apagados: {erased}",
+        )
+    )
+    session.flush()
+    return [
+        ConversationErasure(str(request.conversation_id), request.id)
+        for request in _pending_erasures(session)
+        if request.conversation_id
+    ]
+
+
+def conversation_erased(session: Session, request_id: int) -> None:
+    """Mark the erasure done and forget the conversation id it needed."""
+    request = session.get(PrivacyRequest, request_id)
+    if request is not None:
+        request.completed_at = utcnow()
+        request.conversation_id = None
+
+
+def _requests_of(session: Session, person_id: int) -> list[PrivacyRequest]:
+    query = select(PrivacyRequest).where(PrivacyRequest.person_id == person_id)
+    return list(session.scalars(query.order_by(PrivacyRequest.id)))
+
+
+def _pending_erasures(session: Session) -> list[PrivacyRequest]:
+    query = select(PrivacyRequest).where(
+        PrivacyRequest.kind == "erase", PrivacyRequest.completed_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(PrivacyRequest.id)))
