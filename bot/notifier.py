@@ -99,7 +99,8 @@ def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
     # Shifts starting within the hour get their reminder here too, even when nobody writes;
     # claimed right away, as they are due from the moment they are written.
     with unit_of_work(sessions) as session:
-        plantoes.enqueue_due_reminders(session, utcnow())
+        # Business time: the process clock the actions use too (pinned in tests and demos).
+        plantoes.enqueue_due_reminders(session, runtime.now())
     with unit_of_work(sessions) as session:
         claimed = claim_due(session, now=utcnow(), limit=BATCH, lease=LEASE)
     if not claimed:

@@ -568,7 +568,7 @@ def _advance_one(session: Session, plantao: Plantao, full: Quote, now: datetime)
 
 
 def enqueue_due_reminders(
-    session: Session, now: datetime | None = None, lead: timedelta = REMINDER_LEAD
+    session: Session, now: datetime, lead: timedelta = REMINDER_LEAD
 ) -> list[Notification]:
     """Outbox a "starts within the hour" reminder for each shift, confirmed or still awaiting
     confirmation, that starts in (now, now + lead]; once per shift, whoever calls first.
@@ -576,13 +576,12 @@ def enqueue_due_reminders(
     The Telegram bot's outbox drainer calls this periodically; every read or action on shifts
     calls it too. Returns the reminders created by this call.
     """
-    moment = now or utcnow()
     starting = session.scalars(
         select(Plantao)
         .where(
             Plantao.state.in_(CANCELLABLE),
-            Plantao.start_at > moment,
-            Plantao.start_at <= moment + lead,
+            Plantao.start_at > now,
+            Plantao.start_at <= now + lead,
         )
         .order_by(Plantao.start_at, Plantao.id)
     ).all()
