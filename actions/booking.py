@@ -345,7 +345,9 @@ def _cancellation_rule(ctx: runtime.Context, request: Request) -> str:
     notice = ctx.settings.tariff.plantao.free_cancellation_notice
     late = _quote(ctx, request, ended_at=request.window.start)
     deadline = request.window.start - notice
-    return say.cancellation_rule(deadline, notice, late.charged_minutes or 0, late.amount)
+    if deadline <= ctx.now:
+        return say.late_cancellation_rule(notice, late.charged_minutes, late.amount)
+    return say.cancellation_rule(deadline, notice, late.charged_minutes, late.amount)
 
 
 def _term_status(
@@ -466,7 +468,7 @@ def _book(
         contact_phone=request.phone,
         request_key=key,
         price_version_id=price_id,
-        quoted_minutes=quote.charged_minutes or 0,
+        quoted_minutes=quote.charged_minutes,
         quoted_amount=quote.amount,
     )
     if created and acceptance.shown_sha256 is not None:

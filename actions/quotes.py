@@ -172,6 +172,10 @@ class ValidateQuoteForm(FormValidationAction):
                 "encerramento": ended.strftime("%H:%M"),
                 "plantao_encerramento": ended.isoformat(),
             }
+        elif known is not None and window != known:
+            # An early end belongs to the window it was given for: "e se for na segunda?"
+            # quotes Monday's whole window, not Saturday's end time moved to it.
+            updates |= {"encerramento": None, "plantao_encerramento": None}
         return updates
 
     def validate_encerramento(

@@ -78,6 +78,19 @@ def cancellation_rule(
     )
 
 
+def late_cancellation_rule(
+    notice: timedelta, late_minutes: int, late_amount: Decimal | None
+) -> str:
+    """SPEC §4: a booking made inside the free-cancellation notice is never promised a free
+    cancellation until a moment already past."""
+    amount = "" if late_amount is None else f" = {format_brl(late_amount)}"
+    return (
+        f"Cancelamento: faltam menos de {int(notice.total_seconds() // 3600)} h para o início, "
+        "então um cancelamento já cobra o mínimo do primeiro dia: "
+        f"{format_minutes(late_minutes)}{amount}."
+    )
+
+
 def summary(window: Window, specialists: int, reason: str, phone: str, quote: str) -> str:
     return "\n".join(
         [

@@ -32,7 +32,7 @@ def quote_message(quote: Quote) -> str:
         head = f"{quote.modality.label}: abonada, {format_brl(quote.amount or Decimal(0))}."
     elif quote.amount is None:
         head = (
-            f"{quote.modality.label}: {format_minutes(quote.charged_minutes or 0)} a cobrar, "
+            f"{quote.modality.label}: {format_minutes(quote.charged_minutes)} a cobrar, "
             "pela tarifa do Termo."
         )
     else:
