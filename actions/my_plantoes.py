@@ -1,8 +1,14 @@
-"""A customer's own shifts: the list with states and amounts, and cancelling one of them."""
+"""A customer's own shifts: the list with states and amounts, and cancelling one of them.
+
+The amount a cancellation preview showed rides on the question's own bot message (its
+metadata, kept by Rasa in the tracker and never sent to the channel): "Sim" cancels only at
+that amount, and a different one is shown and asked again (SPEC §4)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from rasa_sdk import Action, Tracker
@@ -21,9 +27,17 @@ from consultoria.db import Plantao
 from consultoria.presentation import describe
 from consultoria.services import plantoes
 from consultoria.services.actors import Customer
-from consultoria.services.plantoes import AlreadyStarted, PlantaoNotFound, StateConflict
-from consultoria.tariff import TariffRules
+from consultoria.services.plantoes import (
+    AlreadyStarted,
+    AmountChanged,
+    PlantaoNotFound,
+    StateConflict,
+)
+from consultoria.tariff import Quote, TariffRules
 from consultoria.textparse import parse_ref
+
+# The bot message's metadata key that records what a cancellation preview showed.
+PREVIEW_KEY = "cancellation_preview"
 
 
 def customer(session: Session, who: Caller) -> Customer | None:
@@ -119,10 +133,29 @@ class ActionCancelRequest(Action):
             dispatcher.utter_message(text=say.started_ask_staff(ref), buttons=[say.HANDOFF_BUTTON])
             return [SlotSet("pendente", None)]
         dispatcher.utter_message(text=say.cancellation_cost(ref, quote))
-        dispatcher.utter_message(
-            text=say.confirm_cancellation(ref), buttons=say.CONFIRM_CANCEL_BUTTONS
-        )
+        _ask_to_confirm(dispatcher, ref, quote)
         return [SlotSet("pendente", "confirmar_cancelamento"), SlotSet("plantao_ref", ref)]
+
+
+def _ask_to_confirm(dispatcher: CollectingDispatcher, ref: str, quote: Quote) -> None:
+    shown = None if quote.amount is None else str(quote.amount)
+    dispatcher.utter_message(
+        text=say.confirm_cancellation(ref),
+        buttons=say.CONFIRM_CANCEL_BUTTONS,
+        **{PREVIEW_KEY: {"plantao_ref": ref, "amount": shown}},
+    )
+
+
+def _previewed(tracker: Tracker, ref: str) -> tuple[bool, Decimal | None]:
+    """Whether the question being answered showed the cancellation of `ref`, and at what
+    amount: the last bot message before the answer that carries a preview."""
+    for event in reversed(tracker.events):
+        preview = (event.get("metadata") or {}).get(PREVIEW_KEY)
+        if event.get("event") != "bot" or not isinstance(preview, dict):
+            continue
+        shown = preview.get("amount")
+        return preview.get("plantao_ref") == ref, None if shown is None else Decimal(shown)
+    return False, None
 
 
 def _ask_which(
@@ -140,8 +173,19 @@ def _ask_which(
     return [SlotSet("pendente", None)]
 
 
+def _cancel_as_shown(ctx: runtime.Context, tracker: Tracker, ref: str) -> plantoes.Done:
+    """Cancel `ref` at the amount the question answered showed; AmountChanged, with the amount
+    due now, when it showed another amount or none for this shift."""
+    shown, amount = _previewed(tracker, ref)
+    if not shown:
+        quote = _on_own_shift(plantoes.cancellation_preview, ctx, tracker, ref)
+        raise AmountChanged(db.parse_ref(ref), quote)
+    cancel = partial(plantoes.cancel_by_customer, confirmed=amount)
+    return _on_own_shift(cancel, ctx, tracker, ref)
+
+
 class ActionConfirmCancellation(Action):
-    """ "Sim": cancel by compare-and-set, with the amount due computed at this moment."""
+    """ "Sim": cancel by compare-and-set, at the amount due now if it is the amount shown."""
 
     def name(self) -> str:
         return "action_confirm_cancellation"
@@ -159,7 +203,11 @@ class ActionConfirmCancellation(Action):
         ):
             return clear_pending(dispatcher)
         try:
-            done = _on_own_shift(plantoes.cancel_by_customer, ctx, tracker, ref)
+            done = _cancel_as_shown(ctx, tracker, ref)
+        except AmountChanged as exc:
+            dispatcher.utter_message(
+                text=say.amount_changed(ref, exc.quote), buttons=[say.review_button(ref)]
+            )
         except PlantaoNotFound:
             dispatcher.utter_message(text=say.not_yours(ref))
         except AlreadyStarted:

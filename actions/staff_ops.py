@@ -34,7 +34,7 @@ from consultoria.services import people, plantoes
 from consultoria.services.actors import Staff
 from consultoria.services.plantoes import PlantaoError, PlantaoNotFound
 from consultoria.tariff import TariffError
-from consultoria.textparse import Window, parse_day, parse_end_time
+from consultoria.textparse import Window, parse_day, parse_staff_end_time
 from consultoria.textparse.staff import asks_pending, shift_ref, specialist_name, with_plain_refs
 
 logger = logging.getLogger(__name__)
@@ -183,6 +183,7 @@ class ActionStaffConfirmPlantao(ShiftAction):
                 turn.staff,
                 db.parse_ref(ref),
                 specialist=name,
+                now=turn.ctx.now,
                 rules=turn.ctx.settings.tariff,
             )
         description = describe(done.plantao, turn.zone)
@@ -204,19 +205,22 @@ class ActionStaffEndPlantao(ShiftAction):
             done = plantoes.end_early(
                 session, turn.staff, plantao.id, at=at, rules=turn.ctx.settings.tariff
             )
-        dispatcher.utter_message(text=say.ended(ref, at, turn.zone, done.quote))
+        dispatcher.utter_message(
+            text=say.ended(ref, at, turn.zone, done.quote, ahead=at > turn.ctx.now)
+        )
 
 
 def _end_moment(turn: Turn, plantao: Plantao) -> datetime | None:
     """The end written in the message ("agora", "às 10h", "domingo 1h"), or in its
-    `encerramento` entity, read against the shift's window."""
+    `encerramento` entity, read against the shift's window and now: a bare time is its last
+    occurrence since the start, not the first day's (SPEC §4)."""
     zone, now = turn.zone, turn.ctx.now
     window = Window(plantao.start_at.astimezone(zone), plantao.end_at.astimezone(zone))
-    found = parse_end_time(with_plain_refs(said.text(turn.tracker)), window, now, tz=zone)
+    found = parse_staff_end_time(with_plain_refs(said.text(turn.tracker)), window, now, tz=zone)
     if found is not None:
         return found
     written = said.entity(turn.tracker, "encerramento")
-    return None if written is None else parse_end_time(written, window, now, tz=zone)
+    return None if written is None else parse_staff_end_time(written, window, now, tz=zone)
 
 
 class ActionStaffCancelPlantao(ShiftAction):

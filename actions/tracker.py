@@ -3,11 +3,19 @@ these, so a change in Rasa's message shape is handled in one place."""
 
 from __future__ import annotations
 
+import logging
+import os
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
 
+from consultoria import identity
+
+logger = logging.getLogger(__name__)
+
+# The channel of a sender no front end vouches for.
 DEFAULT_CHANNEL = "rest"
 
 
@@ -54,7 +62,8 @@ def response_ranking(tracker: Tracker, selector: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Caller:
-    """The sender of the latest message, as the channel describes them."""
+    """The sender of the latest message: a channel user a front end's signature proves, or an
+    anonymous customer of the REST channel."""
 
     channel: str
     user_id: str
@@ -69,17 +78,33 @@ def _latest_user_event(tracker: Tracker) -> dict[str, Any]:
     return {}
 
 
+def _proven(claim: object, sender_id: str) -> identity.Identity | None:
+    secret = identity.secret_from(os.environ)
+    if secret is None:
+        return None
+    try:
+        return identity.verify(secret, claim, sender_id=sender_id, now=time.time())
+    except identity.Unverified as exc:
+        if claim is not None:
+            logger.warning("identity claim rejected: %s", exc.reason)
+        return None
+
+
 def caller(tracker: Tracker) -> Caller:
-    """sender_id plus the metadata a front end sends (the Telegram bot: channel, names, ids)."""
+    """Who sent the latest message (SPEC §6).
+
+    The channel and user come only from a signature that verifies for this sender (the
+    Telegram bot's, the terminal chat's as staff); anything else is the REST customer named by
+    the sender id, whatever its metadata says. Records and the staff roster are keyed on
+    (channel, user), so such a sender reaches no Telegram user's records and no staff power.
+    """
     event = _latest_user_event(tracker)
     metadata = event.get("metadata") or tracker.latest_message.get("metadata") or {}
-    channel = metadata.get("channel") or event.get("input_channel") or DEFAULT_CHANNEL
-    name = metadata.get("first_name") or metadata.get("username") or ""
-    # A front end's own message id (Telegram's) survives redelivery; Rasa's is per request.
-    message_id = metadata.get("message_id") or event.get("message_id")
-    return Caller(
-        channel=str(channel),
-        user_id=str(tracker.sender_id),
-        name=str(name),
-        message_id=None if message_id is None else str(message_id),
-    )
+    name = str(metadata.get("first_name") or metadata.get("username") or "")
+    sender = str(tracker.sender_id)
+    proven = _proven(metadata.get("identity"), sender)
+    if proven is not None:
+        # The front end's own message id (Telegram's) survives redelivery; Rasa's is per request.
+        return Caller(proven.channel, proven.user_id, name, proven.message_id)
+    message_id = event.get("message_id")
+    return Caller(DEFAULT_CHANNEL, sender, name, None if message_id is None else str(message_id))

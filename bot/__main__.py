@@ -27,12 +27,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if settings.token is None:
         try:
-            chat(settings.rasa_url, staff=args.staff)
+            chat(settings.rasa_url, secret=settings.signing_secret, staff=args.staff)
         except NoStaff as exc:
             sys.stderr.write(f"bot: {exc}\n")
             return 2
         return 0
-    configure_logging([settings.token, settings.webhook.secret if settings.webhook else ""])
+    webhook_secret = settings.webhook.secret if settings.webhook else ""
+    configure_logging([settings.token, webhook_secret, settings.signing_secret or ""])
     run(build_application(settings, runtime.sessions(), args.ready_file), settings)
     return 0
 

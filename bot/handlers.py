@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -20,6 +21,7 @@ from bot.replies import keyboard, send_text, typing
 from bot.settings import BotSettings
 from bot.text import MESSAGE_LIMIT, to_html, units
 from consultoria.db import unit_of_work
+from consultoria.identity import sign
 from consultoria.services.people import TELEGRAM, is_staff
 
 log = logging.getLogger(__name__)
@@ -89,10 +91,11 @@ def _is_staff(sessions: sessionmaker[Session], user_id: int) -> bool:
         return is_staff(session, TELEGRAM, str(user_id))
 
 
-def metadata(update: Update, message_id: str) -> dict[str, Any]:
-    """What actions/identity.py reads: who is talking, from where, and which message this is."""
+def metadata(update: Update, message_id: str, secret: str | None) -> dict[str, Any]:
+    """What actions/tracker.py reads: who is talking, from where, and which message this is;
+    the action server believes the channel and the user only under the identity signed here."""
     chat, user = update.effective_chat, update.effective_user
-    return {
+    sent: dict[str, Any] = {
         "channel": TELEGRAM,
         "chat_id": chat.id if chat else None,
         "chat_type": chat.type if chat else None,
@@ -101,6 +104,9 @@ def metadata(update: Update, message_id: str) -> dict[str, Any]:
         "language": user.language_code if user else None,
         "message_id": message_id,
     }
+    if secret is not None and user is not None:
+        sent["identity"] = sign(secret, TELEGRAM, str(user.id), message_id, time.time())
+    return sent
 
 
 async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
@@ -125,9 +131,10 @@ async def converse(
             "Pode resumir em poucas linhas o que precisa?",
         )
         return
-    bridge = services(context.application).bridge
+    shared = services(context.application)
+    said = metadata(update, message_id, shared.settings.signing_secret)
     async with typing(context.bot, chat.id):
-        replies = await bridge.send(str(user.id), text, metadata(update, message_id))
+        replies = await shared.bridge.send(str(user.id), text, said)
     for reply in replies or [Reply(NO_ANSWER)]:
         await send_reply(context, chat.id, reply)
 

@@ -1,4 +1,5 @@
 """Drains the outbox into the staff chats: at least once, with backoff, marked when delivered.
+An expired request is also told to its customer, in their Telegram chat (SPEC §4).
 
 The payload holds only references; the text is written when sending, from the shift as it is
 now and the amounts the tariff engine stored on it and on its event.
@@ -30,7 +31,14 @@ from consultoria.services.outbox import (
     mark_failed,
     staff_chat_ids,
 )
-from consultoria.services.plantoes import CANCELLED_KIND, REMINDER_KIND, REQUESTED_KIND
+from consultoria.services.people import TELEGRAM
+from consultoria.services.plantoes import (
+    CANCELLED_KIND,
+    EXPIRED_KIND,
+    REMINDER_KIND,
+    REQUESTED_KIND,
+    Announced,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,7 @@ TITLES = {
     REQUESTED_KIND: "Novo pedido de plantão",
     CANCELLED_KIND: "Plantão cancelado",
     REMINDER_KIND: "Plantão começa em breve",
+    EXPIRED_KIND: "Plantão expirado sem confirmação",
 }
 ROLES_PT = {"customer": "cliente", "consultant": "consultor", "staff": "equipe"}
 ACTORS_PT = {"customer": "pelo cliente", "staff": "pela equipe", "system": "automaticamente"}
@@ -51,8 +60,12 @@ ACTORS_PT = {"customer": "pelo cliente", "staff": "pela equipe", "system": "auto
 
 @dataclass(frozen=True)
 class Outgoing:
+    """A notification's text for the staff chats and, when its customer is told too, their
+    Telegram chat and text."""
+
     notification: ClaimedNotification
     text: str
+    to_customer: tuple[int, str] | None = None
 
 
 def _who(person: Person | None) -> str:
@@ -68,16 +81,19 @@ def _id(payload: dict[str, Any], key: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _announced(session: Session, notification: ClaimedNotification) -> Announced | None:
+    payload = notification.payload
+    plantao_id = _id(payload, "plantao_id")
+    if plantao_id is None:
+        return None
+    return plantoes.announced(session, plantao_id, _id(payload, "event_id"))
+
+
 def compose(session: Session, notification: ClaimedNotification) -> str:
     """The staff message for one notification, in pt-BR."""
     title = TITLES.get(notification.kind, "Aviso de plantão")
     payload = notification.payload
-    plantao_id = _id(payload, "plantao_id")
-    found = (
-        None
-        if plantao_id is None
-        else plantoes.announced(session, plantao_id, _id(payload, "event_id"))
-    )
+    found = _announced(session, notification)
     if found is None:
         return f"{title}: {payload.get('ref', notification.kind)}."
     zone = runtime.settings().tariff.calendar.timezone
@@ -95,6 +111,36 @@ def compose(session: Session, notification: ClaimedNotification) -> str:
     return "\n".join(lines)
 
 
+def compose_for_customer(
+    session: Session, notification: ClaimedNotification
+) -> tuple[int, str] | None:
+    """The customer's Telegram chat and message, for an expired request; None when there is
+    nobody to tell there (another kind, or a customer who wrote from another channel)."""
+    found = None if notification.kind != EXPIRED_KIND else _announced(session, notification)
+    person = None if found is None else found.customer
+    if found is None or person is None or person.channel != TELEGRAM:
+        return None
+    if not person.channel_user_id.isdigit():
+        return None
+    zone = runtime.settings().tariff.calendar.timezone
+    plantao = found.plantao
+    text = (
+        f"Seu pedido de plantão {plantao.ref}, de {local_moment(plantao.start_at, zone)} até "
+        f"{local_moment(plantao.end_at, zone)}, não foi confirmado pela equipe da Consultoria "
+        "até o início e expirou: nenhum especialista foi alocado e nada será cobrado. Se ainda "
+        'precisar, diga "agendar plantão" ou "falar com um atendente".'
+    )
+    return int(person.channel_user_id), text
+
+
+def _outgoing(session: Session, notification: ClaimedNotification) -> Outgoing:
+    return Outgoing(
+        notification,
+        compose(session, notification),
+        compose_for_customer(session, notification),
+    )
+
+
 def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
     # Shifts starting within the hour get their reminder here too, even when nobody writes;
     # claimed right away, as they are due from the moment they are written.
@@ -106,7 +152,7 @@ def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
     if not claimed:
         return [], []
     with unit_of_work(sessions) as session:
-        return [Outgoing(n, compose(session, n)) for n in claimed], staff_chat_ids(session)
+        return [_outgoing(session, n) for n in claimed], staff_chat_ids(session)
 
 
 def _settle(
@@ -120,18 +166,20 @@ def _settle(
             mark_failed(session, item.id, error=error, retry_at=now + delay)
 
 
-async def _deliver(bot: Bot, chats: list[int], text: str) -> str | None:
-    """None once at least one staff chat has the message and no chat needs a retry."""
+async def _deliver(bot: Bot, chats: list[int], item: Outgoing) -> str | None:
+    """None once at least one staff chat has the message and no chat, the customer's included,
+    needs a retry."""
     if not chats:
         return NO_STAFF
+    customer_chat = [] if item.to_customer is None else [item.to_customer]
     delivered, retry = 0, None
-    for chat_id in chats:
+    for chat_id, text in [*((chat, item.text) for chat in chats), *customer_chat]:
         try:
             await send_text(bot, chat_id, text)
             delivered += 1
         except (Forbidden, BadRequest) as exc:
             # Blocked the bot, or never opened a chat with it: retrying will not help.
-            log.warning("staff chat %s refused a notification: %s", chat_id, exc.message)
+            log.warning("chat %s refused a notification: %s", chat_id, exc.message)
         except TelegramError as exc:
             retry = f"chat {chat_id}: {exc}"
     if retry is not None:
@@ -144,7 +192,7 @@ async def drain_once(bot: Bot, sessions: sessionmaker[Session]) -> int:
     outgoing, chats = await asyncio.to_thread(_claim, sessions)
     delivered = 0
     for item in outgoing:
-        error = await _deliver(bot, chats, item.text)
+        error = await _deliver(bot, chats, item)
         await asyncio.to_thread(_settle, sessions, item.notification, error, utcnow())
         if error is None:
             delivered += 1

@@ -1,4 +1,5 @@
-"""The bot's settings, from environment variables only (the token is a secret: never logged)."""
+"""The bot's settings, from environment variables only (the token and the signing secret are
+secrets: never logged)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from consultoria import identity
 
 TELEGRAM_API = "https://api.telegram.org"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -38,6 +41,9 @@ class BotSettings:
     api_base_url: str  # the Bot API server's root, e.g. https://api.telegram.org
     rasa_url: str
     webhook: Webhook | None = None
+    # Signs who is talking in every message to Rasa (consultoria/identity.py); None: nothing
+    # is signed, which only the terminal chat as a customer allows (load_bot_settings).
+    signing_secret: str | None = None
     # One chat may send this many updates per window before the bot stops forwarding them.
     flood_max_updates: int = 12
     flood_window_seconds: float = 15.0
@@ -92,11 +98,27 @@ def _webhook(env: Mapping[str, str]) -> Webhook | None:
     )
 
 
+def _signing_secret(env: Mapping[str, str], token: str | None) -> str | None:
+    try:
+        secret = identity.secret_from(env)
+    except identity.SecretError as exc:
+        raise SettingsError(str(exc)) from None
+    if secret is None and token is not None:
+        # Unsigned, every Telegram user would be an anonymous REST customer, staff included.
+        raise SettingsError(
+            f"{identity.SECRET_VARIABLE} é obrigatório com TELEGRAM_BOT_TOKEN: o mesmo segredo "
+            "do servidor de ações (make run e make serve criam um local)."
+        )
+    return secret
+
+
 def load_bot_settings(env: Mapping[str, str] | None = None) -> BotSettings:
     env = os.environ if env is None else env
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
     return BotSettings(
-        token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+        token=token,
         api_base_url=_url(env, "TELEGRAM_API_BASE_URL", TELEGRAM_API),
         rasa_url=_url(env, "RASA_URL", DEFAULT_RASA_URL),
         webhook=_webhook(env),
+        signing_secret=_signing_secret(env, token),
     )

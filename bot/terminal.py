@@ -1,27 +1,35 @@
 """A chat in the terminal with the assistant, through the same Rasa bridge as the Telegram bot.
 
-Buttons show as numbered options; typing the number picks one. `staff` talks as the first
-member of the staff roster, on the Telegram channel, to try the staff side locally.
+Buttons show as numbered options; typing the number picks one. The chat is an anonymous
+customer of the REST channel (nothing to sign: that is what any unsigned sender is); `staff`
+talks as the first member of the staff roster, on the Telegram channel, signing each message
+with the secret shared with the action server, to try the staff side locally.
 """
 
 from __future__ import annotations
 
 import asyncio
 import getpass
+import time
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from bot.rasa import UNAVAILABLE_TEXT, RasaBridge, RasaUnavailable, Reply
 from bot.text import plain
 from consultoria import runtime
 from consultoria.db import unit_of_work
+from consultoria.identity import SECRET_VARIABLE, sign
 from consultoria.services.outbox import staff_chat_ids
+from consultoria.services.people import TELEGRAM
 
 PROMPT = "você> "
 EXIT_WORDS = {"sair", "exit", "quit"}
 
 
 class NoStaff(LookupError):
-    """The roster is empty; the message is pt-BR."""
+    """The chat cannot talk as staff: the roster is empty, or there is no secret to sign with;
+    the message is pt-BR."""
 
 
 def render(replies: list[Reply]) -> list[str]:
@@ -36,19 +44,47 @@ def render(replies: list[Reply]) -> list[str]:
     return payloads
 
 
-def staff_identity() -> tuple[str, dict[str, Any]]:
-    """Sender and metadata of the first active staff member, as the Telegram bot sends them."""
+@dataclass(frozen=True)
+class Speaker:
+    """Who the chat talks as: the anonymous REST customer, or a roster member it signs for."""
+
+    sender: str
+    secret: str | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        """Nothing for the customer; for staff, what the Telegram bot sends, signed anew."""
+        if self.secret is None:
+            return {}
+        message_id = f"terminal-{uuid.uuid4().hex}"
+        return {
+            "channel": TELEGRAM,
+            "chat_id": int(self.sender),
+            "chat_type": "private",
+            "message_id": message_id,
+            "identity": sign(self.secret, TELEGRAM, self.sender, message_id, time.time()),
+        }
+
+
+def speaker(secret: str | None, *, staff: bool) -> Speaker:
+    if not staff:
+        return Speaker(f"terminal-{getpass.getuser()}")
     with unit_of_work(runtime.sessions()) as session:
         chats = staff_chat_ids(session)
     if not chats:
         raise NoStaff(
             "Nenhum membro ativo da equipe no cadastro: inclua um em consultoria.yml (chave staff)."
         )
-    return str(chats[0]), {"channel": "telegram", "chat_id": chats[0], "chat_type": "private"}
+    if secret is None:
+        raise NoStaff(
+            f"{SECRET_VARIABLE} não definido: sem ele a conversa não fala como equipe. "
+            "Use make run RUN_ARGS=--staff, que cria um segredo local."
+        )
+    return Speaker(str(chats[0]), secret)
 
 
-def chat(rasa_url: str, *, staff: bool = False) -> None:
-    sender, metadata = staff_identity() if staff else (f"terminal-{getpass.getuser()}", {})
+def chat(rasa_url: str, *, secret: str | None, staff: bool = False) -> None:
+    """Talk until Ctrl-D or "sair"; as staff, sign each message with `secret`."""
+    talker = speaker(secret, staff=staff)
     who = " como equipe" if staff else ""
     print(f'Converse com o assistente{who} (Ctrl-D ou "sair" para terminar).')
     # A loop of our own, so input() stays in the main thread and Ctrl-C ends it at once.
@@ -69,7 +105,9 @@ def chat(rasa_url: str, *, staff: bool = False) -> None:
             if text.isdigit() and 1 <= int(text) <= len(payloads):
                 text = payloads[int(text) - 1]
             try:
-                replies = loop.run_until_complete(bridge.send(sender, text, metadata))
+                replies = loop.run_until_complete(
+                    bridge.send(talker.sender, text, talker.metadata())
+                )
             except RasaUnavailable:
                 print(f"bot> {UNAVAILABLE_TEXT}")
                 continue

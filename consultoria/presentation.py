@@ -16,6 +16,7 @@ STATE_NAMES = {
     "completed": "concluído",
     "ended_early": "encerrado antes do fim",
     "cancelled": "cancelado",
+    "expired": "expirado (não confirmado até o início, sem custo)",
 }
 # The state as the predicate of a sentence: "O plantão P-0042 já está cancelado."
 STATE_NOW = {
@@ -25,6 +26,7 @@ STATE_NOW = {
     "completed": "já foi concluído",
     "ended_early": "já foi encerrado",
     "cancelled": "já está cancelado",
+    "expired": "expirou: não foi confirmado até o início, e nada é cobrado",
 }
 
 

@@ -25,11 +25,14 @@ COPY --chown=app:app consultoria.yml consultoria.yml
 USER app
 
 FROM base AS actions
+# The container's own network is private (the compose file publishes no port): listen on it, not
+# on the container's loopback alone. CHANNEL_SIGNING_SECRET comes from the environment.
+ENV ACTIONS_HOST=0.0.0.0
 EXPOSE 5055
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5055/health', timeout=4)"
 # Migrations are idempotent: every replica may run them at start.
-CMD ["sh", "-c", "consultoria db upgrade && exec python -m rasa_sdk --actions actions --port 5055"]
+CMD ["sh", "-c", "consultoria db upgrade && exec python -m actions.server --port 5055"]
 
 FROM base AS bot
 CMD ["python", "-m", "bot"]

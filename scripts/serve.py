@@ -4,17 +4,23 @@ TELEGRAM_BOT_TOKEN, the Telegram bot.
 Trains first if the data changed, waits until each process is ready, and stops them all
 cleanly on SIGTERM or Ctrl-C. With --chat and no token, a terminal chat talks to the assistant
 in the foreground (`make run`); --staff makes that chat talk as the first roster member.
+
+The front ends sign who is talking with CHANNEL_SIGNING_SECRET, shared with the action server
+through the environment; without one, a local secret is made once and kept in var/.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from consultoria import identity
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from supervise import Probe, Service, StartupError, Supervisor, http_ready, rasa_ready
@@ -24,16 +30,47 @@ STARTUP_TIMEOUT = 180.0
 # How long the servers together get to exit on SIGTERM before a SIGKILL.
 STOP_GRACE = 15.0
 PYTHON = ROOT / ".venv" / "bin" / "python"
+# The local signing secret, readable by its owner alone, reused by every run on this machine.
+LOCAL_SECRET = ROOT / "var" / "channel-signing-secret"
+
+
+def _local_secret() -> str:
+    """Made once, readable by its owner alone, and reused by every later run."""
+    kept = LOCAL_SECRET.read_text(encoding="utf-8").strip() if LOCAL_SECRET.exists() else ""
+    if len(kept) >= identity.MIN_SECRET_LENGTH:
+        return kept
+    LOCAL_SECRET.parent.mkdir(parents=True, exist_ok=True)
+    made = secrets.token_urlsafe(32)
+    descriptor = os.open(LOCAL_SECRET, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(made)
+    return made
+
+
+def signing_secret() -> str:
+    """CHANNEL_SIGNING_SECRET, else the local one; never printed, passed on by environment."""
+    try:
+        return identity.secret_from(os.environ) or _local_secret()
+    except identity.SecretError as exc:
+        raise RuntimeError(str(exc)) from None
 
 
 class Stack:
     def __init__(
-        self, supervisor: Supervisor, rasa_port: int, actions_port: int, log_dir: Path | None
+        self,
+        supervisor: Supervisor,
+        rasa_port: int,
+        actions_port: int,
+        log_dir: Path | None,
+        secret: str,
     ) -> None:
-        """`log_dir`: where the servers write, instead of the terminal (which the chat needs)."""
+        """`log_dir`: where the servers write, instead of the terminal (which the chat needs);
+        `secret`: what the front ends sign who is talking with."""
         self.supervisor = supervisor
         self.rasa_port, self.actions_port = rasa_port, actions_port
         self.log_dir = log_dir
+        self.secret = secret
 
     @property
     def rasa_url(self) -> str:
@@ -44,17 +81,10 @@ class Stack:
         actions = self._service(
             "servidor de ações",
             "acoes",
-            [
-                str(PYTHON),
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(self.actions_port),
-            ],
+            # On loopback unless ACTIONS_HOST says otherwise (actions/server.py).
+            [str(PYTHON), "-m", "actions.server", "--port", str(self.actions_port)],
             # The LGPD erasure calls Rasa's HTTP API (actions/privacy.py).
-            dict(os.environ) | {"RASA_API_URL": self.rasa_url},
+            self._signed_env() | {"RASA_API_URL": self.rasa_url},
             http_ready(f"{actions_url}/health"),
         )
         rasa = self._service(
@@ -64,7 +94,7 @@ class Stack:
                 *RASA_SERVER,
                 "run",
                 "--enable-api",
-                # Local only: the REST channel trusts the metadata its front ends send.
+                # Local only: the REST channel and the HTTP API are for the front ends.
                 "--interface",
                 "127.0.0.1",
                 "--port",
@@ -91,7 +121,7 @@ class Stack:
             "bot do Telegram",
             "bot",
             [str(PYTHON), "-m", "bot", "--ready-file", str(ready_file)],
-            dict(os.environ) | {"RASA_URL": self.rasa_url},
+            self._signed_env() | {"RASA_URL": self.rasa_url},
             ready_file.exists,
         )
         self._spawn("bot do Telegram", bot)
@@ -100,6 +130,10 @@ class Stack:
     def wait(self) -> None:
         self.supervisor.wait_any_exit()
         raise RuntimeError("um dos serviços terminou inesperadamente")
+
+    def _signed_env(self) -> dict[str, str]:
+        """The environment of the processes that sign or check who is talking."""
+        return dict(os.environ) | {identity.SECRET_VARIABLE: self.secret}
 
     def _service(
         self, name: str, log_name: str, command: list[str], env: dict[str, str], ready: Probe
@@ -159,7 +193,7 @@ def _serve(stack: Stack, tmp: Path, *, telegram: bool, chatting: bool, staff: bo
         from bot.terminal import NoStaff, chat  # noqa: PLC0415
 
         try:
-            chat(stack.rasa_url, staff=staff)
+            chat(stack.rasa_url, secret=stack.secret, staff=staff)
         except NoStaff as exc:
             raise RuntimeError(str(exc)) from None
     else:
@@ -181,7 +215,7 @@ def main() -> int:
             Supervisor(STOP_GRACE) as supervisor,
             tempfile.TemporaryDirectory(prefix="consultoria-serve-") as tmp,
         ):
-            stack = Stack(supervisor, args.rasa_port, args.actions_port, log_dir)
+            stack = Stack(supervisor, args.rasa_port, args.actions_port, log_dir, signing_secret())
             _serve(stack, Path(tmp), telegram=telegram, chatting=chatting, staff=args.staff)
     except KeyboardInterrupt:
         pass

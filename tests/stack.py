@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from consultoria.identity import SECRET_VARIABLE
 from scripts.supervise import Probe, Service, StartupError, rasa_ready, running
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +23,9 @@ BOT_READY = "bot do Telegram pronto"
 
 # What the tests catch when a stack or a cluster cannot start: the supervisor's error.
 StackError = StartupError
+# The secret the front ends and the action server of the tests' stacks share, so that a test
+# can sign a message as the Telegram bot does (consultoria/identity.py).
+SIGNING_SECRET = "tests-channel-signing-secret-0123456789"  # noqa: S105 (a test value)
 
 
 def free_port() -> int:
@@ -37,7 +41,8 @@ def running_stack(env: Mapping[str, str] | None = None) -> Iterator[str]:
 
     `env` adds to or overrides the environment (e.g. DATABASE_URL, CONSULTORIA_CONFIG, or
     TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL to start the bot as well); with a token the
-    stack counts as started once scripts/serve.py says the bot is up.
+    stack counts as started once scripts/serve.py says the bot is up. The servers share
+    SIGNING_SECRET.
     """
     rasa_port, actions_port = free_port(), free_port()
     url = f"http://127.0.0.1:{rasa_port}"
@@ -46,6 +51,7 @@ def running_stack(env: Mapping[str, str] | None = None) -> Iterator[str]:
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'stack.sqlite3'}",
+            SECRET_VARIABLE: SIGNING_SECRET,
             **(env or {}),
         }
         serve = Service(

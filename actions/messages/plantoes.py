@@ -62,6 +62,23 @@ def cancellation_cost(ref: str, quote: Quote) -> str:
     return f"Se cancelar agora o plantão {ref}:\n\n{quote_message(quote)}"
 
 
+def amount_changed(ref: str, quote: Quote) -> str:
+    """ "Sim" to a preview whose amount no longer holds: nothing cancelled, the new amount."""
+    return (
+        f"Não cancelei o plantão {ref}: o valor do cancelamento não é mais o que foi mostrado "
+        "(o prazo do cancelamento sem custo passou). Se cancelar agora:\n\n"
+        f"{quote_message(quote)}\n\nPara cancelar com esse valor, toque em "
+        '"Cancelar com o novo valor" e confirme.'
+    )
+
+
+def review_button(ref: str) -> dict[str, str]:
+    return {
+        "title": "Cancelar com o novo valor",
+        "payload": f'/cancel_plantao{{"plantao_ref": "{ref}"}}',
+    }
+
+
 def confirm_cancellation(ref: str) -> str:
     return f"Confirma o cancelamento do plantão {ref}?"
 
@@ -88,6 +105,8 @@ def which_amount(example: str) -> str:
 
 def amounts(description: str, found: Amounts) -> str:
     """The amount as things stand, and the alternative the staff or customer may weigh."""
+    if found.plantao.state == "expired":
+        return f"{description}\n\nNada a pagar: ninguém confirmou o plantão até o início."
     now = quote_message(found.current)
     if found.plantao.state in CANCELLABLE:
         cancel = found.if_cancelled_now

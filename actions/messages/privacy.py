@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from consultoria.db import Person, Plantao, PrivacyRequest, TermAcceptance, TermVersion
 from consultoria.presentation import describe, local_moment
@@ -19,6 +19,8 @@ NO_RECORD = (
     "Não temos nenhum cadastro seu: guardamos apenas o histórico desta "
     'conversa. Para apagá-lo, diga "apagar meus dados".'
 )
+# An erasure not verified yet may be running, or have failed and wait for the next request.
+NOT_DONE_YET = 'ainda não foi concluída; se continuar assim, diga "apagar meus dados" de novo'
 ASK_ERASURE = (
     "Posso apagar o histórico desta conversa e os telefones de contato de plantões "
     f"já encerrados ou cancelados. {KEPT} Confirma a exclusão?"
@@ -27,10 +29,34 @@ ERASURE_BUTTONS = [
     {"title": "Sim, apagar", "payload": "/affirm"},
     {"title": "Não", "payload": "/deny"},
 ]
-ERASED = (
-    "Pronto: apaguei os telefones de contato de plantões encerrados, e o histórico "
-    f"desta conversa é apagado assim que esta mensagem terminar. {KEPT}"
-)
+
+
+def no_record(erasure_pending_since: datetime | None, zone: tzinfo) -> str:
+    """For someone with no record: the conversation is all we keep, or still being erased."""
+    if erasure_pending_since is None:
+        return NO_RECORD
+    return (
+        "Não temos nenhum cadastro seu. A exclusão do histórico desta conversa que você pediu em "
+        f"{local_moment(erasure_pending_since, zone)} {NOT_DONE_YET}."
+    )
+
+
+def erasure_started(phones_erased: int) -> str:
+    """The answer to the confirmation. The conversation can only be erased after this turn is
+    saved, so it says what is already done and how to learn when the rest is."""
+    if phones_erased == 1:
+        phones = "Apaguei o telefone de contato de 1 plantão encerrado ou cancelado."
+    elif phones_erased:
+        phones = (
+            f"Apaguei os telefones de contato de {phones_erased} plantões encerrados ou cancelados."
+        )
+    else:
+        phones = "Não havia telefones de contato de plantões encerrados ou cancelados para apagar."
+    return (
+        f"{phones} O histórico desta conversa guardado pelo assistente será apagado logo depois "
+        "desta mensagem, e então eu confiro se nada dele ficou guardado. Para saber se a "
+        f'exclusão foi concluída, diga "quero meus dados". {KEPT}'
+    )
 
 
 def _acceptance_line(answer: TermAcceptance, version: TermVersion | None, zone: tzinfo) -> str:
@@ -48,8 +74,13 @@ def _plantao_line(plantao: Plantao, zone: tzinfo) -> str:
 
 
 def _request_line(request: PrivacyRequest, zone: tzinfo) -> str:
-    kind = "cópia dos dados" if request.kind == "export" else "exclusão"
-    return f"• {kind} em {local_moment(request.requested_at, zone)}"
+    asked = local_moment(request.requested_at, zone)
+    if request.kind == "export":
+        return f"• cópia dos dados em {asked}"
+    if request.completed_at is None:
+        return f"• exclusão do histórico pedida em {asked}: {NOT_DONE_YET}"
+    done = local_moment(request.completed_at, zone)
+    return f"• exclusão do histórico pedida em {asked}: histórico apagado e conferido em {done}"
 
 
 def _summary(person: Person, sections: dict[str, list[str]]) -> str:

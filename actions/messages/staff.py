@@ -14,6 +14,7 @@ from consultoria.services.plantoes import (
     EndOutsideWindow,
     Listed,
     PlantaoError,
+    StartPassed,
     StateConflict,
 )
 from consultoria.tariff import Quote, format_brl
@@ -50,9 +51,15 @@ def refusal(error: PlantaoError, zone: tzinfo) -> str:
         reason = state_conflict(ref, error.state)
     elif isinstance(error, AlreadyStarted):
         reason = f"O plantão {ref} já começou e não pode mais ser cancelado: " + (
-            "confirme-o com o especialista que atendeu."
+            "sem confirmação até o início, ele expira sem custo."
             if error.state == "requested"
             else f'para encerrá-lo, diga "encerrar o plantão {ref} agora".'
+        )
+    elif isinstance(error, StartPassed):
+        reason = (
+            f"O plantão {ref} começava em {local_moment(error.start_at, zone)} e não foi "
+            "confirmado a tempo: um plantão só pode ser confirmado antes do início. Ele expira "
+            "sem custo, e o cliente é avisado."
         )
     elif isinstance(error, EndOutsideWindow) and error.at <= error.start_at:
         reason = (
@@ -126,9 +133,16 @@ def when_does_it_end(ref: str) -> str:
     return not_done(f"Quando o plantão {ref} termina? Diga, por exemplo: {_example('end', ref)}.")
 
 
-def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote) -> str:
+def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bool) -> str:
+    """An early end recorded; one still `ahead` is the amount due when that moment comes."""
+    scheduled = (
+        " Esse horário ainda não chegou: o encerramento fica agendado e o especialista atende "
+        "até lá."
+        if ahead
+        else ""
+    )
     return (
-        f"Plantão {ref} encerrado em {local_moment(at, zone)}.\n\nValor devido:\n"
+        f"Plantão {ref} encerrado em {local_moment(at, zone)}.{scheduled}\n\nValor devido:\n"
         f"{quote_message(quote)}"
     )
 

@@ -38,7 +38,15 @@ ACCEPTANCE_ROLES = ("customer", "consultant")
 ACTOR_ROLES = ("customer", "staff", "system")
 MODALITIES = tuple(m.value for m in Modality)
 PRICE_SOURCES = ("config", "readjustment")
-PLANTAO_STATES = ("requested", "confirmed", "in_progress", "completed", "ended_early", "cancelled")
+PLANTAO_STATES = (
+    "requested",
+    "confirmed",
+    "in_progress",
+    "completed",
+    "ended_early",
+    "cancelled",
+    "expired",
+)
 PRIVACY_KINDS = ("export", "erase")
 
 

@@ -30,14 +30,15 @@ from consultoria.services.actors import Actor, Customer, Staff
 from consultoria.tariff import PriceTable, Quote, TariffRules, format_moment, quote_plantao
 
 # SPEC §4. A confirmed shift can also be ended early: staff may end it before anything
-# marked it in progress.
+# marked it in progress. A request nobody confirmed by its start expires.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "requested": frozenset({"confirmed", "cancelled"}),
+    "requested": frozenset({"confirmed", "cancelled", "expired"}),
     "confirmed": frozenset({"in_progress", "cancelled", "ended_early"}),
     "in_progress": frozenset({"completed", "ended_early"}),
     "completed": frozenset(),
     "ended_early": frozenset(),
     "cancelled": frozenset(),
+    "expired": frozenset(),
 }
 CANCELLABLE = frozenset({"requested", "confirmed"})
 ENDABLE = frozenset({"confirmed", "in_progress"})
@@ -46,11 +47,12 @@ SYSTEM_CHANNEL = "system"
 REQUESTED_KIND = "plantao_requested"
 CANCELLED_KIND = "plantao_cancelled"
 REMINDER_KIND = "plantao_starting"
+EXPIRED_KIND = "plantao_expired"
 REMINDER_LEAD = timedelta(hours=1)
 # The states a shift may be closed from, by how it closes.
 _CLOSABLE_FROM = {"ended_early": ENDABLE, "cancelled": CANCELLABLE}
 # What the staff chat hears about, by the state a change leads to.
-_ANNOUNCED = {"requested": REQUESTED_KIND, "cancelled": CANCELLED_KIND}
+_ANNOUNCED = {"requested": REQUESTED_KIND, "cancelled": CANCELLED_KIND, "expired": EXPIRED_KIND}
 
 
 class PlantaoError(Exception):
@@ -83,6 +85,23 @@ class AlreadyStarted(PlantaoError):
     def __init__(self, plantao_id: int, state: str) -> None:
         super().__init__(plantao_id)
         self.state = state
+
+
+class StartPassed(PlantaoError):
+    """A request can be confirmed only before its start (`start_at`); after it, it expires."""
+
+    def __init__(self, plantao_id: int, start_at: datetime) -> None:
+        super().__init__(plantao_id)
+        self.start_at = start_at
+
+
+class AmountChanged(PlantaoError):
+    """A cancellation would now cost `quote`, not the amount the customer confirmed (the free
+    deadline passed in between): SPEC §4, the amount confirmed is the amount charged."""
+
+    def __init__(self, plantao_id: int, quote: Quote) -> None:
+        super().__init__(plantao_id)
+        self.quote = quote
 
 
 class EndOutsideWindow(PlantaoError):
@@ -395,20 +414,34 @@ def cancellation_preview(
 
 
 def _cancel(
-    session: Session, actor: Actor, plantao_id: int, now: datetime, rules: TariffRules
+    session: Session,
+    actor: Actor,
+    plantao_id: int,
+    now: datetime,
+    rules: TariffRules,
+    confirmed: Decimal | None = None,
 ) -> Done:
     plantao = get(session, actor, plantao_id)
     _check_cancellable(plantao, actor, now)
     quote = quote_shift(plantao, load_price_table(session), rules, now)
+    if isinstance(actor, Customer) and quote.amount != confirmed:
+        raise AmountChanged(plantao.id, quote)
     who = "pela equipe" if isinstance(actor, Staff) else "pelo cliente"
     return _close(session, plantao, actor, "cancelled", quote, now, f"cancelado {who}")
 
 
 def cancel_by_customer(
-    session: Session, customer: Customer, plantao_id: int, *, now: datetime, rules: TariffRules
+    session: Session,
+    customer: Customer,
+    plantao_id: int,
+    *,
+    now: datetime,
+    rules: TariffRules,
+    confirmed: Decimal | None,
 ) -> Done:
-    """Cancel the customer's own shift before its start, due as SPEC §3.3 item 4 says now."""
-    return _cancel(session, customer, plantao_id, now, rules)
+    """Cancel the customer's own shift before its start, due as SPEC §3.3 item 4 says now,
+    only if that is the amount `confirmed` (the one the customer saw); AmountChanged if not."""
+    return _cancel(session, customer, plantao_id, now, rules, confirmed)
 
 
 # --- staff operations ------------------------------------------------------------------------
@@ -445,11 +478,15 @@ def confirm(
     plantao_id: int,
     *,
     specialist: str,
+    now: datetime,
     rules: TariffRules,
 ) -> Done:
-    """Allocate `specialist` to a requested shift; the event records the full window as due."""
+    """Allocate `specialist` to a requested shift before its start (SPEC §4); the event records
+    the full window as due."""
     plantao = get(session, staff, plantao_id)
     _require(plantao, {"requested"})
+    if plantao.start_at <= now:
+        raise StartPassed(plantao.id, plantao.start_at)
     full = quote_shift(plantao, load_price_table(session), rules)
     transition(
         session,
@@ -520,14 +557,15 @@ def announced(session: Session, plantao_id: int, event_id: int | None) -> Announ
 
 
 def advance(session: Session, now: datetime, rules: TariffRules) -> list[Plantao]:
-    """Confirmed shifts whose window started go in progress; running ones whose window ended are
-    completed, billed in full. Safe to repeat and to run concurrently: a shift another session
-    moved first is skipped."""
+    """Requests nobody confirmed by their start expire, charged nothing (SPEC §4); confirmed
+    shifts whose window started go in progress; running ones whose window ended are completed,
+    billed in full. Safe to repeat and to run concurrently: a shift another session moved first
+    is skipped."""
     due = session.scalars(
         select(Plantao)
         .where(
             or_(
-                and_(Plantao.state == "confirmed", Plantao.start_at <= now),
+                and_(Plantao.state.in_(("requested", "confirmed")), Plantao.start_at <= now),
                 and_(Plantao.state == "in_progress", Plantao.end_at <= now),
             )
         )
@@ -547,6 +585,9 @@ def advance(session: Session, now: datetime, rules: TariffRules) -> list[Plantao
 
 
 def _advance_one(session: Session, plantao: Plantao, full: Quote, now: datetime) -> None:
+    if plantao.state == "requested":
+        _expire(session, plantao)
+        return
     steps = [("confirmed", "in_progress")] if plantao.state == "confirmed" else []
     if plantao.end_at <= now:
         steps.append(("in_progress", "completed"))
@@ -565,6 +606,20 @@ def _advance_one(session: Session, plantao: Plantao, full: Quote, now: datetime)
             due_amount=full.amount,
             note=f"janela {'encerrada' if finished else 'iniciada'} no horário agendado",
         )
+
+
+def _expire(session: Session, plantao: Plantao) -> None:
+    """No specialist was allocated: nothing is due, and the customer and staff are told."""
+    transition(
+        session,
+        plantao.id,
+        None,
+        to_state="expired",
+        allowed_from={"requested"},
+        charged_minutes=0,
+        amount_due=Decimal("0.00"),
+        note="não confirmado até o início: expirou sem custo",
+    )
 
 
 def enqueue_due_reminders(

@@ -7,6 +7,7 @@ anyone else, so the channel identity is the actor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -37,6 +38,14 @@ class ConversationErasure:
 
     conversation_id: str
     request_id: int
+
+
+@dataclass(frozen=True)
+class ErasureRequested:
+    """What an erasure request did at once, and the conversations still to erase."""
+
+    phones_erased: int
+    conversations: list[ConversationErasure]
 
 
 def export_personal_data(
@@ -78,13 +87,12 @@ def _blank_finished_phones(session: Session, person: Person) -> int:
     return len(result.all())
 
 
-def erase_personal_data(
-    session: Session, channel: str, channel_user_id: str
-) -> list[ConversationErasure]:
+def erase_personal_data(session: Session, channel: str, channel_user_id: str) -> ErasureRequested:
     """Blank the contact phones of finished shifts and record the request.
 
-    Returns the conversations still to erase, this one and any whose erasure failed before:
-    whoever holds them erases them, then calls `conversation_erased`.
+    Also returns the conversations still to erase, this one and any whose erasure failed or
+    was not verified before: whoever holds them erases them, verifies that nothing is left, then
+    calls `conversation_erased`.
     """
     person = find_person(session, channel, channel_user_id)
     erased = 0 if person is None else _blank_finished_phones(session, person)
@@ -99,19 +107,30 @@ def erase_personal_data(
         )
     )
     session.flush()
-    return [
+    conversations = [
         ConversationErasure(str(request.conversation_id), request.id)
         for request in _pending_erasures(session)
         if request.conversation_id
     ]
+    return ErasureRequested(erased, conversations)
 
 
 def conversation_erased(session: Session, request_id: int) -> None:
-    """Mark the erasure done and forget the conversation id it needed."""
+    """Mark the erasure done (erased and verified) and forget the conversation id it needed."""
     request = session.get(PrivacyRequest, request_id)
     if request is not None:
         request.completed_at = utcnow()
         request.conversation_id = None
+
+
+def erasure_pending_since(session: Session, conversation_id: str) -> datetime | None:
+    """When the oldest erasure of the conversation still to be done was requested, if any."""
+    query = select(PrivacyRequest.requested_at).where(
+        PrivacyRequest.kind == "erase",
+        PrivacyRequest.completed_at.is_(None),
+        PrivacyRequest.conversation_id == conversation_id,
+    )
+    return session.scalar(query.order_by(PrivacyRequest.id).limit(1))
 
 
 def _requests_of(session: Session, person_id: int) -> list[PrivacyRequest]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 import holidays
@@ -19,6 +19,17 @@ WEEKDAY_ABBREVIATIONS = ("seg.", "ter.", "qua.", "qui.", "sex.", "sáb.", "dom."
 def format_moment(moment: datetime) -> str:
     """`sáb., 06/03/2027 08:00` in the moment's own zone."""
     return f"{WEEKDAY_ABBREVIATIONS[moment.weekday()]}, {moment:%d/%m/%Y %H:%M}"
+
+
+def instant(moment: datetime) -> datetime:
+    """The moment in UTC. Python compares and subtracts two datetimes of the same zone as wall
+    clocks, which a daylight-saving change skews; minutes are counted on absolute time."""
+    return moment.astimezone(timezone.utc)
+
+
+def elapsed(since: datetime, until: datetime) -> timedelta:
+    """The absolute time from `since` to `until`, whatever daylight saving did in between."""
+    return instant(until) - instant(since)
 
 
 @dataclass(frozen=True)
@@ -36,9 +47,9 @@ class DayPart:
         Counted on the window's own minute grid (a partial minute is a whole one), so the days
         of a window add up to the window's minutes even when a minute straddles midnight.
         """
-        moment = min(max(moment, self.start), self.end)
-        offset = ceil_minutes(self.start - self.window_start)
-        return ceil_minutes(moment - self.window_start) - offset
+        moment = min(max(instant(moment), instant(self.start)), instant(self.end))
+        offset = ceil_minutes(elapsed(self.window_start, self.start))
+        return ceil_minutes(elapsed(self.window_start, moment)) - offset
 
     @property
     def minutes(self) -> int:
@@ -82,13 +93,13 @@ class WorkCalendar:
     def split_by_day(self, start: datetime, end: datetime) -> Iterator[DayPart]:
         """Cut [start, end) at local midnights."""
         start, end = self.localize(start), self.localize(end)
-        if end <= start:
+        if instant(end) <= instant(start):
             raise TariffError("O fim precisa ser depois do início.")
         cursor = start
-        while cursor < end:
+        while instant(cursor) < instant(end):
             next_day = cursor.date() + timedelta(days=1)
             midnight = datetime(next_day.year, next_day.month, next_day.day, tzinfo=self.tz)
-            part_end = min(end, midnight)
+            part_end = min(end, midnight, key=instant)
             yield DayPart(cursor.date(), cursor, part_end, start)
             cursor = part_end
 
@@ -98,10 +109,12 @@ class WorkCalendar:
         for part in self.split_by_day(start, end):
             day = part.day
             if day.weekday() not in self.rules.business_weekdays or self.holiday_name(day):
-                total += part.end - part.start
+                total += elapsed(part.start, part.end)
                 continue
             open_at = datetime.combine(day, self.rules.business_start, tzinfo=self.tz)
             close_at = datetime.combine(day, self.rules.business_end, tzinfo=self.tz)
-            inside = max(timedelta(0), min(part.end, close_at) - max(part.start, open_at))
-            total += part.end - part.start - inside
+            inside = elapsed(
+                max(part.start, open_at, key=instant), min(part.end, close_at, key=instant)
+            )
+            total += elapsed(part.start, part.end) - max(timedelta(0), inside)
         return total

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .calendar import WEEKDAY_NAMES, DayPart, WorkCalendar, format_moment
+from .calendar import WEEKDAY_NAMES, DayPart, WorkCalendar, elapsed, format_moment, instant
 from .model import (
     BookingCheck,
     DayBreakdown,
@@ -64,9 +64,9 @@ def quote_plantao(
     cal = WorkCalendar(rules.calendar)
     start, end = cal.localize(start), cal.localize(end)
     check_specialists(specialists, rules)
-    if end <= start:
+    if instant(end) <= instant(start):
         raise TariffError(_END_NOT_AFTER_START)
-    if end - start > rules.plantao.max_window:
+    if elapsed(start, end) > rules.plantao.max_window:
         raise TariffError(_too_long(rules))
     window = _Window(start, end, None if ended_at is None else cal.localize(ended_at))
     charge = _plantao_charge(cal, window, specialists, table, rules)
@@ -97,10 +97,10 @@ def _billed_days(
 ) -> tuple[PlantaoOutcome, list[DayBreakdown]]:
     parts = list(cal.split_by_day(window.start, window.end))
     ended = window.ended
-    if ended is None or ended >= window.end:
+    if ended is None or instant(ended) >= instant(window.end):
         return PlantaoOutcome.FULL, [_full_day(cal, part, rules) for part in parts]
-    if ended <= window.start:
-        return _cancellation(cal, parts, window.start - ended, rules)
+    if instant(ended) <= instant(window.start):
+        return _cancellation(cal, parts, elapsed(ended, window.start), rules)
     return PlantaoOutcome.EARLY_END, [_early_end_day(cal, part, ended, rules) for part in parts]
 
 
@@ -127,9 +127,9 @@ def _early_end_day(
     cal: WorkCalendar, part: DayPart, ended: datetime, rules: TariffRules
 ) -> DayBreakdown:
     scheduled = part.minutes
-    if part.start >= ended:  # never reached: not billed
+    if instant(part.start) >= instant(ended):  # never reached: not billed
         return _day(cal, part, rules, worked=0, billed=0)
-    if ended >= part.end:  # the day ran in full before the end
+    if instant(ended) >= instant(part.end):  # the day ran in full before the end
         return _day(cal, part, rules, worked=scheduled, billed=scheduled)
     worked = part.minutes_until(ended)
     minimum = min(cal.daily_minimum(part.day, rules.plantao), scheduled)
@@ -156,7 +156,8 @@ def _plantao_lines(window: _Window, charge: Charge, rules: TariffRules) -> list[
     until = f"{end:%H:%M}" if end.date() == start.date() else format_moment(end)
     lines = [
         f"Plantão de {format_moment(start)} até {until}: "
-        f"{format_minutes(ceil_minutes(end - start))}, {specialists_text(charge.specialists)}.",
+        f"{format_minutes(ceil_minutes(elapsed(start, end)))}, "
+        f"{specialists_text(charge.specialists)}.",
         _outcome_line(charge.outcome, window.ended, rules),
         *(_day_line(d) for d in charge.days),
         price_line(charge.price, Modality.PLANTAO.label),
@@ -220,12 +221,12 @@ def check_booking(
     specialists_error = _specialists_error(specialists, rules)
     if specialists_error is not None:
         errors.append(specialists_error)
-    if end <= start:
+    if instant(end) <= instant(start):
         errors.append(_END_NOT_AFTER_START)
         return BookingCheck(tuple(errors), ())
-    if start <= now:
+    if instant(start) <= instant(now):
         errors.append("O início do plantão precisa estar no futuro.")
-    if end - start > rules.plantao.max_window:
+    if elapsed(start, end) > rules.plantao.max_window:
         errors.append(_too_long(rules))
     elif not cal.outside_business_time(start, end):
         r = rules.calendar
@@ -235,7 +236,7 @@ def check_booking(
             "use a Consultoria Telefônica diretamente, sem agendar plantão."
         )
     notice = rules.plantao.short_notice
-    if start > now and start - now < notice:
+    if timedelta(0) < elapsed(now, start) < notice:
         warnings.append(
             f"O plantão começa em menos de {int(notice.total_seconds() // 3600)} h: o pedido é "
             "registrado, mas a alocação de um especialista não é garantida."

@@ -6,7 +6,15 @@ Nothing here reads the clock: functions that need it take `now`, an aware dateti
 answer in America/Sao_Paulo (or the `tz` given).
 """
 
-from .moments import PERIODS, SAO_PAULO, Window, parse_day, parse_end_time, parse_window
+from .moments import (
+    PERIODS,
+    SAO_PAULO,
+    Window,
+    parse_day,
+    parse_end_time,
+    parse_staff_end_time,
+    parse_window,
+)
 from .quantities import names_a_duration, parse_count, parse_duration_minutes, parse_ref
 
 __all__ = [
@@ -19,5 +27,6 @@ __all__ = [
     "parse_duration_minutes",
     "parse_end_time",
     "parse_ref",
+    "parse_staff_end_time",
     "parse_window",
 ]

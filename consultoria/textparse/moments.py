@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -122,29 +123,88 @@ def parse_end_time(
     (midnight: strictly after); a weekday or partial date counts from the start day. None when
     there is no such time, or the text is a time range without an end keyword.
     """
-    local, plain = _local(now, tz), normalize(text)
-    match = _END_CLAUSE.search(plain)
+    return _resolve_end(text, window, now, tz, _first_after_start)
+
+
+def parse_staff_end_time(
+    text: str, window: Window, now: datetime, *, tz: tzinfo = SAO_PAULO
+) -> datetime | None:
+    """The end staff give for a booked shift (SPEC §4): "agora", a time, or a day and a time,
+    written as parse_end_time reads them. A time without a day is its most recent occurrence
+    not after now that lies after window.start (on the third day of a long shift, "às 14h" is
+    today's or yesterday's 14:00, never the first day's); when none does yet, it is the first
+    occurrence after both now and window.start, an end that lies ahead. Whether the moment is
+    inside the window is the caller's to check.
+    """
+    return _resolve_end(text, window, now, tz, _latest_after_start)
+
+
+# How a time without a day resolves: (minutes after midnight, local now, local start, zone).
+BareTime = Callable[[int, datetime, datetime, tzinfo], datetime]
+
+
+def _resolve_end(
+    text: str, window: Window, now: datetime, tz: tzinfo, bare: BareTime
+) -> datetime | None:
+    local, match = _local(now, tz), _end_match(normalize(text))
     if match is None:
-        if _RANGE.search(plain):
-            return None
-        match = _SINGLE_TIME.search(plain)
-        if match is None:
-            return None
+        return None
     if match.group("now"):
         return local
-    clock = read_clock(match.group("et"))
-    day_expr = match.group("ed1") or match.group("ed2")
-    if clock is None:
-        return None
     start = window.start.astimezone(tz)
-    if day_expr is not None:
-        day = _resolve(day_expr, local.date(), start.date())
-        return None if day is None else _at(day, clock.minutes, tz)
-    minutes = clock.minutes % END_OF_DAY
+    if _end_day(match) is not None:
+        return _on_named_day(match, local, start, tz)
+    minutes = _end_minutes(match)
+    return None if minutes is None else bare(minutes, local, start, tz)
+
+
+def _first_after_start(minutes: int, local: datetime, start: datetime, tz: tzinfo) -> datetime:
+    """The first occurrence at or after the start (midnight: strictly after)."""
     moment = _at(start.date(), minutes, tz)
     if moment < start or (moment == start and minutes == 0):
         moment = _at(start.date(), minutes + END_OF_DAY, tz)
     return moment
+
+
+def _latest_after_start(minutes: int, local: datetime, start: datetime, tz: tzinfo) -> datetime:
+    """The most recent occurrence not after now, if after the start; else the first one after
+    both now and the start."""
+    latest = _at(local.date(), minutes, tz)
+    if latest > local:
+        latest = _at(local.date() - timedelta(days=1), minutes, tz)
+    if latest > start:
+        return latest
+    after = max(local, start)
+    moment = _at(after.date(), minutes, tz)
+    return moment if moment > after else _at(after.date() + timedelta(days=1), minutes, tz)
+
+
+def _end_match(plain: str) -> re.Match[str] | None:
+    """The end clause of normalised text, else its single time; None for a bare time range."""
+    match = _END_CLAUSE.search(plain)
+    if match is not None:
+        return match
+    return None if _RANGE.search(plain) else _SINGLE_TIME.search(plain)
+
+
+def _end_minutes(match: re.Match[str]) -> int | None:
+    """The end's clock time as minutes after midnight ("24h" is midnight), None if impossible."""
+    clock = read_clock(match.group("et"))
+    return None if clock is None else clock.minutes % END_OF_DAY
+
+
+def _end_day(match: re.Match[str]) -> str | None:
+    return match.group("ed1") or match.group("ed2")
+
+
+def _on_named_day(
+    match: re.Match[str], local: datetime, start: datetime, tz: tzinfo
+) -> datetime | None:
+    """An end that names its day, a weekday or partial date counted from the start day; None
+    for an impossible day or time."""
+    clock, day_expr = read_clock(match.group("et")), _end_day(match)
+    day = None if day_expr is None else _resolve(day_expr, local.date(), start.date())
+    return None if day is None or clock is None else _at(day, clock.minutes, tz)
 
 
 def _window(plain: str, now: datetime, tz: tzinfo) -> Window | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
@@ -19,9 +20,10 @@ from consultoria.db import Notification, Plantao, PlantaoEvent
 from consultoria.services import plantoes
 from consultoria.services.actors import Staff
 from consultoria.services.people import staff_person
-from tests.actions.test_booking_support import DOMAIN, customer, shift, slots_of, texts, turn
-
-FAR = datetime(2037, 6, 6, 11, 0, tzinfo=timezone.utc)  # Saturday 08:00 in São Paulo
+from tests.support.cancellations import ask_to_cancel, yes_after
+from tests.support.people import customer
+from tests.support.shifts import FAR, shift
+from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 
 async def cancel(dispatcher: CollectingDispatcher, text: str, sender: str = "test-user") -> dict:
@@ -29,13 +31,11 @@ async def cancel(dispatcher: CollectingDispatcher, text: str, sender: str = "tes
     return slots_of(await ActionCancelRequest().run(dispatcher, tracker, DOMAIN))
 
 
-async def confirm(dispatcher: CollectingDispatcher, ref: str) -> dict:
-    tracker = turn(
-        "sim",
-        "affirm",
-        slots={"pendente": "confirmar_cancelamento", "plantao_ref": ref},
-        asked_by="action_cancel_request",
-    )
+async def confirm(
+    dispatcher: CollectingDispatcher, ref: str, asked: list[dict[str, Any]] | None = None
+) -> dict:
+    """ "Sim" to the cancellation question for `ref`: the one `asked`, or one asked just now."""
+    tracker = yes_after(await ask_to_cancel(ref) if asked is None else asked, ref)
     return slots_of(await ActionConfirmCancellation().run(dispatcher, tracker, DOMAIN))
 
 
@@ -78,7 +78,7 @@ async def test_cancelling_early_is_free_after_confirmation(
     assert asked == {"pendente": "confirmar_cancelamento", "plantao_ref": plantao.ref}
     assert "sem cobrança" in texts(dispatcher)
     done = CollectingDispatcher()
-    assert (await confirm(done, plantao.ref))["pendente"] is None
+    assert (await confirm(done, plantao.ref, dispatcher.messages))["pendente"] is None
     assert f"Plantão {plantao.ref} cancelado (sem custo)" in texts(done)
     with db.unit_of_work(runtime.sessions()) as session:
         row = session.get(Plantao, plantao.id)
@@ -98,7 +98,7 @@ async def test_cancelling_late_charges_the_first_days_minimum(
     shown = texts(dispatcher)
     assert "menos de 24 h de antecedência" in shown
     done = CollectingDispatcher()
-    await confirm(done, plantao.ref)
+    await confirm(done, plantao.ref, dispatcher.messages)
     ctx = runtime.context()
     expected = plantoes.quote_shift(plantao, ctx.prices, ctx.settings.tariff, plantao.start_at)
     with db.unit_of_work(runtime.sessions()) as session:
@@ -121,13 +121,13 @@ async def test_a_cancellation_racing_another_change_records_one_outcome(
     dispatcher: CollectingDispatcher,
 ) -> None:
     plantao = shift(customer(), FAR)
-    await cancel(CollectingDispatcher(), f"cancelar {plantao.ref}")
+    asked = await ask_to_cancel(plantao.ref)
     with db.unit_of_work(runtime.sessions()) as session:
         staff = Staff(staff_person(session, "telegram", "900", "Equipe"), "telegram")
         plantoes.transition(
             session, plantao.id, staff, to_state="cancelled", allowed_from={"requested"}
         )
-    await confirm(dispatcher, plantao.ref)
+    await confirm(dispatcher, plantao.ref, asked)
     assert "Não cancelei: O plantão P-0001 já está cancelado." in texts(dispatcher)
     with db.unit_of_work(runtime.sessions()) as session:
         events = session.scalars(select(PlantaoEvent).where(PlantaoEvent.to_state == "cancelled"))

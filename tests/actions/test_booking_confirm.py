@@ -7,29 +7,21 @@ from decimal import Decimal
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from actions.booking import ActionBookingSummary, ActionConfirmBooking, ActionRefuseTerm
 from consultoria import db, runtime
 from consultoria.db import Notification, Plantao, PlantaoEvent, TermAcceptance, text_sha256
 from consultoria.tariff import Modality, PriceVersion
-from tests.actions.test_booking_support import DOMAIN, customer, slots_of, texts, turn
-
-FORM: dict[str, Any] = {
-    "reserva_data": "2037-06-06",
-    "reserva_inicio": "2037-06-06T08:00:00-03:00",
-    "reserva_fim": "2037-06-06T18:00:00-03:00",
-    "reserva_especialistas": 1.0,
-    "reserva_motivo": "Virada de versão do Protheus",
-    "reserva_telefone": "(11) 91234-5678",
-    "reserva_token": "token-1",
-}
+from tests.support.people import customer
+from tests.support.shifts import BOOKING_FORM, count
+from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 SECOND_REQUEST = {"reserva_token": "second-request"}
 
 
 async def summary(dispatcher: CollectingDispatcher, **slots: Any) -> dict[str, Any]:
-    tracker = turn("(11) 91234-5678", slots={**FORM, **slots})
+    tracker = turn("(11) 91234-5678", slots={**BOOKING_FORM, **slots})
     return slots_of(await ActionBookingSummary().run(dispatcher, tracker, DOMAIN))
 
 
@@ -43,16 +35,11 @@ async def answer(
     tracker = turn(
         "aceito",
         intent,
-        slots={**FORM, **shown},
+        slots={**BOOKING_FORM, **shown},
         asked_by="action_booking_summary",
         message_id=message_id,
     )
     return slots_of(await action.run(dispatcher, tracker, DOMAIN))
-
-
-def count(model: Any) -> int:
-    with db.unit_of_work(runtime.sessions()) as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_summary_shows_quote_breakdown_cancellation_rule_and_the_term(
@@ -165,7 +152,7 @@ async def test_an_answer_to_an_old_question_changes_nothing(
 ) -> None:
     customer()
     shown = await summary(dispatcher)
-    late = turn("sim", "affirm", slots={**FORM, **shown}, asked_by="action_quote")
+    late = turn("sim", "affirm", slots={**BOOKING_FORM, **shown}, asked_by="action_quote")
     result = slots_of(await ActionConfirmBooking().run(dispatcher, late, DOMAIN))
     assert result == {"pendente": None}
     assert "Não há nenhuma pergunta minha aguardando" in texts(dispatcher)
@@ -183,7 +170,7 @@ async def test_a_window_that_started_meanwhile_is_not_booked(
     tracker = turn(
         "sim",
         "affirm",
-        slots={**FORM, **past, "pendente": "confirmar_reserva"},
+        slots={**BOOKING_FORM, **past, "pendente": "confirmar_reserva"},
         asked_by="action_booking_summary",
     )
     await ActionConfirmBooking().run(dispatcher, tracker, DOMAIN)
@@ -217,4 +204,4 @@ async def test_a_database_error_apologises_and_writes_nothing(
 
 
 def test_the_fixture_saturday_is_in_the_future() -> None:
-    assert date.fromisoformat(FORM["reserva_data"]) > runtime.now().date()
+    assert date.fromisoformat(BOOKING_FORM["reserva_data"]) > runtime.now().date()

@@ -11,7 +11,10 @@ from sqlalchemy import select
 from actions.booking import ValidateBookingForm
 from consultoria import db, runtime
 from consultoria.db import Person
-from tests.actions.test_booking_support import DOMAIN, SATURDAY, customer, slots_of, texts, turn
+from tests.support.people import customer
+from tests.support.trackers import DOMAIN, slots_of, texts, turn
+
+FAR_DAY = "06/06/2037"  # tests.support.shifts.FAR, as a customer writes it
 
 
 async def form(dispatcher: CollectingDispatcher, text: str, **kwargs: Any) -> dict[str, Any]:
@@ -23,7 +26,7 @@ async def form(dispatcher: CollectingDispatcher, text: str, **kwargs: Any) -> di
 async def test_the_first_message_gives_the_whole_window(dispatcher: CollectingDispatcher) -> None:
     customer()
     result = await form(
-        dispatcher, f"quero agendar um plantão {SATURDAY} das 8 às 18", intent="book_plantao"
+        dispatcher, f"quero agendar um plantão {FAR_DAY} das 8 às 18", intent="book_plantao"
     )
     assert result["reserva_data"] == "2037-06-06"
     assert result["reserva_inicio"].startswith("2037-06-06T08:00")
@@ -87,7 +90,7 @@ async def test_an_unclear_profile_is_asked_again(dispatcher: CollectingDispatche
 
 async def test_day_then_start_then_an_end_after_midnight(dispatcher: CollectingDispatcher) -> None:
     customer()
-    day = await form(dispatcher, SATURDAY, slots={"requested_slot": "reserva_data"})
+    day = await form(dispatcher, FAR_DAY, slots={"requested_slot": "reserva_data"})
     assert day == {"reserva_data": "2037-06-06", "requested_slot": "reserva_inicio"}
     start = await form(
         dispatcher, "22h", slots={"requested_slot": "reserva_inicio", "reserva_data": "2037-06-06"}
@@ -266,7 +269,7 @@ async def test_a_booking_that_names_its_own_day_ignores_the_quote(
     customer()
     result = await form(
         dispatcher,
-        f"quero agendar um plantão {SATURDAY} das 8 às 12",
+        f"quero agendar um plantão {FAR_DAY} das 8 às 12",
         intent="book_plantao",
         slots=QUOTED,
     )

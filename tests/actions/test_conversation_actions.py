@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionAskAffirmation, ActionHandoff, ActionSessionStart
 from actions.triage import ActionRecommendModality, ValidateTriageForm, recommendation
+from tests.support.trackers import DOMAIN, turn
 
-DOMAIN: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).parents[2] / "domain" / "triage.yml").read_text(encoding="utf-8")
-)
 TRIAGE_SLOTS = DOMAIN["forms"]["triage_form"]["required_slots"]
 
 
 async def test_session_start_fills_template_figures_from_the_price_table(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+    dispatcher: CollectingDispatcher,
 ) -> None:
-    events = await ActionSessionStart().run(dispatcher, tracker(), {})
+    events = await ActionSessionStart().run(dispatcher, turn(), {})
     assert events[0]["event"] == "session_started"
     assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
@@ -38,29 +30,22 @@ async def test_session_start_fills_template_figures_from_the_price_table(
     assert "Termo" in slots["cfg_tarifa_suporte"]
 
 
-async def test_handoff_lists_the_configured_contacts(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
-    assert await ActionHandoff().run(dispatcher, tracker("falar com um atendente"), {}) == []
+async def test_handoff_lists_the_configured_contacts(dispatcher: CollectingDispatcher) -> None:
+    assert await ActionHandoff().run(dispatcher, turn("falar com um atendente"), {}) == []
     text = dispatcher.messages[0]["text"]
     assert "Jackie Cristine Hansen" in text and "(47) 2101-7244" in text
     assert "Portal TOTVS" in text
 
 
-async def test_fallback_offers_likely_topics_as_buttons(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
-    latest = {
-        "intent_ranking": [
-            {"name": "nlu_fallback", "confidence": 0.5},
-            {"name": "faq", "confidence": 0.3},
-            {"name": "ask_price", "confidence": 0.2},
-        ],
-        "response_selector": {
-            "faq": {"ranking": [{"intent_response_key": "faq/banco_horas", "confidence": 0.9}]}
-        },
-    }
-    await ActionAskAffirmation().run(dispatcher, tracker("hmm banco", latest=latest), {})
+async def test_fallback_offers_likely_topics_as_buttons(dispatcher: CollectingDispatcher) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "faq", "confidence": 0.3},
+        {"name": "ask_price", "confidence": 0.2},
+    ]
+    selector = {"faq": {"ranking": [{"intent_response_key": "faq/banco_horas", "confidence": 0.9}]}}
+    tracker = turn("hmm banco", ranking=ranking, latest={"response_selector": selector})
+    await ActionAskAffirmation().run(dispatcher, tracker, {})
     buttons = dispatcher.messages[0]["buttons"]
     assert [b["title"] for b in buttons] == [
         "Como funciona o banco de horas?",
@@ -112,12 +97,11 @@ def test_triage_decision(slots: dict[str, str], expected: str | None) -> None:
 )
 async def test_triage_asks_one_question_at_a_time(
     dispatcher: CollectingDispatcher,
-    tracker: Callable[..., Tracker],
     slots: dict[str, str],
     asked: str | None,
 ) -> None:
     events = await ValidateTriageForm().run(
-        dispatcher, tracker(slots=slots, active_loop="triage_form"), DOMAIN
+        dispatcher, turn(slots=slots, active_loop="triage_form"), DOMAIN
     )
     requested = [e["value"] for e in events if e.get("name") == "requested_slot"]
     # With every domain slot still required, Rasa's form asks for the first empty one itself.
@@ -126,9 +110,9 @@ async def test_triage_asks_one_question_at_a_time(
 
 
 async def test_recommendation_picks_the_modality_and_clears_the_answers(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+    dispatcher: CollectingDispatcher,
 ) -> None:
     slots = {"triage_quando": "comercial", "triage_suporte": "nao_simulado"}
-    events = await ActionRecommendModality().run(dispatcher, tracker(slots=slots), {})
+    events = await ActionRecommendModality().run(dispatcher, turn(slots=slots), {})
     assert SlotSet("recomendacao", "consultoria_suporte") in events
     assert SlotSet("triage_quando", None) in events and SlotSet("triage_suporte", None) in events

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.quotes import ActionPriceInfo, ActionQuote, ValidateQuoteForm
 from consultoria import runtime
-from tests.actions.conftest import make_tracker
-
-FORM_DOMAIN: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).parents[2] / "domain" / "quotes.yml").read_text(encoding="utf-8")
-)
+from tests.support.clock import PinClock
+from tests.support.trackers import DOMAIN, slots_of, turn
 
 
 def next_saturday() -> str:
@@ -27,12 +21,8 @@ def next_saturday() -> str:
     return (today + timedelta(days=(5 - today.weekday()) % 7 or 7)).isoformat()
 
 
-def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
 async def validate(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-    return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, FORM_DOMAIN))
+    return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN))
 
 
 def candidate_events(**slots: Any) -> list[dict[str, Any]]:
@@ -40,12 +30,10 @@ def candidate_events(**slots: Any) -> list[dict[str, Any]]:
     return [{"event": "slot", "name": name, "value": value} for name, value in slots.items()]
 
 
-async def test_duration_is_parsed_into_minutes(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
+async def test_duration_is_parsed_into_minutes(dispatcher: CollectingDispatcher) -> None:
     slots = {"modalidade": "consultoria_telefonica", "duracao": "uma hora e meia"}
     result = await validate(
-        tracker(
+        turn(
             "uma hora e meia",
             slots=slots,
             events=candidate_events(**slots),
@@ -58,11 +46,11 @@ async def test_duration_is_parsed_into_minutes(
 
 
 async def test_unreadable_duration_is_asked_again_with_an_example(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+    dispatcher: CollectingDispatcher,
 ) -> None:
     slots = {"modalidade": "consultoria_tecnica", "duracao": "um tempão"}
     result = await validate(
-        tracker(
+        turn(
             "um tempão",
             slots={**slots, "requested_slot": "duracao"},
             events=candidate_events(**slots),
@@ -76,11 +64,11 @@ async def test_unreadable_duration_is_asked_again_with_an_example(
 
 
 async def test_an_article_tagged_as_a_duration_is_not_one_minute(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+    dispatcher: CollectingDispatcher,
 ) -> None:
     slots = {"modalidade": "consultoria_telefonica", "duracao": "uma"}
     result = await validate(
-        tracker(
+        turn(
             "quero calcular uma consultoria telefonica",
             slots=slots,
             events=candidate_events(**slots),
@@ -93,9 +81,7 @@ async def test_an_article_tagged_as_a_duration_is_not_one_minute(
     assert dispatcher.messages == []
 
 
-async def test_plantao_window_and_end_from_one_message(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
+async def test_plantao_window_and_end_from_one_message(dispatcher: CollectingDispatcher) -> None:
     text = "quanto custa um plantão no sábado das 8 às 18 se eu encerrar às 10h?"
     slots = {"modalidade": "plantao", "janela": "das 8 às 18", "encerramento": "10h"}
     entities = [
@@ -105,7 +91,7 @@ async def test_plantao_window_and_end_from_one_message(
         {"entity": "encerramento", "value": "10h"},
     ]
     result = await validate(
-        tracker(
+        turn(
             text,
             intent="ask_quote",
             slots=slots,
@@ -124,7 +110,7 @@ async def test_plantao_window_and_end_from_one_message(
 
 @pytest.mark.parametrize("count", ["9", "0"])
 async def test_specialists_out_of_range_are_refused(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker], count: str
+    dispatcher: CollectingDispatcher, count: str
 ) -> None:
     slots = {
         "modalidade": "consultoria_telefonica",
@@ -133,7 +119,7 @@ async def test_specialists_out_of_range_are_refused(
         "especialistas": count,
     }
     result = await validate(
-        tracker(
+        turn(
             f"{count} especialistas",
             slots=slots,
             events=candidate_events(especialistas=count),
@@ -146,7 +132,7 @@ async def test_specialists_out_of_range_are_refused(
 
 
 async def test_a_new_question_forgets_details_it_does_not_repeat(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+    dispatcher: CollectingDispatcher,
 ) -> None:
     old = {
         "modalidade": "consultoria_tecnica",
@@ -158,7 +144,7 @@ async def test_a_new_question_forgets_details_it_does_not_repeat(
     events = await ValidateQuoteForm().run(
         dispatcher,
         # Rasa's form hands prefilled slots over as candidates too: they must still be forgotten.
-        tracker(
+        turn(
             "quanto custa consultoria técnica",
             intent="ask_quote",
             slots=old,
@@ -166,16 +152,14 @@ async def test_a_new_question_forgets_details_it_does_not_repeat(
             events=candidate_events(**old),
             active_loop="quote_form",
         ),
-        FORM_DOMAIN,
+        DOMAIN,
     )
     assert SlotSet("duracao_minutos", None) in events
     assert SlotSet("especialistas", None) in events
     assert slots_of(events)["requested_slot"] == "duracao"
 
 
-async def test_a_follow_up_keeps_the_earlier_details(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
+async def test_a_follow_up_keeps_the_earlier_details(dispatcher: CollectingDispatcher) -> None:
     old = {
         "modalidade": "consultoria_telefonica",
         "duracao": "45 minutos",
@@ -185,14 +169,14 @@ async def test_a_follow_up_keeps_the_earlier_details(
     entities = [{"entity": "especialistas", "value": "2"}]
     events = await ValidateQuoteForm().run(
         dispatcher,
-        tracker(
+        turn(
             "e se forem 2 especialistas?",
             slots=old,
             entities=entities,
             events=candidate_events(especialistas="2"),
             active_loop="quote_form",
         ),
-        FORM_DOMAIN,
+        DOMAIN,
     )
     slots = slots_of(events)
     assert slots["especialistas"] == 2.0
@@ -200,9 +184,7 @@ async def test_a_follow_up_keeps_the_earlier_details(
     assert slots["requested_slot"] is None
 
 
-async def test_quote_of_a_plantao_with_early_end(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
+async def test_quote_of_a_plantao_with_early_end(dispatcher: CollectingDispatcher) -> None:
     day = next_saturday()
     slots = {
         "modalidade": "plantao",
@@ -210,69 +192,75 @@ async def test_quote_of_a_plantao_with_early_end(
         "plantao_fim": f"{day}T18:00:00-03:00",
         "plantao_encerramento": f"{day}T10:00:00-03:00",
     }
-    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    await ActionQuote().run(dispatcher, turn(slots=slots), {})
     text = dispatcher.messages[0]["text"]
     assert text.startswith("Plantão 24x7: R$ 960,00 mais impostos.")
     assert "mínimo do dia 240 min (4h) → cobrados 240 min (4h)" in text
 
 
-async def test_quote_of_telefonica_for_two_specialists(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
+async def test_quote_of_telefonica_for_two_specialists(dispatcher: CollectingDispatcher) -> None:
     slots = {"modalidade": "consultoria_telefonica", "duracao_minutos": 45.0, "especialistas": 2.0}
-    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    await ActionQuote().run(dispatcher, turn(slots=slots), {})
     assert dispatcher.messages[0]["text"].startswith(
         "Consultoria Telefônica: R$ 360,00 mais impostos."
     )
 
 
 async def test_quote_with_the_rate_as_in_the_term_gives_minutes(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+    dispatcher: CollectingDispatcher,
 ) -> None:
     slots = {
         "modalidade": "consultoria_suporte",
         "duracao_minutos": 5.0,
         "inconsistencia": "published",
     }
-    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    await ActionQuote().run(dispatcher, turn(slots=slots), {})
     assert dispatcher.messages[0]["text"].startswith(
         "Consultoria do Suporte: 10 min a cobrar, pela tarifa do Termo."
     )
 
 
-async def test_waived_suporte(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
+async def test_waived_suporte(dispatcher: CollectingDispatcher) -> None:
     slots = {"modalidade": "consultoria_suporte", "duracao_minutos": 50.0, "inconsistencia": "new"}
-    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
+    await ActionQuote().run(dispatcher, turn(slots=slots), {})
     assert dispatcher.messages[0]["text"].startswith("Consultoria do Suporte: abonada, R$ 0,00.")
 
 
-async def test_plantao_inside_business_hours_is_quoted_with_a_note(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
-) -> None:
+def _morning_of_next_monday() -> dict[str, Any]:
     today = runtime.now().date()
     monday = today + timedelta(days=(0 - today.weekday()) % 7 or 7)
-    slots = {
+    return {
         "modalidade": "plantao",
         "plantao_inicio": f"{monday}T09:00:00-03:00",
         "plantao_fim": f"{monday}T11:00:00-03:00",
     }
-    await ActionQuote().run(dispatcher, tracker(slots=slots), {})
-    assert "R$ 480,00" in dispatcher.messages[0]["text"]
-    if (
-        runtime.settings().tariff.calendar.business_weekdays
-        and "feriado" not in (dispatcher.messages[0]["text"])
-    ):
-        assert "Consultoria Telefônica diretamente" in dispatcher.messages[1]["text"]
 
 
-async def test_price_info_for_a_named_modality(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+async def test_plantao_inside_business_hours_is_quoted_with_a_note(
+    dispatcher: CollectingDispatcher,
 ) -> None:
+    # The clock is pinned on a Wednesday: the next Monday is a business day.
+    await ActionQuote().run(dispatcher, turn(slots=_morning_of_next_monday()), {})
+    quoted = dispatcher.messages[0]["text"]
+    assert "R$ 480,00" in quoted and "feriado" not in quoted
+    assert "Consultoria Telefônica diretamente" in dispatcher.messages[1]["text"]
+
+
+async def test_plantao_on_a_holiday_morning_is_quoted_without_the_note(
+    dispatcher: CollectingDispatcher, pin_clock: PinClock
+) -> None:
+    # The Wednesday before Monday 15/11/2027, Proclamação da República.
+    pin_clock(datetime.fromisoformat("2027-11-10T10:00:00-03:00"))
+    await ActionQuote().run(dispatcher, turn(slots=_morning_of_next_monday()), {})
+    [quoted] = [message["text"] for message in dispatcher.messages]
+    assert "R$ 480,00" in quoted
+    assert "15/11/2027 (segunda, feriado: Proclamação da República)" in quoted
+
+
+async def test_price_info_for_a_named_modality(dispatcher: CollectingDispatcher) -> None:
     entities = [{"entity": "modalidade", "value": "plantao"}]
     await ActionPriceInfo().run(
-        dispatcher, tracker("quanto custa o plantão?", intent="ask_price", entities=entities), {}
+        dispatcher, turn("quanto custa o plantão?", intent="ask_price", entities=entities), {}
     )
     text = dispatcher.messages[0]["text"]
     assert "Plantão 24x7: R$ 4,00/min (R$ 240,00/h)" in text
@@ -280,10 +268,10 @@ async def test_price_info_for_a_named_modality(
 
 
 async def test_non_priced_modalities_point_to_the_right_channel(
-    dispatcher: CollectingDispatcher, tracker: Callable[..., Tracker]
+    dispatcher: CollectingDispatcher,
 ) -> None:
     for modality in ("in_loco", "suporte_padrao"):
-        events = await ActionQuote().run(dispatcher, tracker(slots={"modalidade": modality}), {})
+        events = await ActionQuote().run(dispatcher, turn(slots={"modalidade": modality}), {})
         assert events == [SlotSet("recomendacao", modality)]
     assert dispatcher.messages == []
 
@@ -302,7 +290,7 @@ async def _follow_up(
 ) -> dict[str, Any]:
     """A follow-up after a quoted plantão: the form comes back and revalidates every slot."""
     known = _quoted_plantao(next_saturday())
-    tracker = make_tracker(
+    tracker = turn(
         text,
         slots={**known, **said},
         entities=entities,
@@ -310,7 +298,7 @@ async def _follow_up(
         events=candidate_events(modalidade="plantao", janela=known["janela"], **said),
         active_loop="quote_form",
     )
-    return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, FORM_DOMAIN))
+    return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN))
 
 
 async def test_a_follow_up_that_leaves_the_window_alone_keeps_its_day(
@@ -358,7 +346,7 @@ async def test_a_follow_up_with_hours_keeps_the_day(dispatcher: CollectingDispat
 async def test_booking_or_cancelling_leaves_the_quote_for_its_own_rule(
     dispatcher: CollectingDispatcher, text: str, intent: str
 ) -> None:
-    tracker = make_tracker(
+    tracker = turn(
         text,
         intent=intent,
         entities=[{"entity": "modalidade", "value": "plantao"}],
@@ -366,6 +354,6 @@ async def test_booking_or_cancelling_leaves_the_quote_for_its_own_rule(
         events=candidate_events(modalidade="plantao"),
         active_loop="quote_form",
     )
-    events = await ValidateQuoteForm().run(dispatcher, tracker, FORM_DOMAIN)
+    events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
     assert [e["event"] for e in events] == ["action_execution_rejected"]
     assert dispatcher.messages == []

@@ -13,21 +13,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.my_plantoes import ActionConfirmCancellation
 from actions.staff_ops import ActionStaffEndPlantao
-from tests.actions.test_booking_support import DOMAIN, customer, shift, texts, turn
-from tests.actions.test_staff_ops import FAR
-from tests.actions.test_staff_support import (
-    database,
-    enroll,
-    events_of,
-    pg_server,
-    pg_url,
-    sqlite_actions_template,
-    staff_turn,
-    state_of,
-)
-from tests.db.test_concurrency import race
-
-__all__ = ["database", "pg_server", "pg_url", "sqlite_actions_template"]
+from tests.support.cancellations import ask_to_cancel, yes_after
+from tests.support.people import customer, enroll, from_telegram
+from tests.support.races import race
+from tests.support.shifts import FAR, events_of, shift, state_of
+from tests.support.trackers import DOMAIN, texts, turn
 
 ROUNDS = 5
 
@@ -49,13 +39,8 @@ def test_a_customer_cancel_racing_a_staff_end_ends_in_one_outcome() -> None:
     person = customer()
     for round_ in range(ROUNDS):
         plantao = shift(person, FAR + timedelta(days=7 * round_), state="confirmed")
-        cancel = turn(
-            "sim",
-            "affirm",
-            slots={"pendente": "confirmar_cancelamento", "plantao_ref": plantao.ref},
-            asked_by="action_cancel_request",
-        )
-        end = staff_turn(f"encerrar o plantão {plantao.ref} às 10h", "end_plantao")
+        cancel = yes_after(asyncio.run(ask_to_cancel(plantao.ref)), plantao.ref)
+        end = turn(f"encerrar o plantão {plantao.ref} às 10h", "end_plantao", **from_telegram())
         customer_said, staff_said = race(
             _say(ActionConfirmCancellation(), cancel), _say(ActionStaffEndPlantao(), end)
         )

@@ -14,7 +14,7 @@ from actions.terms import (
 from consultoria import db, runtime
 from consultoria.db import text_sha256
 from consultoria.tariff import Modality
-from tests.actions.test_booking_support import DOMAIN, slots_of, texts, turn
+from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 
 def test_every_term_states_the_configured_figures() -> None:

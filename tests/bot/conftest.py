@@ -1,13 +1,12 @@
 """The real bot application against the fake Telegram server and a scripted Rasa.
 
 The database fixtures (`engine` on SQLite and PostgreSQL, `factory`, ...) are the
-persistence tests' own.
+persistence tests' own, from tests/support/databases.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,19 +19,9 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.settings import BotSettings
 from consultoria.db import StaffMember, make_engine, session_factory, unit_of_work
-from tests.db.conftest import (  # noqa: F401 (fixtures)
-    book,
-    engine,
-    factory,
-    person,
-    pg_engine,
-    pg_server,
-    pg_url,
-    settings,
-    sqlite_template,
-)
 from tests.faketg.rasa import ScriptedRasa
 from tests.faketg.server import FakeTelegram, User
+from tests.support.databases import fresh_sqlite
 
 ANA = User(1001, "Ana", "ana_cliente")
 BRUNO = User(2002, "Bruno", "bruno_ti")
@@ -96,9 +85,7 @@ def sqlite_sessions(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[sessionmaker[Session]]:
     """A migrated SQLite database of this test's own (the bot's plumbing is not per backend)."""
-    path = tmp_path / "bot.sqlite3"
-    shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-    sqlite = make_engine(f"sqlite:///{path}")
+    sqlite = make_engine(fresh_sqlite(request, tmp_path / "bot.sqlite3"))
     yield session_factory(sqlite)
     sqlite.dispose()
 

@@ -17,8 +17,8 @@ from consultoria.db.types import utcnow
 from consultoria.services.actors import Customer
 from consultoria.services.plantoes import transition
 from tests.bot.conftest import STAFF, User, add_staff
-from tests.db.conftest import Book
 from tests.faketg.server import FakeTelegram
+from tests.support.databases import Book
 
 OTHER_STAFF = User(9002, "Davi", "davi_equipe")
 

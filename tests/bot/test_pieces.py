@@ -12,6 +12,8 @@ from bot.keys import CallbackKeys
 from bot.logs import MASK, RedactToken
 from bot.settings import TELEGRAM_API, SettingsError, load_bot_settings
 from bot.text import MESSAGE_LIMIT, plain, split_message, to_html, units
+from consultoria.identity import SECRET_VARIABLE
+from tests.stack import SIGNING_SECRET
 
 TOKEN = "123:SECRET-token"  # noqa: S105 (a test value)
 
@@ -75,7 +77,13 @@ def test_callback_keys_forget_the_oldest_keyboards_first() -> None:
 
 
 def test_settings_from_the_environment() -> None:
-    settings = load_bot_settings({"TELEGRAM_BOT_TOKEN": f" {TOKEN} ", "RASA_URL": "http://r:5005/"})
+    settings = load_bot_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": f" {TOKEN} ",
+            "RASA_URL": "http://r:5005/",
+            SECRET_VARIABLE: SIGNING_SECRET,
+        }
+    )
     assert settings.token == TOKEN and settings.rasa_url == "http://r:5005"
     assert settings.api_base_url == TELEGRAM_API and settings.webhook is None
     assert settings.bot_api_url == f"{TELEGRAM_API}/bot"

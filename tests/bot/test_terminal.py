@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from consultoria.identity import SECRET_VARIABLE
 from tests.faketg.rasa import ScriptedRasa
-from tests.stack import ROOT
+from tests.stack import ROOT, SIGNING_SECRET
 
 
 def run_chat(
@@ -25,6 +26,8 @@ def run_chat(
         "RASA_URL": rasa_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
         "CONSULTORIA_CONFIG": str(config),
+        # As make run gives it: the staff mode signs with it.
+        SECRET_VARIABLE: SIGNING_SECRET,
     }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

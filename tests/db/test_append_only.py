@@ -19,8 +19,7 @@ from consultoria.db import (
     unit_of_work,
 )
 from consultoria.db.append_only import APPEND_ONLY_TABLES
-
-from .conftest import SATURDAY, Book, postgres_only
+from tests.support.databases import SATURDAY, Book, postgres_only
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ and then sees the winner's commit; PostgreSQL runs them truly in parallel, and t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -22,31 +21,10 @@ from consultoria.db import Notification, Person, Plantao, PlantaoEvent, unit_of_
 from consultoria.services.actors import Customer
 from consultoria.services.people import get_or_create_person
 from consultoria.services.plantoes import StateConflict, request_plantao, transition
-
-from .conftest import SATURDAY, Book, by_staff, postgres_only
+from tests.support.databases import SATURDAY, Book, by_staff, postgres_only
+from tests.support.races import race
 
 ROUNDS = 5
-
-
-def race(*competitors: Callable[[], Any]) -> list[Any]:
-    """Run the competitors at once, one thread each; their results or raised exceptions."""
-    barrier = threading.Barrier(len(competitors))
-    outcomes: list[Any] = [None] * len(competitors)
-
-    def run(index: int, competitor: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            outcomes[index] = competitor()
-        except Exception as exc:  # the loser's StateConflict is an expected outcome
-            outcomes[index] = exc
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(competitors)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a competitor hung"
-    return outcomes
 
 
 def _move(

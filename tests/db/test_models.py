@@ -25,8 +25,7 @@ from consultoria.db import (
     text_sha256,
     unit_of_work,
 )
-
-from .conftest import SATURDAY, Book
+from tests.support.databases import SATURDAY, Book
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 

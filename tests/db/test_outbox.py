@@ -18,8 +18,7 @@ from consultoria.services.outbox import (
     mark_failed,
     staff_chat_ids,
 )
-
-from .conftest import Book, postgres_only
+from tests.support.databases import Book, postgres_only
 
 LEASE = timedelta(minutes=2)
 

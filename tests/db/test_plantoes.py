@@ -22,8 +22,7 @@ from consultoria.services.plantoes import (
     transition,
 )
 from consultoria.settings import Settings
-
-from .conftest import SATURDAY, Book, by_staff
+from tests.support.databases import SATURDAY, Book, by_staff
 
 
 def _history(factory: sessionmaker[Session], plantao_id: int) -> list[tuple[str | None, str]]:

@@ -28,8 +28,7 @@ from consultoria.db import (
 )
 from consultoria.db.schema import alembic_config
 from consultoria.services.people import get_or_create_person
-
-from .conftest import PgServer
+from tests.support.postgres import PgServer
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -197,3 +196,40 @@ def test_0003_keeps_the_guards_of_the_shift_tables(empty_url: str, empty_engine:
         with empty_engine.connect() as connection:
             sequence = "SELECT seq FROM sqlite_sequence WHERE name = 'plantoes'"
             assert connection.scalar(text(sequence)) == 42
+
+
+# The same shift as revision 0003 stores it: the minutes column renamed.
+_SHIFT_AT_0003 = [s.replace("billed_minutes", "charged_minutes") for s in _SHIFT_AT_0002]
+_EXPIRY_EVENT = (
+    "INSERT INTO plantao_events (id, plantao_id, from_state, to_state, actor_role, channel, at) "
+    "VALUES (3, 42, 'requested', 'expired', 'system', 'system', '2030-06-01 11:00:00+00:00')"
+)
+
+
+def test_0004_lets_a_shift_expire_and_keeps_every_row(empty_url: str, empty_engine: Engine) -> None:
+    command.upgrade(alembic_config(empty_url), "0003")
+    with empty_engine.begin() as connection:
+        for statement in _SHIFT_AT_0003:
+            connection.execute(text(statement))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(text(_EXPIRY_EVENT))
+    before = _stored(empty_engine, "charged_minutes")
+    upgrade(empty_url)
+    assert _revision(empty_engine) == _head()
+    assert _stored(empty_engine, "charged_minutes") == before
+    with empty_engine.begin() as connection:
+        connection.execute(text(_EXPIRY_EVENT))
+        connection.execute(text("UPDATE plantoes SET state = 'expired' WHERE id = 42"))
+    # The guards came back with the copied tables.
+    with pytest.raises(IntegrityError, match="append-only"), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE plantao_events SET note = 'x'"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE plantoes SET state = 'lost'"))
+    if empty_engine.dialect.name == "sqlite":  # AUTOINCREMENT: a reference is never reused
+        with empty_engine.connect() as connection:
+            sequence = "SELECT seq FROM sqlite_sequence WHERE name = 'plantoes'"
+            assert connection.scalar(text(sequence)) == 42
+    # An expiry cannot be written back as a state revision 0003 knows.
+    with pytest.raises(RuntimeError, match="expired shifts exist"):
+        command.downgrade(alembic_config(empty_url), "0003")
+    assert _revision(empty_engine) == _head()

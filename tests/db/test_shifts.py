@@ -39,9 +39,8 @@ from consultoria.services.plantoes import (
 )
 from consultoria.settings import Settings
 from consultoria.tariff import TariffRules
-
-from .conftest import SATURDAY, Book, by_staff, postgres_only
-from .test_concurrency import race
+from tests.support.databases import SATURDAY, Book, by_staff, postgres_only
+from tests.support.races import race
 
 START = SATURDAY  # Saturday 08:00 in São Paulo; the booked window runs until 18:00
 END = SATURDAY + timedelta(hours=10)
@@ -138,7 +137,7 @@ def test_a_shift_read_after_its_window_is_completed_in_one_go(
     ]
 
 
-def test_requested_and_closed_shifts_do_not_advance(
+def test_closed_shifts_do_not_advance_and_unconfirmed_requests_expire(
     factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
     waiting = book()
@@ -152,8 +151,23 @@ def test_requested_and_closed_shifts_do_not_advance(
             ended_at=ended.start_at + timedelta(hours=2),
         )
     with unit_of_work(factory) as session:
+        assert advance(session, START - timedelta(minutes=1), rules) == []
+    with unit_of_work(factory) as session:
+        assert [p.id for p in advance(session, START, rules)] == [waiting.id]
+    with unit_of_work(factory) as session:
         assert advance(session, END + timedelta(days=5), rules) == []
-    assert reload(factory, waiting.id).state == "requested"
+    expired = reload(factory, waiting.id)
+    assert (expired.state, expired.charged_minutes, expired.amount_due) == (
+        "expired",
+        0,
+        Decimal("0.00"),
+    )
+    expiry = history(factory, waiting.id)[-1]
+    assert (expiry.from_state, expiry.to_state, expiry.actor_role) == (
+        "requested",
+        "expired",
+        "system",
+    )
     assert reload(factory, ended.id).state == "ended_early"
 
 
@@ -246,9 +260,9 @@ def test_refresh_advances_and_reminds(
 def test_confirming_assigns_the_specialist_and_audits_the_amount(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
 ) -> None:
-    plantao = book()
+    plantao, eve = book(), START - timedelta(days=1)
     with unit_of_work(factory) as session:
-        done = confirm(session, staff, plantao.id, specialist="Maria Souza", rules=rules)
+        done = confirm(session, staff, plantao.id, specialist="Maria Souza", now=eve, rules=rules)
     assert done.quote.amount == Decimal("2400.00")
     saved = reload(factory, plantao.id)
     assert (saved.state, saved.specialist_name, saved.amount_due) == (
@@ -265,7 +279,7 @@ def test_confirming_assigns_the_specialist_and_audits_the_amount(
     assert (event.charged_minutes, event.amount_due) == (600, Decimal("2400.00"))
     assert event.note == "especialista: Maria Souza"
     with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
-        confirm(session, staff, plantao.id, specialist="Outro", rules=rules)
+        confirm(session, staff, plantao.id, specialist="Outro", now=eve, rules=rules)
     assert caught.value.state == "confirmed"
     assert reload(factory, plantao.id).specialist_name == "Maria Souza"
 
@@ -413,7 +427,14 @@ def test_a_customer_cancels_only_their_own_shift_before_it_starts(
         )
     assert (preview.charged_minutes, preview.amount) == (0, Decimal("0.00"))
     with unit_of_work(factory) as session:
-        done = cancel_by_customer(session, me, ahead.id, now=START - timedelta(days=2), rules=rules)
+        done = cancel_by_customer(
+            session,
+            me,
+            ahead.id,
+            now=START - timedelta(days=2),
+            rules=rules,
+            confirmed=Decimal("0.00"),
+        )
     assert done.plantao.state == "cancelled"
     event = history(factory, ahead.id)[-1]
     assert (event.actor_role, event.actor_person_id, event.note) == (
@@ -422,9 +443,13 @@ def test_a_customer_cancels_only_their_own_shift_before_it_starts(
         "cancelado pelo cliente",
     )
     with pytest.raises(AlreadyStarted), unit_of_work(factory) as session:
-        cancel_by_customer(session, me, started.id, now=started.start_at, rules=rules)
+        cancel_by_customer(
+            session, me, started.id, now=started.start_at, rules=rules, confirmed=None
+        )
     with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
-        cancel_by_customer(session, me, ahead.id, now=START - timedelta(days=1), rules=rules)
+        cancel_by_customer(
+            session, me, ahead.id, now=START - timedelta(days=1), rules=rules, confirmed=None
+        )
     assert caught.value.state == "cancelled"
 
 

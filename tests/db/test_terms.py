@@ -32,11 +32,11 @@ from consultoria.db import (
 from consultoria.services.actors import Customer
 from consultoria.services.terms import has_accepted, record_answer, sync_term
 from consultoria.tariff import Modality
-from tests.actions.test_booking_confirm import FORM
-from tests.actions.test_booking_support import DOMAIN, turn
-
-from .conftest import Book
-from .test_concurrency import race
+from tests.support.cancellations import ask_to_cancel, yes_after
+from tests.support.databases import Book
+from tests.support.races import race
+from tests.support.shifts import BOOKING_FORM
+from tests.support.trackers import DOMAIN, turn
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_a_confirmation_delivered_twice_at_once_books_and_accepts_once(
         remember_person(session, Caller("rest", "test-user", "Ana", None), "cliente", None)
         version, _ = current_term(session, runtime.context(), Modality.PLANTAO)
     shown = {
-        **FORM,
+        **BOOKING_FORM,
         "pendente": "termo",
         "termo_versao": float(version.id),
         "termo_hash": "b" * 64,
@@ -129,14 +129,11 @@ def test_two_cancellations_of_one_shift_record_one_outcome(
         assert owner is not None
         owner.channel, owner.channel_user_id = "rest", "test-user"
 
+    asked = asyncio.run(ask_to_cancel(plantao.ref))
+
     def cancel() -> str:
         dispatcher = CollectingDispatcher()
-        tracker = turn(
-            "sim",
-            "affirm",
-            slots={"pendente": "confirmar_cancelamento", "plantao_ref": plantao.ref},
-            asked_by="action_cancel_request",
-        )
+        tracker = yes_after(asked, plantao.ref)
         asyncio.run(ActionConfirmCancellation().run(dispatcher, tracker, DOMAIN))
         return str(dispatcher.messages[-1]["text"])
 

@@ -1,6 +1,6 @@
 """End-to-end through the REST channel: a customer books a Saturday 08:00–18:00 plantão, a staff
-member writing from Telegram confirms it and ends it at 10:00, and the database shows 240
-billed minutes and R$ 960,00 (real Rasa model, action server and database).
+member writing from Telegram (signed as the bot signs) confirms it and ends it at 10:00, and the
+database shows 240 billed minutes and R$ 960,00 (real Rasa model, action server and database).
 
 The stack here has its own configuration, with one roster member, and a database this test
 reads directly.
@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from actions.messages.staff import REFUSAL
 from consultoria.db import Plantao, PlantaoEvent, make_engine, parse_ref
 from consultoria.settings import DEFAULT_CONFIG
-from tests.e2e.rest import Conversation
+from tests.e2e.rest import Conversation, FromTelegram
 from tests.e2e.test_booking import saturday_ahead
 from tests.stack import StackError, running_stack
 
@@ -54,27 +53,6 @@ def staff_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffStack
         pytest.fail(str(exc))
 
 
-class FromTelegram(Conversation):
-    """A Telegram user as the bot relays them: the user id as sender, the channel in metadata."""
-
-    def __init__(self, url: str, user_id: str) -> None:
-        super().__init__(url)
-        self.sender = user_id
-
-    def say(self, text: str) -> list[dict[str, Any]]:
-        response = self.client.post(
-            "/webhooks/rest/webhook",
-            json={
-                "sender": self.sender,
-                "message": text,
-                "metadata": {"channel": "telegram", "first_name": "Carla"},
-            },
-        )
-        response.raise_for_status()
-        replies: list[dict[str, Any]] = response.json()
-        return replies
-
-
 def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack) -> None:
     day = saturday_ahead()
     customer = Conversation(staff_stack.url)
@@ -91,6 +69,10 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
     # The customer cannot run a staff operation, typed or forged.
     assert REFUSAL in customer.text(f"encerrar o plantão {ref} agora")
     assert REFUSAL in customer.text(f'/end_plantao{{"plantao_ref": "{ref}"}}')
+    # Nor can anyone who says they write from Telegram as the roster member, unsigned.
+    forger = FromTelegram(staff_stack.url, STAFF_ID, forged=True)
+    assert ref not in forger.text("plantões pendentes")
+    assert REFUSAL in forger.text(f"confirmar o plantão {ref} com Maria Souza")
 
     staff = FromTelegram(staff_stack.url, STAFF_ID)
     pending = staff.text("plantões pendentes")
@@ -129,5 +111,5 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
         240,
         Decimal("960.00"),
     )
-    customer.client.close()
-    staff.client.close()
+    for talk in (customer, forger, staff):
+        talk.client.close()

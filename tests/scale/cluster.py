@@ -18,8 +18,9 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from consultoria.identity import SECRET_VARIABLE
 from scripts import supervise
-from tests.stack import ROOT, StackError, free_port
+from tests.stack import ROOT, SIGNING_SECRET, StackError, free_port
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -65,11 +66,12 @@ def _local(port: int) -> str:
 
 
 def action_server(log_dir: Path, env: dict[str, str], port: int | None = None) -> Service:
+    """The action server as scripts/serve.py starts it: on loopback, with the stack's secret."""
     port = port or free_port()
     return Service(
         name=f"actions:{port}",
-        command=[str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        env={**os.environ, **env},
+        command=[str(PYTHON), "-m", "actions.server", "--port", str(port)],
+        env={**os.environ, SECRET_VARIABLE: SIGNING_SECRET, **env},
         cwd=ROOT,
         ready=supervise.http_ready(f"{_local(port)}/health"),
         timeout=STARTUP_TIMEOUT,

@@ -12,6 +12,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from consultoria.db import make_engine, session_factory, unit_of_work
+from consultoria.services import people
+from consultoria.settings import StaffSeed
 from tests.scale import cluster
 from tests.scale.redis_wire import Redis
 from tests.scale.tcp_proxy import Proxy
@@ -88,6 +91,16 @@ class Topology:
 
     def bookings(self, sender: str) -> list[tuple[int, str]]:
         return cluster.bookings(self.project_db, sender)
+
+    def enroll(self, user_id: str) -> None:
+        """Put a Telegram user on the staff roster, as `consultoria db upgrade` does from the
+        configuration."""
+        engine = make_engine(cluster.database_url(self.project_db))
+        try:
+            with unit_of_work(session_factory(engine)) as session:
+                people.sync_staff(session, [StaffSeed(user_id, "Carla Plantonista")])
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,31 @@
 """Hostile input through the REST channel, on the production topology: every message gets a clear
-answer, nothing changes that should not, text is stored verbatim, and other users are untouched.
-(The bot's own abuse cases — forged callback keys, floods, escaping — are in tests/bot and
-tests/e2e/test_telegram.py.)"""
+answer, nothing changes that should not, text is stored verbatim, other users are untouched,
+and nobody becomes staff by saying so (SPEC §6). (The bot's own abuse cases — forged callback
+keys, floods, escaping — are in tests/bot and tests/e2e/test_telegram.py.)"""
 
 from __future__ import annotations
 
 import json
+import socket
+import time
 from datetime import timedelta
+from ipaddress import ip_address
+from pathlib import Path
+from typing import Any
 
-from tests.e2e.rest import Conversation
+import httpx
+import rasa_sdk
+
+from actions.messages.staff import REFUSAL
+from consultoria.identity import sign
+from tests.e2e.rest import Conversation, FromTelegram
 from tests.e2e.test_booking import saturday_ahead
 from tests.scale.conftest import Topology
 from tests.scale.test_faults import answer_until_term
+from tests.stack import SIGNING_SECRET
+from tests.support.trackers import DOMAIN, turn
+
+STAFF_ID = "700100300"
 
 HOSTILE = (
     "quanto custa " * 1540,  # about 20,000 characters
@@ -84,3 +98,78 @@ def test_a_customer_cannot_act_on_another_customers_shift_or_as_staff(
             assert "exclusiva da equipe" in said
     assert topology.bookings(owner.sender) == [(booking_id, state)]
     assert ref in owner.text("meus plantões")
+
+
+def pending_shift(topology: Topology, weeks: int) -> tuple[str, str]:
+    """(its owner, its reference): a shift a customer has just requested."""
+    owner = Conversation(topology.rasa.url)
+    day = saturday_ahead() + timedelta(weeks=weeks)
+    accept = answer_until_term(owner, f"agendar plantão {day:%d/%m/%Y} das 8 às 12")
+    assert "Pedido registrado" in owner.text(accept["buttons"][0]["payload"])
+    ((booking_id, _),) = topology.bookings(owner.sender)
+    return owner.sender, f"P-{booking_id:04d}"
+
+
+def test_saying_telegram_in_the_metadata_gives_no_staff_power(topology: Topology) -> None:
+    topology.enroll(STAFF_ID)
+    owner, ref = pending_shift(topology, weeks=5)
+    forger = FromTelegram(topology.rasa.url, STAFF_ID, forged=True)
+    listed = forger.text("plantões pendentes")
+    assert ref not in listed and "aguardando confirmação" not in listed
+    assert REFUSAL in forger.text(f"confirmar o plantão {ref} com Maria Souza")
+    assert [state for _, state in topology.bookings(owner)] == ["requested"]
+    # The roster member, signed as the bot signs, sees it: the refusal was the signature's.
+    assert ref in FromTelegram(topology.rasa.url, STAFF_ID).text("plantões pendentes")
+
+
+def webhook_call(sender: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    """What Rasa would post to the action server for a staff listing by `sender`."""
+    tracker = turn("plantões pendentes", "list_plantoes", sender=sender, metadata=metadata)
+    return {
+        "next_action": "action_staff_list_plantoes",
+        "sender_id": sender,
+        "tracker": tracker.current_state(),
+        "domain": DOMAIN,
+        "version": rasa_sdk.__version__,
+    }
+
+
+def test_the_action_server_gives_no_shift_to_a_forged_call(topology: Topology) -> None:
+    topology.enroll(STAFF_ID)
+    _, ref = pending_shift(topology, weeks=6)
+    webhook = f"{topology.actions.url}/webhook"
+    forged = webhook_call(STAFF_ID, {"channel": "telegram"})
+    answer = httpx.post(webhook, json=forged, timeout=30).json()
+    said = "\n".join(str(r.get("text")) for r in answer["responses"])
+    assert said == REFUSAL and ref not in json.dumps(answer)
+    identity = sign(SIGNING_SECRET, "telegram", STAFF_ID, "1", time.time())
+    signed = webhook_call(STAFF_ID, {"channel": "telegram", "identity": identity})
+    answer = httpx.post(webhook, json=signed, timeout=30).json()
+    assert ref in json.dumps(answer)
+
+
+LISTEN = "0A"  # the TCP state code of a listening socket in /proc/net/tcp*
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses a socket listens on for `port`, read from the kernel's own table:
+    exact, and no packet leaves loopback to find out."""
+    found: set[str] = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text(encoding="ascii").splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == LISTEN and int(hex_port, 16) == port and len(address) == width:
+                raw = bytes.fromhex(address)
+                # The kernel prints each 32-bit word in host (little-endian) order.
+                words = b"".join(raw[k : k + 4][::-1] for k in range(0, len(raw), 4))
+                found.add(str(ip_address(words)))
+    return found
+
+
+def test_the_action_server_listens_on_loopback_alone(topology: Topology) -> None:
+    port = topology.actions.port
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    addresses = listening_addresses(port)
+    assert addresses, "the action server's port is not in the kernel's table"
+    assert all(ip_address(address).is_loopback for address in addresses), addresses

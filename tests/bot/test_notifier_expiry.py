@@ -1,0 +1,49 @@
+"""A request nobody confirmed by its start expires (SPEC §4): the drainer tells the staff chat
+and the customer's own Telegram chat, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import Bot
+
+from bot.notifier import drain_once
+from consultoria.db import unit_of_work
+from consultoria.services.plantoes import advance
+from consultoria.settings import Settings
+from tests.bot.conftest import STAFF, add_staff
+from tests.faketg.server import FakeTelegram
+from tests.support.databases import SATURDAY, Book
+
+CUSTOMER_CHAT = 1001  # the `person` fixture writes from Telegram as user 1001
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
+    async with Bot(telegram.token, base_url=f"{telegram.base_url}/bot") as real_bot:
+        yield real_bot
+
+
+async def test_an_expired_request_is_told_to_staff_and_to_the_customer(
+    bot: Bot,
+    telegram: FakeTelegram,
+    factory: sessionmaker[Session],
+    book: Book,
+    settings: Settings,
+) -> None:
+    add_staff(factory, STAFF)
+    plantao = book()
+    with unit_of_work(factory) as session:
+        advance(session, SATURDAY + timedelta(minutes=1), settings.tariff)
+    assert await drain_once(bot, factory) == 2  # the request, then its expiry
+    staff_said = telegram.sent(STAFF.id)[-1]["text"]
+    assert staff_said.startswith(f"Plantão expirado sem confirmação: {plantao.ref}")
+    assert "expirado (não confirmado até o início, sem custo); valor devido R$ 0,00" in staff_said
+    assert "automaticamente" in staff_said
+    [customer_said] = [m["text"] for m in telegram.sent(CUSTOMER_CHAT)]
+    assert customer_said.startswith(f"Seu pedido de plantão {plantao.ref}, de sáb., 01/06/2030")
+    assert "expirou" in customer_said and "nada será cobrado" in customer_said
+    assert await drain_once(bot, factory) == 0
