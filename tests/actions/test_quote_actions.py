@@ -13,12 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.quotes import ActionPriceInfo, ActionQuote, ValidateQuoteForm
 from consultoria import runtime
 from tests.support.clock import PinClock
+from tests.support.shifts import next_saturday
 from tests.support.trackers import DOMAIN, slots_of, turn
-
-
-def next_saturday() -> str:
-    today = runtime.now().date()
-    return (today + timedelta(days=(5 - today.weekday()) % 7 or 7)).isoformat()
 
 
 async def validate(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:

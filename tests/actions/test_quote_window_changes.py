@@ -3,23 +3,18 @@ and keeps it when the window stays or the message restates it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.quotes import ActionQuote, ValidateQuoteForm
-from consultoria import runtime
+from tests.support.shifts import next_saturday
 from tests.support.trackers import DOMAIN, slots_of, turn
 
 
-def _saturday() -> date:
-    today = runtime.now().date()
-    return today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-
-
-def _quoted_with_early_end(day: date) -> dict[str, Any]:
+def _quoted_with_early_end(day: str) -> dict[str, Any]:
     return {
         "modalidade": "plantao",
         "janela": "das 8 às 18",
@@ -31,7 +26,7 @@ def _quoted_with_early_end(day: date) -> dict[str, Any]:
 
 
 async def _follow_up(text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
-    known = _quoted_with_early_end(_saturday())
+    known = _quoted_with_early_end(next_saturday())
     tracker = turn(
         text,
         slots=known,
@@ -64,7 +59,7 @@ async def test_a_moved_window_forgets_the_old_early_end(
     text: str, entities: list[dict[str, Any]]
 ) -> None:
     slots = await _follow_up(text, entities)
-    assert slots["plantao_inicio"] != _quoted_with_early_end(_saturday())["plantao_inicio"]
+    assert slots["plantao_inicio"] != _quoted_with_early_end(next_saturday())["plantao_inicio"]
     assert slots["plantao_encerramento"] is None
     assert slots["encerramento"] is None
     dispatcher = CollectingDispatcher()
@@ -88,5 +83,6 @@ async def test_a_follow_up_that_keeps_the_window_keeps_the_early_end() -> None:
         "e se forem 2 especialistas?", [{"entity": "especialistas", "value": "2"}]
     )
     assert (
-        slots["plantao_encerramento"] == _quoted_with_early_end(_saturday())["plantao_encerramento"]
+        slots["plantao_encerramento"]
+        == _quoted_with_early_end(next_saturday())["plantao_encerramento"]
     )

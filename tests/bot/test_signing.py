@@ -69,10 +69,11 @@ def test_the_terminal_chat_signs_as_the_roster_member(
 
 
 def test_the_terminal_chat_will_not_talk_as_staff_without_the_secret(
-    rasa: ScriptedRasa, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    rasa: ScriptedRasa, tmp_path: Path
 ) -> None:
-    monkeypatch.delenv(SECRET_VARIABLE, raising=False)
-    done = run_chat(rasa.base_url, tmp_path, "plantões de hoje\n", "--staff", staff_id=9001)
+    done = run_chat(
+        rasa.base_url, tmp_path, "plantões de hoje\n", "--staff", staff_id=9001, secret=None
+    )
     assert done.returncode == 2
     assert SECRET_VARIABLE in done.stderr and "make run" in done.stderr
     assert rasa.received == []

@@ -13,8 +13,15 @@ from tests.stack import ROOT, SIGNING_SECRET
 
 
 def run_chat(
-    rasa_url: str, tmp_path: Path, stdin: str, *args: str, staff_id: int | None = None
+    rasa_url: str,
+    tmp_path: Path,
+    stdin: str,
+    *args: str,
+    staff_id: int | None = None,
+    secret: str | None = SIGNING_SECRET,
 ) -> subprocess.CompletedProcess[str]:
+    """The terminal chat as `make run` starts it: with the signing secret unless `secret` is
+    None (then none at all, whatever this process's environment holds)."""
     config = ROOT / "consultoria.yml"
     if staff_id is not None:
         text = config.read_text(encoding="utf-8").replace(
@@ -22,13 +29,18 @@ def run_chat(
         )
         config = tmp_path / "consultoria.yml"
         config.write_text(text, encoding="utf-8")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")} | {
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("TELEGRAM_") and key != SECRET_VARIABLE
+    }
+    env = inherited | {
         "RASA_URL": rasa_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
         "CONSULTORIA_CONFIG": str(config),
-        # As make run gives it: the staff mode signs with it.
-        SECRET_VARIABLE: SIGNING_SECRET,
     }
+    if secret is not None:
+        env[SECRET_VARIABLE] = secret
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=ROOT,

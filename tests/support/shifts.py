@@ -104,3 +104,10 @@ def count(model: type[Any], *where: Any) -> int:
     acceptances, notifications and people they bring."""
     with db.unit_of_work(runtime.sessions()) as session:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def next_saturday() -> str:
+    """The next Saturday after today on the process clock (ISO date): a day outside business
+    hours for plantão quotes."""
+    today = runtime.now().date()
+    return (today + timedelta(days=(5 - today.weekday()) % 7 or 7)).isoformat()
