@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from consultoria.identity import SECRET_VARIABLE
 from scripts.supervise import Service, Supervisor
 from tests.faketg.server import FakeTelegram
 from tests.scale import cluster
 from tests.scale.conftest import PRODUCTION_ENDPOINTS, REDIS_DB, drop_keys
-from tests.stack import ROOT
+from tests.stack import ROOT, SIGNING_SECRET
 
 WORKERS = 2
 # The bot only logs in to the (fake) Bot API and sets its menu.
@@ -77,6 +78,8 @@ def _bot(logs: Path, rasa_url: str, database_url: str, telegram: FakeTelegram) -
             "DATABASE_URL": database_url,
             "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_API_BASE_URL": telegram.base_url,
+            # The action server of the cluster verifies what the bot signs with it.
+            SECRET_VARIABLE: SIGNING_SECRET,
         },
         cwd=ROOT,
         ready=ready.exists,
