@@ -336,8 +336,8 @@ class ValidateBookingForm(AnswerForm):
 
 
 def _quote(ctx: runtime.Context, request: Request, ended_at: datetime | None = None) -> Quote:
-    shift = plantoes.ShiftWindow(request.window.start, request.window.end, request.specialists)
-    return plantoes.quote_shift(shift, ctx.prices, ctx.settings.tariff, ended_at)
+    plantao = plantoes.PlantaoWindow(request.window.start, request.window.end, request.specialists)
+    return plantoes.plantao_quote(plantao, ctx.prices, ctx.settings.tariff, ended_at)
 
 
 def _cancellation_rule(ctx: runtime.Context, request: Request) -> str:

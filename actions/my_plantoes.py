@@ -1,4 +1,4 @@
-"""A customer's own shifts: the list with states and amounts, and cancelling one of them.
+"""A customer's own plantões: the list with states and amounts, and cancelling one of them.
 
 The amount a cancellation preview showed rides on the question's own bot message (its
 metadata, kept by Rasa in the tracker and never sent to the channel): "Sim" cancels only at
@@ -41,8 +41,8 @@ PREVIEW_KEY = "cancellation_preview"
 
 
 def customer(session: Session, who: Caller) -> Customer | None:
-    """The sender as the customer of their own shifts; None without a person record (they
-    never booked), and so without shifts."""
+    """The sender as the customer of their own plantões; None without a person record (they
+    never booked), and so without plantões."""
     person = find_person(session, who)
     return None if person is None else Customer(person, who.channel)
 
@@ -60,7 +60,7 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 class CustomerOperation(Protocol[T_co]):
-    """A plantão service operation on one of the customer's shifts, as of now."""
+    """A plantão service operation on one of the customer's plantões, as of now."""
 
     def __call__(
         self,
@@ -73,10 +73,10 @@ class CustomerOperation(Protocol[T_co]):
     ) -> T_co: ...
 
 
-def _on_own_shift(
+def _on_own_plantao(
     operation: CustomerOperation[T], ctx: runtime.Context, tracker: Tracker, ref: str
 ) -> T:
-    """Run a service operation on the sender's shift `ref`, in one unit of work."""
+    """Run a service operation on the sender's plantão `ref`, in one unit of work."""
     with db.unit_of_work(ctx.sessions) as session:
         asking = customer(session, said.caller(tracker))
         if asking is None:
@@ -100,15 +100,15 @@ class ActionListMyPlantoes(Action):
         ctx = runtime.context()
         own = _own_plantoes(ctx, said.caller(tracker), cancellable_only=False)
         if not own:
-            dispatcher.utter_message(text=say.NO_SHIFTS, buttons=[say.BOOK_BUTTON])
+            dispatcher.utter_message(text=say.NO_PLANTOES, buttons=[say.BOOK_BUTTON])
             return []
         zone = ctx.settings.tariff.calendar.timezone
-        dispatcher.utter_message(text=say.own_shifts(describe(p, zone) for p in own))
+        dispatcher.utter_message(text=say.own_plantoes(describe(p, zone) for p in own))
         return []
 
 
 class ActionCancelRequest(Action):
-    """Which shift to cancel, and what cancelling it now would cost, before asking to confirm."""
+    """Which plantão to cancel, and what cancelling it now would cost, before asking to confirm."""
 
     def name(self) -> str:
         return "action_cancel_request"
@@ -122,7 +122,7 @@ class ActionCancelRequest(Action):
         if ref is None:
             return _ask_which(dispatcher, ctx, said.caller(tracker))
         try:
-            quote = _on_own_shift(plantoes.cancellation_preview, ctx, tracker, ref)
+            quote = _on_own_plantao(plantoes.cancellation_preview, ctx, tracker, ref)
         except PlantaoNotFound:
             dispatcher.utter_message(text=say.not_yours(ref))
             return [SlotSet("pendente", None)]
@@ -175,13 +175,13 @@ def _ask_which(
 
 def _cancel_as_shown(ctx: runtime.Context, tracker: Tracker, ref: str) -> plantoes.Done:
     """Cancel `ref` at the amount the question answered showed; AmountChanged, with the amount
-    due now, when it showed another amount or none for this shift."""
+    due now, when it showed another amount or none for this plantão."""
     shown, amount = _previewed(tracker, ref)
     if not shown:
-        quote = _on_own_shift(plantoes.cancellation_preview, ctx, tracker, ref)
+        quote = _on_own_plantao(plantoes.cancellation_preview, ctx, tracker, ref)
         raise AmountChanged(db.parse_ref(ref), quote)
     cancel = partial(plantoes.cancel_by_customer, confirmed=amount)
-    return _on_own_shift(cancel, ctx, tracker, ref)
+    return _on_own_plantao(cancel, ctx, tracker, ref)
 
 
 class ActionConfirmCancellation(Action):

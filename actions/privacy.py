@@ -150,7 +150,7 @@ async def erase_conversation(
     for attempt in range(ERASURE_ATTEMPTS):
         try:
             await store.empty(conversation_id)
-            # Rasa's events carry the wall clock, not runtime.now()'s (which tests shift).
+            # Rasa's events carry the wall clock, not runtime.now()'s (which tests plantão).
             boundary = boundary or time.time()
             await store.delete_rows(conversation_id, boundary)
             left = [e for e in await store.events(conversation_id) if _up_to(e, boundary)]

@@ -1,9 +1,9 @@
-"""Staff operations by message (SPEC §4, §6): list shifts, confirm, end, cancel, see the amount.
+"""Staff operations by message (SPEC §4, §6): list plantões, confirm, end, cancel, see the amount.
 
 Staff are recognised by the roster, keyed on the channel user id, never by what they type: a
 customer who types a staff phrase or forges its payload is refused and nothing changes. Every
-read or action on shifts first advances their states with time and outboxes the reminders of
-shifts about to start; every change lands in the shift's event history with who, when, the
+read or action on plantões first advances their states with time and outboxes the reminders of
+plantões about to start; every change lands in the plantão's event history with who, when, the
 channel and the amount then due.
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from actions import tracker as said
 from actions.failures import apologize_on_database_error
-from actions.messages import plantoes as shift_say
+from actions.messages import plantoes as plantao_say
 from actions.messages import staff as say
 from actions.my_plantoes import customer
 from actions.tracker import Caller
@@ -35,18 +35,18 @@ from consultoria.services.actors import Staff
 from consultoria.services.plantoes import PlantaoError, PlantaoNotFound
 from consultoria.tariff import TariffError
 from consultoria.textparse import Window, parse_day, parse_staff_end_time
-from consultoria.textparse.staff import asks_pending, shift_ref, specialist_name, with_plain_refs
+from consultoria.textparse.staff import asks_pending, plantao_ref, specialist_name, with_plain_refs
 
 logger = logging.getLogger(__name__)
 
 
 def _ref(tracker: Tracker) -> str | None:
-    """The shift named by an entity (a button's payload) or written in the message."""
+    """The plantão named by an entity (a button's payload) or written in the message."""
     for value in said.entities(tracker, "plantao_ref"):
-        found = shift_ref(value)
+        found = plantao_ref(value)
         if found:
             return found
-    return shift_ref(said.text(tracker))
+    return plantao_ref(said.text(tracker))
 
 
 def _staff(session: Session, who: Caller) -> Staff | None:
@@ -56,18 +56,18 @@ def _staff(session: Session, who: Caller) -> Staff | None:
 
 def _refuse(dispatcher: CollectingDispatcher, action: str) -> list[EventType]:
     logger.info("staff action refused: not in the roster action=%s", action)
-    dispatcher.utter_message(text=say.REFUSAL, buttons=[say.MY_SHIFTS_BUTTON])
+    dispatcher.utter_message(text=say.REFUSAL, buttons=[say.MY_PLANTOES_BUTTON])
     return []
 
 
-class ActionPrepareShifts(Action):
+class ActionPreparePlantoes(Action):
     """Runs before every listing or cancellation request, whoever asks (a custom slot mapping):
-    advances the shifts' states with time and outboxes due reminders, so that the customer's
+    advances the plantões' states with time and outboxes due reminders, so that the customer's
     actions read them up to date too, then fills `equipe` from the roster for the rules that
     tell the staff's operation from the customer's. The staff actions check the roster again."""
 
     def name(self) -> str:
-        return "action_prepare_shifts"
+        return "action_prepare_plantoes"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -80,7 +80,7 @@ class ActionPrepareShifts(Action):
                 staff = people.is_staff(session, who.channel, who.user_id)
         except SQLAlchemyError as exc:
             # The action the policy picks next meets the same failure and apologises.
-            logger.error("shifts not prepared error=%s", type(exc).__name__)
+            logger.error("plantões not prepared error=%s", type(exc).__name__)
             return []
         return [SlotSet("equipe", staff)]
 
@@ -131,23 +131,23 @@ class StaffAction(Action, ABC):
         """The operation itself; a PlantaoError or TariffError leaves everything as it was."""
 
 
-class ShiftAction(StaffAction):
-    """A staff operation on one shift, named by its reference."""
+class PlantaoAction(StaffAction):
+    """A staff operation on one plantão, named by its reference."""
 
     def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> None:
         ref = _ref(turn.tracker)
         if ref is None:
-            dispatcher.utter_message(text=say.which_shift(self.operation))
+            dispatcher.utter_message(text=say.which_plantao(self.operation))
             return
         self.act_on(dispatcher, turn, ref)
 
     @abstractmethod
     def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> None:
-        """The operation on the shift `ref`."""
+        """The operation on the plantão `ref`."""
 
 
 class ActionStaffListPlantoes(StaffAction):
-    """The shifts of a day (today unless the message names one), or those awaiting
+    """The plantões of a day (today unless the message names one), or those awaiting
     confirmation, each with the customer's contact and the amount the engine gives now."""
 
     operation = "list"
@@ -167,8 +167,8 @@ class ActionStaffListPlantoes(StaffAction):
         dispatcher.utter_message(text=say.listing(title, lines))
 
 
-class ActionStaffConfirmPlantao(ShiftAction):
-    """Allocate the named specialist to a requested shift."""
+class ActionStaffConfirmPlantao(PlantaoAction):
+    """Allocate the named specialist to a requested plantão."""
 
     operation = "confirm"
 
@@ -190,8 +190,8 @@ class ActionStaffConfirmPlantao(ShiftAction):
         dispatcher.utter_message(text=say.confirmed(ref, name, description, done.quote))
 
 
-class ActionStaffEndPlantao(ShiftAction):
-    """End a confirmed or running shift now or at the time given, billed per SPEC §3.3."""
+class ActionStaffEndPlantao(PlantaoAction):
+    """End a confirmed or running plantão now or at the time given, billed per SPEC §3.3."""
 
     operation = "end"
 
@@ -212,7 +212,7 @@ class ActionStaffEndPlantao(ShiftAction):
 
 def _end_moment(turn: Turn, plantao: Plantao) -> datetime | None:
     """The end written in the message ("agora", "às 10h", "domingo 1h"), or in its
-    `encerramento` entity, read against the shift's window and now: a bare time is its last
+    `encerramento` entity, read against the plantão's window and now: a bare time is its last
     occurrence since the start, not the first day's (SPEC §4)."""
     zone, now = turn.zone, turn.ctx.now
     window = Window(plantao.start_at.astimezone(zone), plantao.end_at.astimezone(zone))
@@ -223,8 +223,8 @@ def _end_moment(turn: Turn, plantao: Plantao) -> datetime | None:
     return None if written is None else parse_staff_end_time(written, window, now, tz=zone)
 
 
-class ActionStaffCancelPlantao(ShiftAction):
-    """Cancel a shift that has not started; what is due follows SPEC §3.3 item 4."""
+class ActionStaffCancelPlantao(PlantaoAction):
+    """Cancel a plantão that has not started; what is due follows SPEC §3.3 item 4."""
 
     operation = "cancel"
 
@@ -238,7 +238,7 @@ class ActionStaffCancelPlantao(ShiftAction):
 
 
 class ActionPlantaoAmount(Action):
-    """What a shift costs: any shift for staff, one's own for anyone else."""
+    """What a plantão costs: any plantão for staff, one's own for anyone else."""
 
     def name(self) -> str:
         return "action_plantao_amount"
@@ -249,7 +249,7 @@ class ActionPlantaoAmount(Action):
     ) -> list[EventType]:
         ref = _ref(tracker)
         if ref is None:
-            dispatcher.utter_message(text=shift_say.which_amount(say.EXAMPLE["amount"]))
+            dispatcher.utter_message(text=plantao_say.which_amount(say.EXAMPLE["amount"]))
             return []
         ctx, who = runtime.context(), said.caller(tracker)
         rules, plantao_id = ctx.settings.tariff, db.parse_ref(ref)
@@ -262,11 +262,11 @@ class ActionPlantaoAmount(Action):
                     raise PlantaoNotFound(plantao_id)
                 found = plantoes.amounts(session, actor, plantao_id, now=ctx.now, rules=rules)
             except PlantaoNotFound:
-                missing = shift_say.not_found(ref) if staff else shift_say.not_yours(ref)
+                missing = plantao_say.not_found(ref) if staff else plantao_say.not_yours(ref)
                 dispatcher.utter_message(text=missing)
                 return []
         if staff is not None:
             logger.info("staff action=%s person=%s", self.name(), staff.person_id)
         description = describe(found.plantao, rules.calendar.timezone)
-        dispatcher.utter_message(text=shift_say.amounts(description, found))
+        dispatcher.utter_message(text=plantao_say.amounts(description, found))
         return []

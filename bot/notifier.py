@@ -1,7 +1,7 @@
 """Drains the outbox into the staff chats: at least once, with backoff, marked when delivered.
 An expired request is also told to its customer, in their Telegram chat (SPEC §4).
 
-The payload holds only references; the text is written when sending, from the shift as it is
+The payload holds only references; the text is written when sending, from the plantão as it is
 now and the amounts the tariff engine stored on it and on its event.
 """
 
@@ -142,7 +142,7 @@ def _outgoing(session: Session, notification: ClaimedNotification) -> Outgoing:
 
 
 def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
-    # Shifts starting within the hour get their reminder here too, even when nobody writes;
+    # Plantões starting within the hour get their reminder here too, even when nobody writes;
     # claimed right away, as they are due from the moment they are written.
     with unit_of_work(sessions) as session:
         # Business time: the process clock the actions use too (pinned in tests and demos).

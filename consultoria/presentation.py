@@ -1,5 +1,5 @@
-"""pt-BR wording about shifts that both front ends (the Rasa actions and the Telegram bot's
-staff notifications) show: state names, the one-line description of a shift, and an instant in
+"""pt-BR wording about plantões that both front ends (the Rasa actions and the Telegram bot's
+staff notifications) show: state names, the one-line description of a plantão, and an instant in
 the configured zone. Pure formatting: no I/O, no clock."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _until(plantao: Plantao, zone: tzinfo) -> str:
 
 
 def describe(plantao: Plantao, zone: tzinfo) -> str:
-    """One line per shift: reference, window, specialists, state and the amount that applies."""
+    """One line per plantão: reference, window, specialists, state and the amount that applies."""
     line = (
         f"{plantao.ref} — {local_moment(plantao.start_at, zone)} até {_until(plantao, zone)}, "
         f"{plantao.specialists} especialista(s), {STATE_NAMES[plantao.state]}"

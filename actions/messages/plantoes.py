@@ -1,5 +1,5 @@
-"""What the actions say about shifts: a customer's list and cancellations, what stopped a
-change, and what a shift costs (asked by its customer or by staff)."""
+"""What the actions say about plantões: a customer's list and cancellations, what stopped a
+change, and what a plantão costs (asked by its customer or by staff)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from consultoria.presentation import STATE_NAMES, STATE_NOW
 from consultoria.services.plantoes import CANCELLABLE, Amounts
 from consultoria.tariff import Quote, format_brl
 
-NO_SHIFTS = 'Você não tem plantões registrados. Para agendar, diga "agendar plantão".'
+NO_PLANTOES = 'Você não tem plantões registrados. Para agendar, diga "agendar plantão".'
 BOOK_BUTTON = {"title": "Agendar plantão", "payload": "/book_plantao"}
 NOTHING_TO_CANCEL = "Você não tem plantões que possam ser cancelados."
 WHICH_TO_CANCEL = "Qual plantão você quer cancelar?"
@@ -22,7 +22,7 @@ CONFIRM_CANCEL_BUTTONS = [
 ]
 
 
-def own_shifts(descriptions: Iterable[str]) -> str:
+def own_plantoes(descriptions: Iterable[str]) -> str:
     return "\n".join(["Seus plantões:", *(f"• {line}" for line in descriptions)])
 
 

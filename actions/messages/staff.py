@@ -1,4 +1,4 @@
-"""What staff hear when they run shifts by message: listings, confirmations, early ends,
+"""What staff hear when they run plantões by message: listings, confirmations, early ends,
 cancellations, and why an operation changed nothing."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ REFUSAL = (
     "Desculpe, essa operação é exclusiva da equipe da Consultoria, e nada foi alterado. "
     'Para ver os seus plantões, diga "meus plantões".'
 )
-MY_SHIFTS_BUTTON = {"title": "Meus plantões", "payload": "/list_plantoes"}
+MY_PLANTOES_BUTTON = {"title": "Meus plantões", "payload": "/list_plantoes"}
 # How each operation is written, shown when a message lacks something.
 EXAMPLE = {
     "confirm": '"confirmar o plantão P-0042 com Maria Souza"',
@@ -36,7 +36,7 @@ AWAITING_TITLE = "Plantões aguardando confirmação"
 MAX_REASON_SHOWN = 80
 
 
-def which_shift(operation: str) -> str:
+def which_plantao(operation: str) -> str:
     return f"Qual plantão? Diga a referência, por exemplo: {EXAMPLE[operation]}."
 
 
@@ -45,7 +45,7 @@ def not_done(reason: str) -> str:
 
 
 def refusal(error: PlantaoError, zone: tzinfo) -> str:
-    """Why the operation on a shift changed nothing."""
+    """Why the operation on a plantão changed nothing."""
     ref = error.ref
     if isinstance(error, StateConflict):
         reason = state_conflict(ref, error.state)
@@ -94,7 +94,7 @@ def _shown_reason(reason: str) -> str:
 
 
 def listed_line(listed: Listed, zone: tzinfo) -> str:
-    """A shift in a listing, with its customer's contact and what ending it now costs."""
+    """A plantão in a listing, with its customer's contact and what ending it now costs."""
     plantao = listed.plantao
     line = (
         f"• {describe(plantao, zone)} Cliente: {_customer(listed.customer)}, tel. "

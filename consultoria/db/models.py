@@ -1,4 +1,4 @@
-"""Tables of the assistant: people, staff roster, prices, terms, shifts and the outbox."""
+"""Tables of the assistant: people, staff roster, prices, terms, plantões and the outbox."""
 
 from __future__ import annotations
 
@@ -171,12 +171,12 @@ _REF = re.compile(r"p-?([0-9]+)", re.IGNORECASE)
 
 
 def format_ref(plantao_id: int) -> str:
-    """The short reference people use for a shift, e.g. P-0042."""
+    """The short reference people use for a plantão, e.g. P-0042."""
     return f"P-{plantao_id:04d}"
 
 
 def parse_ref(text: str) -> int:
-    """The id in a shift reference such as "P-0042", "p-42" or "P42"."""
+    """The id in a plantão reference such as "P-0042", "p-42" or "P42"."""
     match = _REF.fullmatch(text.strip())
     if match is None:
         raise ValueError(f'Referência de plantão inválida: "{text}". Use o formato P-0042.')
@@ -184,7 +184,7 @@ def parse_ref(text: str) -> int:
 
 
 class Plantao(Base):
-    """An on-call shift booking; `version` guards every state change (compare-and-set)."""
+    """An on-call plantão booking; `version` guards every state change (compare-and-set)."""
 
     __tablename__ = "plantoes"
     __table_args__ = (
@@ -226,7 +226,7 @@ class Plantao(Base):
 
 
 class PlantaoEvent(Base):
-    """Append-only history of a shift: who changed it, when, where, and the amount then due."""
+    """Append-only history of a plantão: who changed it, when, where, and the amount then due."""
 
     __tablename__ = "plantao_events"
     __table_args__ = (

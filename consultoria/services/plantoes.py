@@ -1,12 +1,12 @@
-"""Plantões, the on-call shifts (SPEC §3.3, §4, §6): the only door to the `plantoes` and
+"""Plantões, the on-call plantões (SPEC §3.3, §4, §6): the only door to the `plantoes` and
 `plantao_events` rows.
 
-A customer books, sees and cancels their own shifts; staff see all of them, confirm, end early
-and cancel any; time moves confirmed shifts in progress and running ones to completion. Every
-change is a compare-and-set on the shift's version and lands in its append-only history with
+A customer books, sees and cancels their own plantões; staff see all of them, confirm, end early
+and cancel any; time moves confirmed plantões in progress and running ones to completion. Every
+change is a compare-and-set on the plantão's version and lands in its append-only history with
 who, when, the channel and the amount then due; requests and cancellations are outboxed for the
 staff chat in the same transaction. Each function is one step of the caller's `unit_of_work`.
-Refusals are exceptions carrying the shift and what stopped the change: the front ends word them.
+Refusals are exceptions carrying the plantão and what stopped the change: the front ends word them.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from consultoria.services import outbox
 from consultoria.services.actors import Actor, Customer, Staff
 from consultoria.tariff import PriceTable, Quote, TariffRules, format_moment, quote_plantao
 
-# SPEC §4. A confirmed shift can also be ended early: staff may end it before anything
+# SPEC §4. A confirmed plantão can also be ended early: staff may end it before anything
 # marked it in progress. A request nobody confirmed by its start expires.
 TRANSITIONS: dict[str, frozenset[str]] = {
     "requested": frozenset({"confirmed", "cancelled", "expired"}),
@@ -42,21 +42,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 CANCELLABLE = frozenset({"requested", "confirmed"})
 ENDABLE = frozenset({"confirmed", "in_progress"})
-# Who moves a shift when its window starts or ends: nobody typed anything.
+# Who moves a plantão when its window starts or ends: nobody typed anything.
 SYSTEM_CHANNEL = "system"
 REQUESTED_KIND = "plantao_requested"
 CANCELLED_KIND = "plantao_cancelled"
 REMINDER_KIND = "plantao_starting"
 EXPIRED_KIND = "plantao_expired"
 REMINDER_LEAD = timedelta(hours=1)
-# The states a shift may be closed from, by how it closes.
+# The states a plantão may be closed from, by how it closes.
 _CLOSABLE_FROM = {"ended_early": ENDABLE, "cancelled": CANCELLABLE}
 # What the staff chat hears about, by the state a change leads to.
 _ANNOUNCED = {"requested": REQUESTED_KIND, "cancelled": CANCELLED_KIND, "expired": EXPIRED_KIND}
 
 
 class PlantaoError(Exception):
-    """The change does not apply to shift `plantao_id` as it is now; nothing was changed."""
+    """The change does not apply to plantão `plantao_id` as it is now; nothing was changed."""
 
     def __init__(self, plantao_id: int) -> None:
         super().__init__(format_ref(plantao_id))
@@ -68,11 +68,11 @@ class PlantaoError(Exception):
 
 
 class PlantaoNotFound(PlantaoError, LookupError):
-    """No shift has this id, or none the customer asking may see."""
+    """No plantão has this id, or none the customer asking may see."""
 
 
 class StateConflict(PlantaoError):
-    """The shift's `state` does not allow the change (another change may have just won)."""
+    """The plantão's `state` does not allow the change (another change may have just won)."""
 
     def __init__(self, plantao_id: int, state: str) -> None:
         super().__init__(plantao_id)
@@ -106,7 +106,7 @@ class AmountChanged(PlantaoError):
 
 class EndOutsideWindow(PlantaoError):
     """An early end `at` outside the window [`start_at`, `end_at`): at or before the start it
-    is a cancellation; at or after the end the shift completes by itself."""
+    is a cancellation; at or after the end the plantão completes by itself."""
 
     def __init__(self, plantao_id: int, start_at: datetime, end_at: datetime, at: datetime) -> None:
         super().__init__(plantao_id)
@@ -119,8 +119,8 @@ class InvalidTransition(ValueError):
     """A change the lifecycle never allows: a programming error, not a user's."""
 
 
-class Shift(Protocol):
-    """What a quote needs of a shift, booked (a Plantao) or not yet (a ShiftWindow)."""
+class PlantaoLike(Protocol):
+    """What a quote needs of a plantão, booked (a Plantao) or not yet (a PlantaoWindow)."""
 
     @property
     def start_at(self) -> datetime: ...
@@ -131,8 +131,8 @@ class Shift(Protocol):
 
 
 @dataclass(frozen=True)
-class ShiftWindow:
-    """A shift being booked: its window and how many specialists."""
+class PlantaoWindow:
+    """A plantão being booked: its window and how many specialists."""
 
     start_at: datetime
     end_at: datetime
@@ -149,40 +149,40 @@ class Done:
 
 @dataclass(frozen=True)
 class Amounts:
-    """What a shift costs as things stand, and the alternative worth weighing."""
+    """What a plantão costs as things stand, and the alternative worth weighing."""
 
     plantao: Plantao
     current: Quote  # the whole window ahead of it, ended now while running, then what is due
-    if_cancelled_now: Quote | None  # a requested or confirmed shift not started yet
-    if_run_to_end: Quote | None  # a running shift
+    if_cancelled_now: Quote | None  # a requested or confirmed plantão not started yet
+    if_run_to_end: Quote | None  # a running plantão
 
 
 @dataclass(frozen=True)
 class Listed:
-    """A shift in the staff's listing: who booked it, and its amount if ended now."""
+    """A plantão in the staff's listing: who booked it, and its amount if ended now."""
 
     plantao: Plantao
     customer: Person | None
-    if_ended_now: Quote | None  # a running shift
+    if_ended_now: Quote | None  # a running plantão
 
 
 @dataclass(frozen=True)
 class Announced:
-    """A shift as the staff chat hears of it: who booked it, and the change announced."""
+    """A plantão as the staff chat hears of it: who booked it, and the change announced."""
 
     plantao: Plantao
     customer: Person | None
     event: PlantaoEvent | None
 
 
-def quote_shift(
-    shift: Shift, prices: PriceTable, rules: TariffRules, ended_at: datetime | None = None
+def plantao_quote(
+    plantao: PlantaoLike, prices: PriceTable, rules: TariffRules, ended_at: datetime | None = None
 ) -> Quote:
-    """The engine's price of the shift's window: whole, or ended or cancelled at `ended_at`."""
+    """The engine's price of the plantão's window: whole, or ended or cancelled at `ended_at`."""
     return quote_plantao(
-        shift.start_at,
-        shift.end_at,
-        specialists=shift.specialists,
+        plantao.start_at,
+        plantao.end_at,
+        specialists=plantao.specialists,
         table=prices,
         rules=rules,
         ended_at=ended_at,
@@ -190,13 +190,13 @@ def quote_shift(
 
 
 def current_quote(plantao: Plantao, now: datetime, prices: PriceTable, rules: TariffRules) -> Quote:
-    """What the shift costs as things stand: at its recorded end once closed, ended now while it
+    """What the plantão costs as things stand: at its recorded end once closed, ended now while it
     runs, the whole window before it starts."""
     if plantao.state in ("ended_early", "cancelled"):
-        return quote_shift(plantao, prices, rules, plantao.ended_at)
+        return plantao_quote(plantao, prices, rules, plantao.ended_at)
     if plantao.state == "in_progress" and now < plantao.end_at:
-        return quote_shift(plantao, prices, rules, max(now, plantao.start_at))
-    return quote_shift(plantao, prices, rules)
+        return plantao_quote(plantao, prices, rules, max(now, plantao.start_at))
+    return plantao_quote(plantao, prices, rules)
 
 
 # --- the lifecycle step every change goes through --------------------------------------------
@@ -228,7 +228,7 @@ def _role(actor: Actor) -> str:
 
 
 def get(session: Session, actor: Actor | None, plantao_id: int) -> Plantao:
-    """The shift as the database has it now: any for staff or the system (None), for a customer
+    """The plantão as the database has it now: any for staff or the system (None), for a customer
     only their own; PlantaoNotFound otherwise."""
     plantao = session.get(Plantao, plantao_id, populate_existing=True)
     if plantao is None or (isinstance(actor, Customer) and plantao.person_id != actor.person_id):
@@ -244,7 +244,7 @@ def _require(plantao: Plantao, states: Set[str]) -> None:
 def _compare_and_set(
     session: Session, plantao: Plantao, allowed_from: Set[str], **changes: Any
 ) -> None:
-    """Write `changes` only if the shift is still in `allowed_from` at the version read."""
+    """Write `changes` only if the plantão is still in `allowed_from` at the version read."""
     changed = session.scalar(
         update(Plantao)
         .where(
@@ -277,11 +277,11 @@ def transition(
     due_minutes: int | None = None,
     due_amount: Decimal | None = None,
 ) -> Plantao:
-    """Move a shift from one of `allowed_from` to `to_state`, or raise StateConflict.
+    """Move a plantão from one of `allowed_from` to `to_state`, or raise StateConflict.
 
     `actor` None is the system (time passing). The UPDATE only matches the state and version
     read here, so of two concurrent changes exactly one wins, whatever the isolation level.
-    `due_minutes`/`due_amount` are what the event records as then due while the shift's own
+    `due_minutes`/`due_amount` are what the event records as then due while the plantão's own
     amounts stay unset (e.g. on confirmation).
     """
     if not allowed_from or any(to_state not in TRANSITIONS.get(s, ()) for s in allowed_from):
@@ -310,7 +310,7 @@ def transition(
     return plantao
 
 
-# --- a customer's shifts ---------------------------------------------------------------------
+# --- a customer's plantões ---------------------------------------------------------------------
 
 
 def _find_by_request_key(session: Session, request_key: str | None) -> Plantao | None:
@@ -339,7 +339,7 @@ def request_plantao(
     quoted_minutes: int,
     quoted_amount: Decimal | None,
 ) -> tuple[Plantao, bool]:
-    """Book a shift in state `requested`; a repeated `request_key` returns the first booking."""
+    """Book a plantão in state `requested`; a repeated `request_key` returns the first booking."""
     plantao, created = add_or_get(
         session,
         Plantao(
@@ -364,7 +364,7 @@ def request_plantao(
 def list_for_customer(
     session: Session, customer: Customer, *, cancellable_only: bool = False
 ) -> list[Plantao]:
-    """The customer's own shifts, by start; only those still open to cancelling if asked."""
+    """The customer's own plantões, by start; only those still open to cancelling if asked."""
     query = select(Plantao).where(Plantao.person_id == customer.person_id)
     if cancellable_only:
         query = query.where(Plantao.state.in_(CANCELLABLE))
@@ -380,7 +380,7 @@ def _close(
     at: datetime,
     note: str,
 ) -> Done:
-    """End or cancel the shift at `at`, storing what `quote` says is then due."""
+    """End or cancel the plantão at `at`, storing what `quote` says is then due."""
     transition(
         session,
         plantao.id,
@@ -396,7 +396,7 @@ def _close(
 
 
 def _check_cancellable(plantao: Plantao, actor: Actor, now: datetime) -> None:
-    # Staff learn that a running shift has started, with how to end it; a customer, who cannot
+    # Staff learn that a running plantão has started, with how to end it; a customer, who cannot
     # end it, that it is in progress and cannot be cancelled.
     started_states = {*CANCELLABLE, "in_progress"} if isinstance(actor, Staff) else CANCELLABLE
     if plantao.state in started_states and plantao.start_at <= now:
@@ -407,10 +407,10 @@ def _check_cancellable(plantao: Plantao, actor: Actor, now: datetime) -> None:
 def cancellation_preview(
     session: Session, customer: Customer, plantao_id: int, *, now: datetime, rules: TariffRules
 ) -> Quote:
-    """What the customer's cancelling their shift now would cost (SPEC §3.3 item 4)."""
+    """What the customer's cancelling their plantão now would cost (SPEC §3.3 item 4)."""
     plantao = get(session, customer, plantao_id)
     _check_cancellable(plantao, customer, now)
-    return quote_shift(plantao, load_price_table(session), rules, now)
+    return plantao_quote(plantao, load_price_table(session), rules, now)
 
 
 def _cancel(
@@ -423,7 +423,7 @@ def _cancel(
 ) -> Done:
     plantao = get(session, actor, plantao_id)
     _check_cancellable(plantao, actor, now)
-    quote = quote_shift(plantao, load_price_table(session), rules, now)
+    quote = plantao_quote(plantao, load_price_table(session), rules, now)
     if isinstance(actor, Customer) and quote.amount != confirmed:
         raise AmountChanged(plantao.id, quote)
     who = "pela equipe" if isinstance(actor, Staff) else "pelo cliente"
@@ -439,7 +439,7 @@ def cancel_by_customer(
     rules: TariffRules,
     confirmed: Decimal | None,
 ) -> Done:
-    """Cancel the customer's own shift before its start, due as SPEC §3.3 item 4 says now,
+    """Cancel the customer's own plantão before its start, due as SPEC §3.3 item 4 says now,
     only if that is the amount `confirmed` (the one the customer saw); AmountChanged if not."""
     return _cancel(session, customer, plantao_id, now, rules, confirmed)
 
@@ -450,7 +450,7 @@ def cancel_by_customer(
 def list_for_staff(
     session: Session, staff: Staff, *, day: date | None, now: datetime, rules: TariffRules
 ) -> list[Listed]:
-    """The shifts whose window overlaps `day` in the configured zone, or, without a day, those
+    """The plantões whose window overlaps `day` in the configured zone, or, without a day, those
     awaiting confirmation; running ones with their amount if ended now."""
     query = select(Plantao)
     if day is None:
@@ -460,7 +460,7 @@ def list_for_staff(
         start = datetime.combine(day, time(), tzinfo=zone)
         end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
         query = query.where(Plantao.start_at < end, Plantao.end_at > start)
-    shifts = list(session.scalars(query.order_by(Plantao.start_at, Plantao.id)))
+    plantoes = list(session.scalars(query.order_by(Plantao.start_at, Plantao.id)))
     prices = load_price_table(session)
     return [
         Listed(
@@ -468,7 +468,7 @@ def list_for_staff(
             session.get(Person, plantao.person_id),
             current_quote(plantao, now, prices, rules) if plantao.state == "in_progress" else None,
         )
-        for plantao in shifts
+        for plantao in plantoes
     ]
 
 
@@ -481,13 +481,13 @@ def confirm(
     now: datetime,
     rules: TariffRules,
 ) -> Done:
-    """Allocate `specialist` to a requested shift before its start (SPEC §4); the event records
+    """Allocate `specialist` to a requested plantão before its start (SPEC §4); the event records
     the full window as due."""
     plantao = get(session, staff, plantao_id)
     _require(plantao, {"requested"})
     if plantao.start_at <= now:
         raise StartPassed(plantao.id, plantao.start_at)
-    full = quote_shift(plantao, load_price_table(session), rules)
+    full = plantao_quote(plantao, load_price_table(session), rules)
     transition(
         session,
         plantao.id,
@@ -505,7 +505,7 @@ def confirm(
 def end_early(
     session: Session, staff: Staff, plantao_id: int, *, at: datetime, rules: TariffRules
 ) -> Done:
-    """End a confirmed or running shift at `at`, inside its window (SPEC §3.3 item 3).
+    """End a confirmed or running plantão at `at`, inside its window (SPEC §3.3 item 3).
 
     `at` may lie ahead: staff record an early end the customer has already asked for.
     """
@@ -513,7 +513,7 @@ def end_early(
     _require(plantao, ENDABLE)
     if not plantao.start_at < at < plantao.end_at:
         raise EndOutsideWindow(plantao.id, plantao.start_at, plantao.end_at, at)
-    quote = quote_shift(plantao, load_price_table(session), rules, at)
+    quote = plantao_quote(plantao, load_price_table(session), rules, at)
     local_end = format_moment(at.astimezone(rules.calendar.timezone))
     return _close(
         session, plantao, staff, "ended_early", quote, at, f"encerrado pela equipe em {local_end}"
@@ -523,14 +523,14 @@ def end_early(
 def cancel_by_staff(
     session: Session, staff: Staff, plantao_id: int, *, now: datetime, rules: TariffRules
 ) -> Done:
-    """Cancel any shift that has not started, due as SPEC §3.3 item 4 says at this moment."""
+    """Cancel any plantão that has not started, due as SPEC §3.3 item 4 says at this moment."""
     return _cancel(session, staff, plantao_id, now, rules)
 
 
 def amounts(
     session: Session, actor: Actor, plantao_id: int, *, now: datetime, rules: TariffRules
 ) -> Amounts:
-    """What a shift the actor may see costs now, and what cancelling it now or running it to
+    """What a plantão the actor may see costs now, and what cancelling it now or running it to
     the end would cost instead."""
     plantao = get(session, actor, plantao_id)
     prices = load_price_table(session)
@@ -539,8 +539,8 @@ def amounts(
     return Amounts(
         plantao,
         current_quote(plantao, now, prices, rules),
-        quote_shift(plantao, prices, rules, now) if cancellable_now else None,
-        quote_shift(plantao, prices, rules) if running else None,
+        plantao_quote(plantao, prices, rules, now) if cancellable_now else None,
+        plantao_quote(plantao, prices, rules) if running else None,
     )
 
 
@@ -558,8 +558,8 @@ def announced(session: Session, plantao_id: int, event_id: int | None) -> Announ
 
 def advance(session: Session, now: datetime, rules: TariffRules) -> list[Plantao]:
     """Requests nobody confirmed by their start expire, charged nothing (SPEC §4); confirmed
-    shifts whose window started go in progress; running ones whose window ended are completed,
-    billed in full. Safe to repeat and to run concurrently: a shift another session moved first
+    plantões whose window started go in progress; running ones whose window ended are completed,
+    billed in full. Safe to repeat and to run concurrently: a plantão another session moved first
     is skipped."""
     due = session.scalars(
         select(Plantao)
@@ -577,7 +577,7 @@ def advance(session: Session, now: datetime, rules: TariffRules) -> list[Plantao
     moved: list[Plantao] = []
     for plantao in due:
         try:
-            _advance_one(session, plantao, quote_shift(plantao, prices, rules), now)
+            _advance_one(session, plantao, plantao_quote(plantao, prices, rules), now)
         except StateConflict:
             continue
         moved.append(plantao)
@@ -625,10 +625,10 @@ def _expire(session: Session, plantao: Plantao) -> None:
 def enqueue_due_reminders(
     session: Session, now: datetime, lead: timedelta = REMINDER_LEAD
 ) -> list[Notification]:
-    """Outbox a "starts within the hour" reminder for each shift, confirmed or still awaiting
-    confirmation, that starts in (now, now + lead]; once per shift, whoever calls first.
+    """Outbox a "starts within the hour" reminder for each plantão, confirmed or still awaiting
+    confirmation, that starts in (now, now + lead]; once per plantão, whoever calls first.
 
-    The Telegram bot's outbox drainer calls this periodically; every read or action on shifts
+    The Telegram bot's outbox drainer calls this periodically; every read or action on plantões
     calls it too. Returns the reminders created by this call.
     """
     starting = session.scalars(
@@ -651,6 +651,6 @@ def enqueue_due_reminders(
 
 
 def refresh(session: Session, now: datetime, rules: TariffRules) -> None:
-    """What every read or action on shifts does first: advance states, then remind."""
+    """What every read or action on plantões does first: advance states, then remind."""
     advance(session, now, rules)
     enqueue_due_reminders(session, now)

@@ -18,7 +18,7 @@ from consultoria.services import plantoes, terms
 from consultoria.services.actors import Customer
 from consultoria.services.people import find_person
 
-# Shifts still to be served keep the phone the specialist will call.
+# Plantões still to be served keep the phone the specialist will call.
 FINISHED_STATES = ("completed", "ended_early", "cancelled")
 
 
@@ -88,7 +88,7 @@ def _blank_finished_phones(session: Session, person: Person) -> int:
 
 
 def erase_personal_data(session: Session, channel: str, channel_user_id: str) -> ErasureRequested:
-    """Blank the contact phones of finished shifts and record the request.
+    """Blank the contact phones of finished plantões and record the request.
 
     Also returns the conversations still to erase, this one and any whose erasure failed or
     was not verified before: whoever holds them erases them, verifies that nothing is left, then

@@ -1,5 +1,5 @@
-"""Pure pt-BR parsers for what customers type in chat: durations, head counts, days, shift
-windows, early-end moments and shift references (SPEC §1, §3.3).
+"""Pure pt-BR parsers for what customers type in chat: durations, head counts, days, plantão
+windows, early-end moments and plantão references (SPEC §1, §3.3).
 
 Input may be an entity's text or a whole message, with or without accents, in any case.
 Nothing here reads the clock: functions that need it take `now`, an aware datetime, and

@@ -1,4 +1,4 @@
-"""Days, shift windows and early-end moments in pt-BR chat text, resolved against `now`."""
+"""Days, plantão windows and early-end moments in pt-BR chat text, resolved against `now`."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ _DATEPARSER_SETTINGS = {"PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE
 
 @dataclass(frozen=True)
 class Window:
-    """A shift window [start, end), aware datetimes in the local zone."""
+    """A plantão window [start, end), aware datetimes in the local zone."""
 
     start: datetime
     end: datetime
@@ -129,9 +129,9 @@ def parse_end_time(
 def parse_staff_end_time(
     text: str, window: Window, now: datetime, *, tz: tzinfo = SAO_PAULO
 ) -> datetime | None:
-    """The end staff give for a booked shift (SPEC §4): "agora", a time, or a day and a time,
+    """The end staff give for a booked plantão (SPEC §4): "agora", a time, or a day and a time,
     written as parse_end_time reads them. A time without a day is its most recent occurrence
-    not after now that lies after window.start (on the third day of a long shift, "às 14h" is
+    not after now that lies after window.start (on the third day of a long plantão, "às 14h" is
     today's or yesterday's 14:00, never the first day's); when none does yet, it is the first
     occurrence after both now and window.start, an end that lies ahead. Whether the moment is
     inside the window is the caller's to check.

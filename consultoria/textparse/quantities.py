@@ -1,4 +1,4 @@
-"""Durations, head counts and shift references typed in chat."""
+"""Durations, head counts and plantão references typed in chat."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def parse_count(text: str) -> int | None:
 
 
 def parse_ref(text: str) -> str | None:
-    """A shift reference as "P-0042" from "P-0042", "p42", "P 42", "plantão 42", "plantão nº 42"."""
+    """A plantão reference "P-0042" from "P-0042", "p42", "P 42", "plantão 42", "plantão nº 42"."""
     match = _REF.search(normalize(text))
     if match is None or int(match.group(1)) == 0:
         return None

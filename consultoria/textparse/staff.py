@@ -1,5 +1,5 @@
-"""What staff type about shifts, read without the clock: the shift's reference, the
-specialist's name in a confirmation, a listing of the shifts awaiting confirmation, and shift
+"""What staff type about plantões, read without the clock: the plantão's reference, the
+specialist's name in a confirmation, a listing of the plantões awaiting confirmation, and plantão
 references written as words ("plantão 42"), put in the P-0042 form the time parser skips."""
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ _MARKER = re.compile(
     \s*[:\-–]?\s*(?:(?:o|a)\s+)?""",
     re.IGNORECASE | re.VERBOSE,
 )
-_SHIFT_WORDS = r"(?:\bp|\bplant[aã]o)\s*(?:-|\#|n[º°o]?\.?|n[uú]mero)?\s*\d{1,6}\b"
+_PLANTAO_WORDS = r"(?:\bp|\bplant[aã]o)\s*(?:-|\#|n[º°o]?\.?|n[uú]mero)?\s*\d{1,6}\b"
 _HYPHEN_REF = re.compile(r"\bp-0*(\d{1,6})\b", re.IGNORECASE)
 _WORDED_REF = re.compile(r"\bplant[aã]o\s*(?:#|n[º°o]?\.?|n[uú]mero)?\s*(\d{1,6})\b", re.IGNORECASE)
-# Where a name stops: punctuation (not an initial's dot), a shift reference, or a preposition
+# Where a name stops: punctuation (not an initial's dot), a plantão reference, or a preposition
 # or article that leads to one ("a Fernanda no plantão 42", "com o Caio o P-0041").
 _NAME_END = re.compile(
-    rf"""[,;:!?()\n]|(?<!\b[^\W\d_])\.(?=\s|$)|{_SHIFT_WORDS}
+    rf"""[,;:!?()\n]|(?<!\b[^\W\d_])\.(?=\s|$)|{_PLANTAO_WORDS}
     |\s+(?:(?:n[oa]|pr[oa]|para|pra|ao|d[oa]|em|[oa])\s+)?(?:(?:o|a)\s+)?(?:plant[aã]o|pedido|p-?\s?\d)""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -36,7 +36,7 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\- ])*")
-# Words that follow a marker but are not a name: pronouns, days, the shift itself.
+# Words that follow a marker but are not a name: pronouns, days, the plantão itself.
 _NOT_NAMES = frozenset(
     {
         "ele",
@@ -99,7 +99,7 @@ def _name_at(rest: str) -> str | None:
 
 
 def asks_pending(text: str) -> bool:
-    """Whether a listing asks for the shifts still awaiting confirmation."""
+    """Whether a listing asks for the plantões still awaiting confirmation."""
     return _PENDING.search(_plain(text)) is not None
 
 
@@ -108,7 +108,7 @@ def with_plain_refs(text: str) -> str:
     return _WORDED_REF.sub(lambda m: f"P-{int(m.group(1)):04d}", text)
 
 
-def shift_ref(text: str) -> str | None:
+def plantao_ref(text: str) -> str | None:
     """parse_ref, and also "P-0102" right before a word parse_ref takes for a head count
     ("confirmar P-0102 especialista Ana")."""
     found = parse_ref(text)

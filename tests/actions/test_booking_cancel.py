@@ -1,4 +1,4 @@
-"""Listing and cancelling one's own shifts: amounts from the engine, others' shifts unseen."""
+"""Listing and cancelling one's own plantões: amounts from the engine, others' plantões unseen."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from consultoria.services.actors import Staff
 from consultoria.services.people import staff_person
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.people import customer
-from tests.support.shifts import FAR, shift
+from tests.support.plantoes import FAR, stored_plantao
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 
@@ -39,11 +39,11 @@ async def confirm(
     return slots_of(await ActionConfirmCancellation().run(dispatcher, tracker, DOMAIN))
 
 
-async def test_listing_shows_only_own_shifts_with_state_and_amount(
+async def test_listing_shows_only_own_plantoes_with_state_and_amount(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    mine = shift(customer(), FAR)
-    shift(customer("someone-else"), FAR + timedelta(days=1))
+    mine = stored_plantao(customer(), FAR)
+    stored_plantao(customer("someone-else"), FAR + timedelta(days=1))
     await ActionListMyPlantoes().run(dispatcher, turn("meus plantões"), DOMAIN)
     said = texts(dispatcher)
     assert f"{mine.ref} — sáb., 06/06/2037 08:00 até 18:00" in said
@@ -51,15 +51,15 @@ async def test_listing_shows_only_own_shifts_with_state_and_amount(
     assert "P-0002" not in said
 
 
-async def test_listing_without_shifts_offers_to_book(dispatcher: CollectingDispatcher) -> None:
+async def test_listing_without_plantoes_offers_to_book(dispatcher: CollectingDispatcher) -> None:
     await ActionListMyPlantoes().run(dispatcher, turn("meus plantões"), DOMAIN)
     assert "não tem plantões" in texts(dispatcher)
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/book_plantao"
 
 
-async def test_someone_elses_shift_is_not_found(dispatcher: CollectingDispatcher) -> None:
+async def test_someone_elses_plantao_is_not_found(dispatcher: CollectingDispatcher) -> None:
     customer()
-    other = shift(customer("someone-else"), FAR)
+    other = stored_plantao(customer("someone-else"), FAR)
     result = await cancel(dispatcher, f"cancelar o plantão {other.ref}")
     assert result == {"pendente": None}
     assert f"Não encontrei o plantão {other.ref} entre os seus." in texts(dispatcher)
@@ -73,7 +73,7 @@ async def test_someone_elses_shift_is_not_found(dispatcher: CollectingDispatcher
 async def test_cancelling_early_is_free_after_confirmation(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    plantao = shift(customer(), FAR)
+    plantao = stored_plantao(customer(), FAR)
     asked = await cancel(dispatcher, f"quero cancelar o {plantao.ref.lower()}")
     assert asked == {"pendente": "confirmar_cancelamento", "plantao_ref": plantao.ref}
     assert "sem cobrança" in texts(dispatcher)
@@ -93,14 +93,14 @@ async def test_cancelling_late_charges_the_first_days_minimum(
     dispatcher: CollectingDispatcher,
 ) -> None:
     start = (runtime.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
-    plantao = shift(customer(), start, hours=10)
+    plantao = stored_plantao(customer(), start, hours=10)
     await cancel(dispatcher, f"cancelar {plantao.ref}")
     shown = texts(dispatcher)
     assert "menos de 24 h de antecedência" in shown
     done = CollectingDispatcher()
     await confirm(done, plantao.ref, dispatcher.messages)
     ctx = runtime.context()
-    expected = plantoes.quote_shift(plantao, ctx.prices, ctx.settings.tariff, plantao.start_at)
+    expected = plantoes.plantao_quote(plantao, ctx.prices, ctx.settings.tariff, plantao.start_at)
     with db.unit_of_work(runtime.sessions()) as session:
         row = session.get(Plantao, plantao.id)
         assert (row.charged_minutes, row.amount_due) == (expected.charged_minutes, expected.amount)
@@ -108,10 +108,10 @@ async def test_cancelling_late_charges_the_first_days_minimum(
     assert f"valor devido R$ {row.amount_due:.2f}".replace(".", ",") in texts(done)
 
 
-async def test_a_shift_that_is_no_longer_open_cannot_be_cancelled(
+async def test_a_plantao_that_is_no_longer_open_cannot_be_cancelled(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    plantao = shift(customer(), FAR)
+    plantao = stored_plantao(customer(), FAR)
     await confirm(CollectingDispatcher(), plantao.ref)
     await cancel(dispatcher, f"cancelar {plantao.ref}")
     assert "está cancelado e não pode ser cancelado" in texts(dispatcher)
@@ -120,7 +120,7 @@ async def test_a_shift_that_is_no_longer_open_cannot_be_cancelled(
 async def test_a_cancellation_racing_another_change_records_one_outcome(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    plantao = shift(customer(), FAR)
+    plantao = stored_plantao(customer(), FAR)
     asked = await ask_to_cancel(plantao.ref)
     with db.unit_of_work(runtime.sessions()) as session:
         staff = Staff(staff_person(session, "telegram", "900", "Equipe"), "telegram")
@@ -134,11 +134,11 @@ async def test_a_cancellation_racing_another_change_records_one_outcome(
         assert len(list(events)) == 1
 
 
-async def test_without_a_reference_the_open_shifts_are_offered(
+async def test_without_a_reference_the_open_plantoes_are_offered(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    plantao = shift(customer(), FAR)
-    shift(customer(), FAR + timedelta(days=1), state="confirmed")
+    plantao = stored_plantao(customer(), FAR)
+    stored_plantao(customer(), FAR + timedelta(days=1), state="confirmed")
     result = await cancel(dispatcher, "quero cancelar meu plantão")
     assert result == {"pendente": None}
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
@@ -146,15 +146,15 @@ async def test_without_a_reference_the_open_shifts_are_offered(
     assert len(payloads) == 2
 
 
-async def test_a_shift_that_started_cannot_be_cancelled_by_the_customer(
+async def test_a_plantao_that_started_cannot_be_cancelled_by_the_customer(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    plantao = shift(customer(), runtime.now() - timedelta(hours=1))
+    plantao = stored_plantao(customer(), runtime.now() - timedelta(hours=1))
     await cancel(dispatcher, f"cancelar {plantao.ref}")
     assert "já começou" in texts(dispatcher)
 
 
-async def test_no_keeps_the_shift(dispatcher: CollectingDispatcher) -> None:
+async def test_no_keeps_the_plantao(dispatcher: CollectingDispatcher) -> None:
     tracker = turn(
         "não", "deny", slots={"pendente": "confirmar_cancelamento", "plantao_ref": "P-0001"}
     )

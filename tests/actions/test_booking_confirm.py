@@ -14,7 +14,7 @@ from consultoria import db, runtime
 from consultoria.db import Notification, Plantao, PlantaoEvent, TermAcceptance, text_sha256
 from consultoria.tariff import Modality, PriceVersion
 from tests.support.people import customer
-from tests.support.shifts import BOOKING_FORM, count
+from tests.support.plantoes import BOOKING_FORM, count
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 SECOND_REQUEST = {"reserva_token": "second-request"}

@@ -14,7 +14,7 @@ from consultoria.db import Person
 from tests.support.people import customer
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
-FAR_DAY = "06/06/2037"  # tests.support.shifts.FAR, as a customer writes it
+FAR_DAY = "06/06/2037"  # tests.support.plantões.FAR, as a customer writes it
 
 
 async def form(dispatcher: CollectingDispatcher, text: str, **kwargs: Any) -> dict[str, Any]:

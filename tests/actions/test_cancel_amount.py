@@ -16,7 +16,7 @@ from actions.my_plantoes import PREVIEW_KEY, ActionConfirmCancellation
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.clock import WEDNESDAY_MORNING, PinClock
 from tests.support.people import customer
-from tests.support.shifts import reload, shift
+from tests.support.plantoes import reload, stored_plantao
 from tests.support.trackers import DOMAIN, slots_of, texts
 
 pytestmark = pytest.mark.both_backends
@@ -37,7 +37,7 @@ async def say_yes(tracker: Tracker) -> tuple[str, dict[str, Any]]:
 
 
 async def test_a_cancellation_confirmed_in_time_is_free() -> None:
-    plantao = shift(customer(), START)
+    plantao = stored_plantao(customer(), START)
     question = await preview(plantao.ref)
     assert question[PREVIEW_KEY] == {"plantao_ref": plantao.ref, "amount": "0.00"}
     said, slots = await say_yes(yes_after([question], plantao.ref))
@@ -48,7 +48,7 @@ async def test_a_cancellation_confirmed_in_time_is_free() -> None:
 
 
 async def test_an_amount_that_changed_is_shown_and_asked_again(pin_clock: PinClock) -> None:
-    plantao = shift(customer(), START)
+    plantao = stored_plantao(customer(), START)
     free = await preview(plantao.ref)
     pin_clock(WEDNESDAY_MORNING + timedelta(minutes=10))  # the free deadline passed
     said, slots = await say_yes(yes_after([free], plantao.ref))
@@ -64,9 +64,9 @@ async def test_an_amount_that_changed_is_shown_and_asked_again(pin_clock: PinClo
     assert reload(plantao.id).amount_due == Decimal("480.00")
 
 
-async def test_a_yes_without_the_preview_of_that_shift_cancels_nothing() -> None:
-    plantao = shift(customer(), START)
-    other = shift(customer(), START + timedelta(days=1))
+async def test_a_yes_without_the_preview_of_that_plantao_cancels_nothing() -> None:
+    plantao = stored_plantao(customer(), START)
+    other = stored_plantao(customer(), START + timedelta(days=1))
     said, _ = await say_yes(yes_after([await preview(other.ref)], plantao.ref))
     assert said.startswith(f"Não cancelei o plantão {plantao.ref}")
     assert "R$ 0,00" in said

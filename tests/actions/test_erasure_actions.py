@@ -35,8 +35,8 @@ from actions.privacy import ActionConfirmErasure, ActionMyData
 from consultoria import db, runtime
 from consultoria.db import Plantao, PrivacyRequest, make_engine
 from tests.support.people import customer
+from tests.support.plantoes import FAR, stored_plantao
 from tests.support.postgres import PgServer
-from tests.support.shifts import FAR, shift
 from tests.support.trackers import DOMAIN, SENDER, slots_of, texts, turn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,8 +249,8 @@ async def test_the_answer_says_what_is_done_and_that_the_history_is_not_yet(
     dispatcher: CollectingDispatcher, in_memory: FakeRasa
 ) -> None:
     person = customer()
-    finished = shift(person, FAR, state="cancelled")
-    upcoming = shift(person, FAR)
+    finished = stored_plantao(person, FAR, state="cancelled")
+    upcoming = stored_plantao(person, FAR)
     reply = await confirm_and_wait(dispatcher)
     assert reply.startswith(
         "Apaguei o telefone de contato de 1 plantão encerrado ou cancelado. O histórico desta "

@@ -14,12 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions import privacy
-from actions.messages.plantoes import NO_SHIFTS
+from actions.messages.plantoes import NO_PLANTOES
 from actions.messages.privacy import NO_RECORD
 from actions.messages.staff import REFUSAL
 from actions.my_plantoes import ActionListMyPlantoes
 from actions.privacy import ActionConfirmErasure, ActionMyData
-from actions.staff_ops import ActionPrepareShifts, ActionStaffListPlantoes
+from actions.staff_ops import ActionPreparePlantoes, ActionStaffListPlantoes
 from actions.tracker import Caller, caller
 from consultoria import db, runtime
 from consultoria.db import Person, PrivacyRequest
@@ -27,7 +27,7 @@ from consultoria.identity import MAX_AGE_SECONDS, SECRET_VARIABLE, sign
 from consultoria.services import people
 from tests.stack import SIGNING_SECRET
 from tests.support.people import STAFF_ID, enroll, from_telegram
-from tests.support.shifts import FAR, reload, shift
+from tests.support.plantoes import FAR, reload, stored_plantao
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 TELEGRAM_USER = "1001"
@@ -59,10 +59,10 @@ async def run(action: Action, tracker: Any) -> tuple[str, dict[str, Any]]:
 
 
 def telegram_customer() -> Person:
-    """A Telegram user with a shift booked: the records a forger would want."""
+    """A Telegram user with a plantão booked: the records a forger would want."""
     with db.unit_of_work(runtime.sessions()) as session:
         person = people.get_or_create_person(session, "telegram", TELEGRAM_USER, "Bruna Telegram")
-    shift(person, FAR)
+    stored_plantao(person, FAR)
     return person
 
 
@@ -89,28 +89,28 @@ def test_without_a_secret_the_action_server_believes_no_signature(
 @pytest.mark.parametrize("forged", FORGED.values(), ids=FORGED.keys())
 async def test_forged_staff_metadata_is_refused_and_lists_nothing(forged: dict[str, Any]) -> None:
     enroll()
-    waiting = shift(telegram_customer(), FAR)
+    waiting = stored_plantao(telegram_customer(), FAR)
     said, _ = await run(
         ActionStaffListPlantoes(), turn("plantões pendentes", "list_plantoes", **forged)
     )
     assert said == REFUSAL
     assert waiting.ref not in said
     _, slots = await run(
-        ActionPrepareShifts(), turn("plantões pendentes", "list_plantoes", **forged)
+        ActionPreparePlantoes(), turn("plantões pendentes", "list_plantoes", **forged)
     )
     assert slots == {"equipe": False}
 
 
-async def test_the_same_message_signed_by_the_bot_lists_the_shifts() -> None:
+async def test_the_same_message_signed_by_the_bot_lists_the_plantoes() -> None:
     enroll()
-    waiting = shift(telegram_customer(), FAR)
+    waiting = stored_plantao(telegram_customer(), FAR)
     signed = from_telegram(STAFF_ID)
     said, _ = await run(
         ActionStaffListPlantoes(), turn("plantões pendentes", "list_plantoes", **signed)
     )
     assert said.startswith("Plantões aguardando confirmação:") and waiting.ref in said
     _, slots = await run(
-        ActionPrepareShifts(), turn("plantões pendentes", "list_plantoes", **signed)
+        ActionPreparePlantoes(), turn("plantões pendentes", "list_plantoes", **signed)
     )
     assert slots == {"equipe": True}
 
@@ -122,7 +122,7 @@ async def test_an_unsigned_sender_named_like_a_telegram_user_gets_none_of_their_
     assert said == NO_RECORD
     assert "Bruna" not in said and "P-0001" not in said
     said, _ = await run(ActionListMyPlantoes(), turn("meus plantões", "list_plantoes", **forged))
-    assert said == NO_SHIFTS
+    assert said == NO_PLANTOES
     # The Telegram user, signed, still gets their own.
     signed = from_telegram(TELEGRAM_USER)
     said, _ = await run(ActionMyData(), turn("quero meus dados", "my_data", **signed))

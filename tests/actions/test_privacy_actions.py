@@ -14,7 +14,7 @@ from consultoria.services.actors import Customer
 from consultoria.services.terms import record_answer
 from consultoria.tariff import Modality
 from tests.support.people import customer
-from tests.support.shifts import FAR, shift
+from tests.support.plantoes import FAR, stored_plantao
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 
@@ -31,12 +31,12 @@ async def test_a_stranger_hears_that_only_the_conversation_is_kept(
     assert [r.kind for r in _requests()] == ["export"]
 
 
-async def test_my_data_lists_identity_acceptances_and_shifts(
+async def test_my_data_lists_identity_acceptances_and_plantoes(
     dispatcher: CollectingDispatcher,
 ) -> None:
     person = customer(perfil="consultor", unit="Unidade Joinville")
-    shift(person, FAR)
-    shift(customer("someone-else"), FAR)
+    stored_plantao(person, FAR)
+    stored_plantao(customer("someone-else"), FAR)
     with db.unit_of_work(runtime.sessions()) as session:
         version, _ = current_term(session, runtime.context(), Modality.PLANTAO)
         record_answer(

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.quotes import ActionPriceInfo, ActionQuote, ValidateQuoteForm
 from consultoria import runtime
 from tests.support.clock import PinClock
-from tests.support.shifts import next_saturday
+from tests.support.plantoes import next_saturday
 from tests.support.trackers import DOMAIN, slots_of, turn
 
 

@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.quotes import ActionQuote, ValidateQuoteForm
-from tests.support.shifts import next_saturday
+from tests.support.plantoes import next_saturday
 from tests.support.trackers import DOMAIN, slots_of, turn
 
 

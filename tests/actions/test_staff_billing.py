@@ -1,4 +1,4 @@
-"""Staff actions bill what really happened (SPEC §4): the end time staff give on a long shift,
+"""Staff actions bill what really happened (SPEC §4): the end time staff give on a long plantão,
 and requests nobody confirmed before their start. Real trackers, dispatchers and databases."""
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messages.staff import refusal
 from actions.my_plantoes import ActionListMyPlantoes
-from actions.staff_ops import ActionPrepareShifts, ActionStaffConfirmPlantao, ActionStaffEndPlantao
+from actions.staff_ops import (
+    ActionPreparePlantoes,
+    ActionStaffConfirmPlantao,
+    ActionStaffEndPlantao,
+)
 from consultoria import db, runtime
 from consultoria.db import Notification
 from consultoria.services import people, plantoes
@@ -21,7 +25,7 @@ from consultoria.services.plantoes import StartPassed
 from consultoria.textparse import SAO_PAULO
 from tests.support.clock import PinClock
 from tests.support.people import STAFF_ID, customer, enroll, from_telegram
-from tests.support.shifts import count, events_of, reload, shift, state_of
+from tests.support.plantoes import count, events_of, reload, state_of, stored_plantao
 from tests.support.trackers import DOMAIN, texts, turn
 
 pytestmark = pytest.mark.both_backends
@@ -43,7 +47,7 @@ DAY_ONE = local("2026-12-01 08:00")
 
 async def test_an_end_time_on_the_third_day_is_that_days(pin_clock: PinClock) -> None:
     enroll()
-    plantao = shift(customer(), DAY_ONE, hours=72, state="confirmed")
+    plantao = stored_plantao(customer(), DAY_ONE, hours=72, state="confirmed")
     pin_clock(local("2026-12-03 15:00"))
     said = await staff_says(
         ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 14h", "end_plantao"
@@ -61,7 +65,7 @@ async def test_an_end_time_on_the_third_day_is_that_days(pin_clock: PinClock) ->
 async def test_an_end_time_still_ahead_is_recorded_for_that_moment(pin_clock: PinClock) -> None:
     enroll()
     pin_clock(local("2026-12-02 10:00"))
-    plantao = shift(customer(), local("2026-12-02 08:00"), hours=14, state="confirmed")
+    plantao = stored_plantao(customer(), local("2026-12-02 08:00"), hours=14, state="confirmed")
     said = await staff_says(
         ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 14h", "end_plantao"
     )
@@ -80,9 +84,9 @@ async def test_a_request_not_confirmed_by_its_start_expires_at_no_cost(
     pin_clock: PinClock,
 ) -> None:
     pin_clock(local("2026-12-02 07:00"))
-    plantao = shift(customer(), local("2026-12-02 08:00"), hours=10)
+    plantao = stored_plantao(customer(), local("2026-12-02 08:00"), hours=10)
     pin_clock(local("2026-12-02 08:01"))
-    await ActionPrepareShifts().run(CollectingDispatcher(), turn("meus plantões"), DOMAIN)
+    await ActionPreparePlantoes().run(CollectingDispatcher(), turn("meus plantões"), DOMAIN)
     saved = reload(plantao.id)
     assert (saved.state, saved.charged_minutes, saved.amount_due) == (
         "expired",
@@ -105,7 +109,7 @@ async def test_a_request_not_confirmed_by_its_start_expires_at_no_cost(
 async def test_staff_confirm_only_before_the_start(pin_clock: PinClock) -> None:
     enroll()
     pin_clock(local("2026-12-02 07:00"))
-    plantao = shift(customer(), local("2026-12-02 08:00"), hours=10)
+    plantao = stored_plantao(customer(), local("2026-12-02 08:00"), hours=10)
     pin_clock(local("2026-12-02 08:30"))
     said = await staff_says(
         ActionStaffConfirmPlantao(), f"confirmar o {plantao.ref} com Maria Souza", "confirm_plantao"
@@ -120,7 +124,7 @@ async def test_staff_confirm_only_before_the_start(pin_clock: PinClock) -> None:
 async def test_a_confirmation_racing_the_start_is_refused(pin_clock: PinClock) -> None:
     """Without the states advanced first, the service itself refuses a late confirmation."""
     pin_clock(local("2026-12-02 07:00"))
-    plantao = shift(customer(), local("2026-12-02 08:00"), hours=10)
+    plantao = stored_plantao(customer(), local("2026-12-02 08:00"), hours=10)
     ctx = runtime.context()
     with pytest.raises(StartPassed), db.unit_of_work(ctx.sessions) as session:
         staff = Staff(people.staff_person(session, "telegram", STAFF_ID, "Carla"), "telegram")

@@ -1,5 +1,5 @@
 """Staff operations by message, with real trackers, dispatchers and databases (SQLite and
-PostgreSQL): every path, and every refusal leaving the shift as it was."""
+PostgreSQL): every path, and every refusal leaving the plantão as it was."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.messages.staff import REFUSAL
 from actions.staff_ops import (
     ActionPlantaoAmount,
-    ActionPrepareShifts,
+    ActionPreparePlantoes,
     ActionStaffCancelPlantao,
     ActionStaffConfirmPlantao,
     ActionStaffEndPlantao,
@@ -23,7 +23,15 @@ from actions.staff_ops import (
 from consultoria import db, runtime
 from consultoria.db import Notification, Person
 from tests.support.people import STAFF_ID, customer, enroll, from_telegram
-from tests.support.shifts import FAR, an_hour_ago, count, events_of, reload, shift, state_of
+from tests.support.plantoes import (
+    FAR,
+    an_hour_ago,
+    count,
+    events_of,
+    reload,
+    state_of,
+    stored_plantao,
+)
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 pytestmark = pytest.mark.both_backends
@@ -46,19 +54,19 @@ async def staff_says(action: Action, text: str, intent: str, **kwargs: Any) -> s
 async def test_the_roster_alone_decides_who_is_staff() -> None:
     enroll()
     from_staff = turn("listar os plantões", "list_plantoes", **from_telegram())
-    _, slots = await run(ActionPrepareShifts(), from_staff)
+    _, slots = await run(ActionPreparePlantoes(), from_staff)
     assert slots == {"equipe": True}
-    _, slots = await run(ActionPrepareShifts(), turn("listar os plantões", "list_plantoes"))
+    _, slots = await run(ActionPreparePlantoes(), turn("listar os plantões", "list_plantoes"))
     assert slots == {"equipe": False}
     # The same id on another channel is someone else.
     other_channel = turn("listar os plantões", "list_plantoes", sender=STAFF_ID)
-    assert (await run(ActionPrepareShifts(), other_channel))[1] == {"equipe": False}
+    assert (await run(ActionPreparePlantoes(), other_channel))[1] == {"equipe": False}
 
 
-async def test_a_customers_listing_brings_the_shifts_up_to_date_first() -> None:
-    running = shift(customer(), an_hour_ago(), state="confirmed")
-    soon = shift(customer("someone-else"), runtime.now() + timedelta(minutes=45))
-    _, slots = await run(ActionPrepareShifts(), turn("meus plantões", "list_plantoes"))
+async def test_a_customers_listing_brings_the_plantoes_up_to_date_first() -> None:
+    running = stored_plantao(customer(), an_hour_ago(), state="confirmed")
+    soon = stored_plantao(customer("someone-else"), runtime.now() + timedelta(minutes=45))
+    _, slots = await run(ActionPreparePlantoes(), turn("meus plantões", "list_plantoes"))
     assert slots == {"equipe": False}
     assert state_of(running.id) == "in_progress"
     assert count(Notification, Notification.dedupe_key == f"plantao:{soon.id}:starting") == 1
@@ -90,7 +98,7 @@ async def test_anyone_outside_the_roster_is_refused_and_nothing_changes(
 ) -> None:
     enroll(active=not who.get("inactive"))
     sender = {key: value for key, value in who.items() if key != "inactive"}
-    plantao = shift(customer(), FAR, state="confirmed")
+    plantao = stored_plantao(customer(), FAR, state="confirmed")
     before = [(e.id, e.to_state) for e in events_of(plantao.id)]
     entities = [{"entity": "plantao_ref", "value": "P-0001"}] if text.startswith("/") else []
     tracker = turn(text, intent, entities=entities, **{**from_telegram(), **sender})
@@ -109,10 +117,10 @@ async def test_anyone_outside_the_roster_is_refused_and_nothing_changes(
 # --- listing -----------------------------------------------------------------------------------
 
 
-async def test_pending_shifts_are_listed_with_the_customers_contact() -> None:
+async def test_pending_plantoes_are_listed_with_the_customers_contact() -> None:
     enroll()
-    waiting = shift(customer(), FAR)
-    shift(customer("someone-else"), FAR + timedelta(days=1), state="confirmed")
+    waiting = stored_plantao(customer(), FAR)
+    stored_plantao(customer("someone-else"), FAR + timedelta(days=1), state="confirmed")
     said = await staff_says(ActionStaffListPlantoes(), "plantões pendentes", "list_plantoes")
     assert said.startswith("Plantões aguardando confirmação:")
     assert f"{waiting.ref} — sáb., 06/06/2037 08:00 até 18:00" in said
@@ -121,10 +129,10 @@ async def test_pending_shifts_are_listed_with_the_customers_contact() -> None:
     assert "P-0002" not in said
 
 
-async def test_the_shifts_of_a_named_day() -> None:
+async def test_the_plantoes_of_a_named_day() -> None:
     enroll()
-    first = shift(customer(), FAR, state="confirmed")
-    shift(customer("someone-else"), FAR + timedelta(days=1))
+    first = stored_plantao(customer(), FAR, state="confirmed")
+    stored_plantao(customer("someone-else"), FAR + timedelta(days=1))
     said = await staff_says(
         ActionStaffListPlantoes(), "plantões do dia 06/06/2037", "list_plantoes"
     )
@@ -139,10 +147,10 @@ async def test_an_empty_day_says_so() -> None:
     assert said.endswith(f"{tomorrow:%d/%m/%Y}: nenhum.")
 
 
-async def test_listing_today_advances_running_shifts_and_reminds_of_the_next_ones() -> None:
+async def test_listing_today_advances_running_plantoes_and_reminds_of_the_next_ones() -> None:
     enroll()
-    running = shift(customer(), an_hour_ago(), state="confirmed")
-    soon = shift(customer("someone-else"), runtime.now() + timedelta(minutes=30))
+    running = stored_plantao(customer(), an_hour_ago(), state="confirmed")
+    soon = stored_plantao(customer("someone-else"), runtime.now() + timedelta(minutes=30))
     said = await staff_says(ActionStaffListPlantoes(), "plantões de hoje", "list_plantoes")
     assert state_of(running.id) == "in_progress"
     assert (
@@ -162,7 +170,7 @@ async def test_listing_today_advances_running_shifts_and_reminds_of_the_next_one
 
 async def test_confirming_assigns_the_specialist_shows_the_amount_and_audits() -> None:
     enroll()
-    plantao = shift(customer(), FAR)
+    plantao = stored_plantao(customer(), FAR)
     said = await staff_says(
         ActionStaffConfirmPlantao(),
         f"confirmar o plantão {plantao.ref} com Maria Souza",
@@ -196,15 +204,15 @@ async def test_confirming_assigns_the_specialist_shows_the_amount_and_audits() -
 )
 async def test_a_confirmation_missing_something_changes_nothing(text: str, expected: str) -> None:
     enroll()
-    plantao = shift(customer(), FAR)
+    plantao = stored_plantao(customer(), FAR)
     said = await staff_says(ActionStaffConfirmPlantao(), text, "confirm_plantao")
     assert expected in said
     assert (reload(plantao.id).state, len(events_of(plantao.id))) == ("requested", 1)
 
 
-async def test_a_shift_is_confirmed_once() -> None:
+async def test_a_plantao_is_confirmed_once() -> None:
     enroll()
-    plantao = shift(customer(), FAR, state="confirmed")
+    plantao = stored_plantao(customer(), FAR, state="confirmed")
     said = await staff_says(
         ActionStaffConfirmPlantao(), f"confirma o {plantao.ref} com o Bruno", "confirm_plantao"
     )
@@ -227,7 +235,7 @@ async def test_ending_early_bills_per_the_rules(
     text: str, entities: list[dict[str, Any]], minutes: int, amount: str
 ) -> None:
     enroll()
-    plantao = shift(customer(), FAR, state="confirmed")
+    plantao = stored_plantao(customer(), FAR, state="confirmed")
     said = await staff_says(ActionStaffEndPlantao(), text, "end_plantao", entities=entities)
     assert f"Plantão {plantao.ref} encerrado em sáb., 06/06/2037" in said
     assert f"Plantão 24x7: {amount} mais impostos." in said
@@ -241,9 +249,9 @@ async def test_ending_early_bills_per_the_rules(
     )
 
 
-async def test_ending_a_running_shift_now() -> None:
+async def test_ending_a_running_plantao_now() -> None:
     enroll()
-    plantao = shift(customer(), an_hour_ago(), state="confirmed")
+    plantao = stored_plantao(customer(), an_hour_ago(), state="confirmed")
     before = runtime.now()
     said = await staff_says(
         ActionStaffEndPlantao(), f"encerrar o plantão {plantao.ref} agora", "end_plantao"
@@ -271,7 +279,7 @@ async def test_an_end_that_does_not_apply_changes_nothing(
     state: str, text: str, expected: str
 ) -> None:
     enroll()
-    plantao = shift(customer(), FAR, state=state)
+    plantao = stored_plantao(customer(), FAR, state=state)
     before = len(events_of(plantao.id))
     said = await staff_says(ActionStaffEndPlantao(), text, "end_plantao")
     assert expected in said
@@ -281,9 +289,9 @@ async def test_an_end_that_does_not_apply_changes_nothing(
 # --- cancelling --------------------------------------------------------------------------------
 
 
-async def test_staff_cancel_a_shift_and_the_staff_chat_hears_of_it() -> None:
+async def test_staff_cancel_a_plantao_and_the_staff_chat_hears_of_it() -> None:
     enroll()
-    plantao = shift(customer(), FAR, state="confirmed")
+    plantao = stored_plantao(customer(), FAR, state="confirmed")
     said = await staff_says(
         ActionStaffCancelPlantao(),
         f"cancelar o {plantao.ref} a pedido do cliente",
@@ -298,7 +306,7 @@ async def test_staff_cancel_a_shift_and_the_staff_chat_hears_of_it() -> None:
 
 async def test_a_late_cancellation_is_due() -> None:
     enroll()
-    plantao = shift(customer(), runtime.now() + timedelta(hours=3))
+    plantao = stored_plantao(customer(), runtime.now() + timedelta(hours=3))
     said = await staff_says(
         ActionStaffCancelPlantao(), f"cancela o plantão {plantao.ref}", "cancel_plantao"
     )
@@ -314,9 +322,9 @@ async def test_a_late_cancellation_is_due() -> None:
         ("requested", "expirou", "expired"),
     ],
 )
-async def test_a_started_shift_is_not_cancelled(state: str, expected: str, after: str) -> None:
+async def test_a_started_plantao_is_not_cancelled(state: str, expected: str, after: str) -> None:
     enroll()
-    plantao = shift(customer(), an_hour_ago(), state=state)
+    plantao = stored_plantao(customer(), an_hour_ago(), state=state)
     said = await staff_says(ActionStaffCancelPlantao(), "cancelar o P-0001", "cancel_plantao")
     assert expected in said and said.endswith("Nada foi alterado.")
     assert state_of(plantao.id) == after
@@ -326,17 +334,17 @@ async def test_a_started_shift_is_not_cancelled(state: str, expected: str, after
 # --- amounts -----------------------------------------------------------------------------------
 
 
-async def test_staff_see_the_amount_of_any_shift() -> None:
+async def test_staff_see_the_amount_of_any_plantao() -> None:
     enroll()
-    plantao = shift(customer(), FAR)
+    plantao = stored_plantao(customer(), FAR)
     said = await staff_says(ActionPlantaoAmount(), f"quanto deu o {plantao.ref}?", "plantao_amount")
     assert "Se for cumprido inteiro:\nPlantão 24x7: R$ 2.400,00 mais impostos." in said
     assert "Se for cancelado agora: R$ 0,00." in said
 
 
-async def test_the_amount_of_an_ended_shift_is_what_is_due() -> None:
+async def test_the_amount_of_an_ended_plantao_is_what_is_due() -> None:
     enroll()
-    plantao = shift(customer(), FAR, state="confirmed")
+    plantao = stored_plantao(customer(), FAR, state="confirmed")
     await staff_says(ActionStaffEndPlantao(), "encerrar o P-0001 às 10h", "end_plantao")
     said = await staff_says(ActionPlantaoAmount(), "valor do P-0001", "plantao_amount")
     assert "valor devido R$ 960,00" in said
@@ -344,16 +352,16 @@ async def test_the_amount_of_an_ended_shift_is_what_is_due() -> None:
     assert state_of(plantao.id) == "ended_early"
 
 
-async def test_the_amount_of_a_running_shift_if_ended_now() -> None:
+async def test_the_amount_of_a_running_plantao_if_ended_now() -> None:
     enroll()
-    shift(customer(), an_hour_ago(), state="confirmed")
+    stored_plantao(customer(), an_hour_ago(), state="confirmed")
     said = await staff_says(ActionPlantaoAmount(), "quanto tá dando o P-0001?", "plantao_amount")
     assert "Se for encerrado agora:" in said and "Se for até o fim: R$ 2.400,00." in said
 
 
-async def test_customers_see_the_amount_of_their_own_shifts_only() -> None:
-    mine = shift(customer(), FAR)
-    other = shift(customer("someone-else"), FAR)
+async def test_customers_see_the_amount_of_their_own_plantoes_only() -> None:
+    mine = stored_plantao(customer(), FAR)
+    other = stored_plantao(customer("someone-else"), FAR)
     dispatcher, _ = await run(ActionPlantaoAmount(), turn(f"quanto vai ficar o {mine.ref}?"))
     assert "R$ 2.400,00" in texts(dispatcher)
     dispatcher, _ = await run(ActionPlantaoAmount(), turn(f"quanto vai ficar o {other.ref}?"))
@@ -368,7 +376,7 @@ async def test_customers_see_the_amount_of_their_own_shifts_only() -> None:
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_a_database_error_apologises_and_writes_nothing(caplog: Any) -> None:
     enroll()
-    plantao = shift(customer(), FAR, state="confirmed")
+    plantao = stored_plantao(customer(), FAR, state="confirmed")
     with db.unit_of_work(runtime.sessions()) as session:
         session.connection().exec_driver_sql("DROP TABLE notifications")
     said = await staff_says(ActionStaffCancelPlantao(), "cancelar o P-0001", "cancel_plantao")

@@ -15,8 +15,8 @@ from actions.my_plantoes import ActionConfirmCancellation
 from actions.staff_ops import ActionStaffEndPlantao
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.people import customer, enroll, from_telegram
+from tests.support.plantoes import FAR, events_of, state_of, stored_plantao
 from tests.support.races import race
-from tests.support.shifts import FAR, events_of, shift, state_of
 from tests.support.trackers import DOMAIN, texts, turn
 
 ROUNDS = 5
@@ -38,7 +38,7 @@ def test_a_customer_cancel_racing_a_staff_end_ends_in_one_outcome() -> None:
     enroll()
     person = customer()
     for round_ in range(ROUNDS):
-        plantao = shift(person, FAR + timedelta(days=7 * round_), state="confirmed")
+        plantao = stored_plantao(person, FAR + timedelta(days=7 * round_), state="confirmed")
         cancel = yes_after(asyncio.run(ask_to_cancel(plantao.ref)), plantao.ref)
         end = turn(f"encerrar o plantão {plantao.ref} às 10h", "end_plantao", **from_telegram())
         customer_said, staff_said = race(

@@ -123,7 +123,7 @@ async def test_with_no_staff_on_the_roster_the_notification_waits(
     assert len(telegram.sent(STAFF.id)) == 1
 
 
-async def test_a_shift_starting_within_the_hour_gets_a_reminder_once(
+async def test_a_plantao_starting_within_the_hour_gets_a_reminder_once(
     bot: Bot, telegram: FakeTelegram, factory: sessionmaker[Session], book: Book
 ) -> None:
     add_staff(factory, STAFF)

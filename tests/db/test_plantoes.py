@@ -1,4 +1,4 @@
-"""Shift lifecycle: booking, state changes, history, outbox, and who may see a shift."""
+"""Plantão lifecycle: booking, state changes, history, outbox, and who may see a plantão."""
 
 from __future__ import annotations
 
@@ -177,12 +177,12 @@ def test_invalid_transitions(
         by_staff(session, plantao.id, to_state, *allowed_from)
 
 
-def test_unknown_shift(factory: sessionmaker[Session]) -> None:
+def test_unknown_plantao(factory: sessionmaker[Session]) -> None:
     with pytest.raises(PlantaoNotFound, match="P-0099"), unit_of_work(factory) as session:
         by_staff(session, 99, "confirmed", "requested")
 
 
-def test_a_person_sees_only_their_shifts(
+def test_a_person_sees_only_their_plantoes(
     factory: sessionmaker[Session], person: Person, other_person: Person, book: Book
 ) -> None:
     mine = book(person)
@@ -196,7 +196,7 @@ def test_a_person_sees_only_their_shifts(
         assert [p.id for p in plantoes.list_for_customer(session, them)] == [theirs.id]
 
 
-def test_a_customer_changes_only_their_own_shifts(
+def test_a_customer_changes_only_their_own_plantoes(
     factory: sessionmaker[Session], person: Person, other_person: Person, book: Book
 ) -> None:
     theirs = book(other_person)
@@ -225,7 +225,7 @@ def test_a_repeated_request_is_found_only_by_whoever_made_it(
         assert plantoes.find_by_request_key(session, other, "tg:1001:msg:56") is None
 
 
-def test_only_open_shifts_are_offered_for_cancelling(
+def test_only_open_plantoes_are_offered_for_cancelling(
     factory: sessionmaker[Session], person: Person, book: Book
 ) -> None:
     waiting = book()

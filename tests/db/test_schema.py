@@ -119,8 +119,8 @@ def test_open_database_migrates_and_serves_sessions(empty_url: str) -> None:
         factory.kw["bind"].dispose()
 
 
-# A shift as revision 0002 stored it: 4 specialists ended early, 240 minutes each.
-_SHIFT_AT_0002 = [
+# A plantão as revision 0002 stored it: 4 specialists ended early, 240 minutes each.
+_PLANTAO_AT_0002 = [
     "INSERT INTO persons (id, channel, channel_user_id, name, role, created_at) "
     "VALUES (7, 'telegram', '1001', 'Ana', 'customer', '2030-05-01 12:00:00+00:00')",
     "INSERT INTO plantoes (id, person_id, start_at, end_at, specialists, state, reason, "
@@ -140,28 +140,28 @@ _SHIFT_AT_0002 = [
 
 def _stored(engine: Engine, column: str) -> list[tuple[object, ...]]:
     with engine.connect() as connection:
-        shift = connection.execute(text(f"SELECT id, {column}, amount_due FROM plantoes"))
+        plantao = connection.execute(text(f"SELECT id, {column}, amount_due FROM plantoes"))
         events = connection.execute(
             text(f"SELECT id, {column}, amount_due FROM plantao_events ORDER BY id")
         )
-        return [tuple(row) for row in (*shift, *events)]
+        return [tuple(row) for row in (*plantao, *events)]
 
 
-def test_0003_keeps_the_shifts_minutes_as_charged_minutes(
+def test_0003_keeps_the_plantoes_minutes_as_charged_minutes(
     empty_url: str, empty_engine: Engine
 ) -> None:
     command.upgrade(alembic_config(empty_url), "0002")
     with empty_engine.begin() as connection:
-        for statement in _SHIFT_AT_0002:
+        for statement in _PLANTAO_AT_0002:
             connection.execute(text(statement))
     before = _stored(empty_engine, "billed_minutes")
     upgrade(empty_url)
     assert _revision(empty_engine) == _head()
     assert _stored(empty_engine, "charged_minutes") == before
     with session_factory(empty_engine)() as session:
-        shift = session.get_one(Plantao, 42)
+        plantao = session.get_one(Plantao, 42)
         events = session.scalars(select(PlantaoEvent).order_by(PlantaoEvent.id)).all()
-    assert (shift.ref, shift.specialists, shift.charged_minutes) == ("P-0042", 4, 960)
+    assert (plantao.ref, plantao.specialists, plantao.charged_minutes) == ("P-0042", 4, 960)
     assert [(e.to_state, e.charged_minutes) for e in events] == [
         ("requested", None),
         ("ended_early", 960),
@@ -173,10 +173,10 @@ def test_0003_keeps_the_shifts_minutes_as_charged_minutes(
     assert _stored(empty_engine, "billed_minutes") == before
 
 
-def test_0003_keeps_the_guards_of_the_shift_tables(empty_url: str, empty_engine: Engine) -> None:
+def test_0003_keeps_the_guards_of_the_plantao_tables(empty_url: str, empty_engine: Engine) -> None:
     command.upgrade(alembic_config(empty_url), "0002")
     with empty_engine.begin() as connection:
-        for statement in _SHIFT_AT_0002:
+        for statement in _PLANTAO_AT_0002:
             connection.execute(text(statement))
     upgrade(empty_url)
     with pytest.raises(IntegrityError, match="append-only"), empty_engine.begin() as connection:
@@ -198,18 +198,18 @@ def test_0003_keeps_the_guards_of_the_shift_tables(empty_url: str, empty_engine:
             assert connection.scalar(text(sequence)) == 42
 
 
-# The same shift as revision 0003 stores it: the minutes column renamed.
-_SHIFT_AT_0003 = [s.replace("billed_minutes", "charged_minutes") for s in _SHIFT_AT_0002]
+# The same plantão as revision 0003 stores it: the minutes column renamed.
+_PLANTAO_AT_0003 = [s.replace("billed_minutes", "charged_minutes") for s in _PLANTAO_AT_0002]
 _EXPIRY_EVENT = (
     "INSERT INTO plantao_events (id, plantao_id, from_state, to_state, actor_role, channel, at) "
     "VALUES (3, 42, 'requested', 'expired', 'system', 'system', '2030-06-01 11:00:00+00:00')"
 )
 
 
-def test_0004_lets_a_shift_expire_and_keeps_every_row(empty_url: str, empty_engine: Engine) -> None:
+def test_0004_lets_a_plantao_expire_keeping_rows(empty_url: str, empty_engine: Engine) -> None:
     command.upgrade(alembic_config(empty_url), "0003")
     with empty_engine.begin() as connection:
-        for statement in _SHIFT_AT_0003:
+        for statement in _PLANTAO_AT_0003:
             connection.execute(text(statement))
     with pytest.raises(IntegrityError), empty_engine.begin() as connection:
         connection.execute(text(_EXPIRY_EVENT))
@@ -230,6 +230,6 @@ def test_0004_lets_a_shift_expire_and_keeps_every_row(empty_url: str, empty_engi
             sequence = "SELECT seq FROM sqlite_sequence WHERE name = 'plantoes'"
             assert connection.scalar(text(sequence)) == 42
     # An expiry cannot be written back as a state revision 0003 knows.
-    with pytest.raises(RuntimeError, match="expired shifts exist"):
+    with pytest.raises(RuntimeError, match="expired plantões exist"):
         command.downgrade(alembic_config(empty_url), "0003")
     assert _revision(empty_engine) == _head()

@@ -1,6 +1,6 @@
 """Term versions and acceptances on SQLite and PostgreSQL, with real concurrent sessions: the
 same Term text is one version, a confirmation delivered twice at once books and accepts once,
-and two customers' cancellations of one shift record one outcome."""
+and two customers' cancellations of one plantão record one outcome."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from consultoria.services.terms import has_accepted, record_answer, sync_term
 from consultoria.tariff import Modality
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.databases import Book
+from tests.support.plantoes import BOOKING_FORM
 from tests.support.races import race
-from tests.support.shifts import BOOKING_FORM
 from tests.support.trackers import DOMAIN, turn
 
 
@@ -119,12 +119,12 @@ def test_a_confirmation_delivered_twice_at_once_books_and_accepts_once(
     assert counts == [1, 1, 1]
 
 
-def test_two_cancellations_of_one_shift_record_one_outcome(
+def test_two_cancellations_of_one_plantao_record_one_outcome(
     live_database: None, factory: sessionmaker[Session], book: Book, person: Person
 ) -> None:
     plantao = book()
     with unit_of_work(factory) as session:
-        # The shift's owner, as the channel names them in this conversation.
+        # The plantão's owner, as the channel names them in this conversation.
         owner = session.get(Person, person.id)
         assert owner is not None
         owner.channel, owner.channel_user_id = "rest", "test-user"

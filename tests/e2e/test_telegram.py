@@ -123,7 +123,7 @@ def test_a_customer_books_staff_hears_confirms_and_ends_it_and_the_list_shows_th
     listed = ask(stack, ANA, "/plantoes", ref)[-1]["text"]
     assert "aguardando confirmação" in listed and "R$ 2.400,00" in listed
 
-    # Staff, recognised by their Telegram id alone, confirm and end the shift at 10:00.
+    # Staff, recognised by their Telegram id alone, confirm and end the plantão at 10:00.
     assert STAFF_ONLY in ask(stack, ANA, "/pendentes", STAFF_ONLY)[-1]["text"]
     pending = ask(stack, CARLA, "/pendentes", "aguardando confirmação")[-1]["text"]
     assert ref in pending

@@ -148,7 +148,7 @@ def throwaway_database(prefix: str) -> Iterator[str]:
 
 
 def bookings(project_db: str, sender: str) -> list[tuple[int, str]]:
-    """(id, state) of the shifts a sender booked, oldest first."""
+    """(id, state) of the plantões a sender booked, oldest first."""
     with psycopg.connect(database_url(project_db)) as db:
         rows = db.execute(
             "SELECT p.id, p.state FROM plantoes p JOIN persons s ON s.id = p.person_id "

@@ -69,7 +69,7 @@ def test_injection_in_the_reason_is_stored_verbatim(topology: Topology) -> None:
     assert stored == [(reason,)]
 
 
-def test_a_customer_cannot_act_on_another_customers_shift_or_as_staff(
+def test_a_customer_cannot_act_on_another_customers_plantao_or_as_staff(
     topology: Topology,
 ) -> None:
     owner = Conversation(topology.rasa.url)
@@ -100,8 +100,8 @@ def test_a_customer_cannot_act_on_another_customers_shift_or_as_staff(
     assert ref in owner.text("meus plantões")
 
 
-def pending_shift(topology: Topology, weeks: int) -> tuple[str, str]:
-    """(its owner, its reference): a shift a customer has just requested."""
+def pending_plantao(topology: Topology, weeks: int) -> tuple[str, str]:
+    """(its owner, its reference): a plantão a customer has just requested."""
     owner = Conversation(topology.rasa.url)
     day = saturday_ahead() + timedelta(weeks=weeks)
     accept = answer_until_term(owner, f"agendar plantão {day:%d/%m/%Y} das 8 às 12")
@@ -112,7 +112,7 @@ def pending_shift(topology: Topology, weeks: int) -> tuple[str, str]:
 
 def test_saying_telegram_in_the_metadata_gives_no_staff_power(topology: Topology) -> None:
     topology.enroll(STAFF_ID)
-    owner, ref = pending_shift(topology, weeks=5)
+    owner, ref = pending_plantao(topology, weeks=5)
     forger = FromTelegram(topology.rasa.url, STAFF_ID, forged=True)
     listed = forger.text("plantões pendentes")
     assert ref not in listed and "aguardando confirmação" not in listed
@@ -134,9 +134,9 @@ def webhook_call(sender: str, metadata: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def test_the_action_server_gives_no_shift_to_a_forged_call(topology: Topology) -> None:
+def test_the_action_server_gives_no_plantao_to_a_forged_call(topology: Topology) -> None:
     topology.enroll(STAFF_ID)
-    _, ref = pending_shift(topology, weeks=6)
+    _, ref = pending_plantao(topology, weeks=6)
     webhook = f"{topology.actions.url}/webhook"
     forged = webhook_call(STAFF_ID, {"channel": "telegram"})
     answer = httpx.post(webhook, json=forged, timeout=30).json()

@@ -1,5 +1,5 @@
 """What the tests share, so no test module imports another: the one tracker builder
-(`trackers`), the people and shifts the tests create (`people`, `shifts`), the databases they
+(`trackers`), the people and plantões the tests create (`people`, `plantões`), the databases they
 run on (`databases`, `postgres`), a pinned clock (`clock`) and a starting gun for races
 (`races`).
 

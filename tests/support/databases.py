@@ -22,8 +22,8 @@ from consultoria.services.people import get_or_create_person, staff_person
 from consultoria.services.plantoes import transition
 from consultoria.settings import DEFAULT_CONFIG, Settings, load_settings
 
+from .plantoes import request
 from .postgres import empty_postgres
-from .shifts import request
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -91,7 +91,7 @@ Book = Callable[..., Plantao]
 
 @pytest.fixture
 def book(factory: sessionmaker[Session], person: Person) -> Book:
-    """Commit a requested shift (10 h on a Saturday) and return it."""
+    """Commit a requested plantão (10 h on a Saturday) and return it."""
 
     def book(
         who: Person | None = None,

@@ -44,7 +44,7 @@ def windows(draw: st.DrawFn) -> tuple[datetime, datetime, int]:
     start = draw(_instants).replace(microsecond=0)
     if resolution == 60:
         start = start.replace(second=0)
-    short = st.integers(1, 36 * 60 * 60 // resolution)  # most shifts: up to a day and a half
+    short = st.integers(1, 36 * 60 * 60 // resolution)  # most plantões: up to a day and a half
     length = draw(st.one_of(short, st.integers(1, WEEK // resolution)))
     length = max(length * resolution, 60)
     return start, start + timedelta(seconds=length), resolution

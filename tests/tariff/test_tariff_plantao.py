@@ -1,4 +1,4 @@
-"""Plantão 24x7 (SPEC §3.3): full shift, daily minimums, early end, cancellation, limits."""
+"""Plantão 24x7 (SPEC §3.3): full plantão, daily minimums, early end, cancellation, limits."""
 
 from __future__ import annotations
 
@@ -312,7 +312,7 @@ def test_partial_minutes_count_as_whole(rules: TariffRules, table: PriceTable) -
 def test_full_window_crossing_midnight_with_seconds_bills_window_minutes(
     rules: TariffRules, table: PriceTable
 ) -> None:
-    """§3.3.1: full shift billed = window minutes; §3: a partial minute counts as one minute."""
+    """§3.3.1: full plantão billed = window minutes; §3: a partial minute counts as one minute."""
     start, end = at(FRI, 23, 59, 30), at(SAT, 0, 0, 30)  # a 60-second window
     q = quote(rules, table, start, end)
     assert q.minutes_per_specialist == 1

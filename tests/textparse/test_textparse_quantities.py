@@ -1,4 +1,4 @@
-"""Durations, head counts and shift references (consultoria.textparse.quantities)."""
+"""Durations, head counts and plantão references (consultoria.textparse.quantities)."""
 
 from __future__ import annotations
 

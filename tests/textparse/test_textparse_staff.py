@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from consultoria.textparse.staff import asks_pending, shift_ref, specialist_name, with_plain_refs
+from consultoria.textparse.staff import asks_pending, plantao_ref, specialist_name, with_plain_refs
 
 NLU = Path(__file__).parents[2] / "nlu" / "staff.yml"
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
@@ -65,14 +65,14 @@ def test_no_name_is_none(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", examples("confirm_plantao"))
-def test_every_trained_confirmation_names_a_shift_and_a_specialist(text: str) -> None:
-    assert shift_ref(text) is not None
+def test_every_trained_confirmation_names_a_plantao_and_a_specialist(text: str) -> None:
+    assert plantao_ref(text) is not None
     assert specialist_name(text) is not None
 
 
 @pytest.mark.parametrize("text", examples("end_plantao") + examples("plantao_amount"))
-def test_every_trained_end_or_amount_question_names_a_shift(text: str) -> None:
-    assert shift_ref(text) is not None
+def test_every_trained_end_or_amount_question_names_a_plantao(text: str) -> None:
+    assert plantao_ref(text) is not None
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_every_trained_end_or_amount_question_names_a_shift(text: str) -> None:
         ("plantões do dia 06/03", False),
     ],
 )
-def test_a_listing_of_pending_shifts(text: str, pending: bool) -> None:
+def test_a_listing_of_pending_plantoes(text: str, pending: bool) -> None:
     assert asks_pending(text) is pending
 
 
@@ -106,5 +106,5 @@ def test_worded_references_take_the_short_form() -> None:
         ("confirmar o plantão com Ana", None),
     ],
 )
-def test_the_shift_reference(text: str, ref: str | None) -> None:
-    assert shift_ref(text) == ref
+def test_the_plantao_reference(text: str, ref: str | None) -> None:
+    assert plantao_ref(text) == ref

@@ -1,6 +1,6 @@
-"""The end staff give for a booked shift (consultoria.textparse.parse_staff_end_time, SPEC §4):
+"""The end staff give for a booked plantão (consultoria.textparse.parse_staff_end_time, SPEC §4):
 a time without a day is its most recent occurrence not after now inside the window, and a time
-after now is an end that lies ahead; never the same time on another day of a long shift."""
+after now is an end that lies ahead; never the same time on another day of a long plantão."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_a_time_not_yet_reached_since_the_start_lies_ahead() -> None:
     assert parse_staff_end_time("encerrar às 14h", today, at("2026-12-01 10:00")) == at(
         "2026-12-01 14:00"
     )
-    # A shift not started yet: the first such time after its start.
+    # A plantão not started yet: the first such time after its start.
     tomorrow = Window(at("2026-12-02 08:00"), at("2026-12-02 22:00"))
     assert parse_staff_end_time("encerrar às 14h", tomorrow, at("2026-12-01 16:00")) == at(
         "2026-12-02 14:00"

@@ -1,4 +1,4 @@
-"""Shift windows and early-end moments (consultoria.textparse.parse_window, parse_end_time)."""
+"""Plantão windows and early-end moments (consultoria.textparse.parse_window, parse_end_time)."""
 
 from __future__ import annotations
 
@@ -171,7 +171,7 @@ SATURDAY = window("2026-11-28 08:00", "2026-11-28 18:00")
 
 
 @pytest.mark.parametrize(
-    ("text", "shift", "moment"),
+    ("text", "plantao", "moment"),
     [
         ("se eu encerrar às 10h", SATURDAY, "2026-11-28 10:00"),
         ("encerrado às 13:00", SATURDAY, "2026-11-28 13:00"),
@@ -202,8 +202,8 @@ SATURDAY = window("2026-11-28 08:00", "2026-11-28 18:00")
         ),
     ],
 )
-def test_end_time(text: str, shift: Window, moment: str) -> None:
-    assert parse_end_time(text, shift, MONDAY) == at(*moment.split())
+def test_end_time(text: str, plantao: Window, moment: str) -> None:
+    assert parse_end_time(text, plantao, MONDAY) == at(*moment.split())
 
 
 @pytest.mark.parametrize(
@@ -257,9 +257,9 @@ def test_undated_range_is_the_next_occurrence(now: datetime, first: int, last: i
 
 @given(moments, hours)
 def test_end_time_falls_in_the_day_after_the_start(now: datetime, hour: int) -> None:
-    shift = parse_window("sábado das 20h às 2h", now)
-    assert shift is not None
-    moment = parse_end_time(f"se eu encerrar às {hour}h", shift, now)
+    plantao = parse_window("sábado das 20h às 2h", now)
+    assert plantao is not None
+    moment = parse_end_time(f"se eu encerrar às {hour}h", plantao, now)
     assert moment is not None
-    assert shift.start <= moment < shift.start + timedelta(days=1)
+    assert plantao.start <= moment < plantao.start + timedelta(days=1)
     assert moment.hour == hour

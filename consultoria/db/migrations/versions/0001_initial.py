@@ -1,4 +1,4 @@
-"""Initial schema: people, staff roster, prices, hour bank, terms, shifts, services, outbox.
+"""Initial schema: people, staff roster, prices, hour bank, terms, plantões, services, outbox.
 
 Revision ID: 0001
 Revises:

@@ -1,4 +1,4 @@
-"""Shifts store `charged_minutes` (the total for all specialists, as the tariff engine's
+"""Plantões store `charged_minutes` (the total for all specialists, as the tariff engine's
 `Quote.charged_minutes`), not `billed_minutes`; the hour bank and service record tables, never
 used, are dropped.
 
@@ -31,7 +31,7 @@ PLANTAO_STATES = "'requested', 'confirmed', 'in_progress', 'completed', 'ended_e
 
 
 def _rename(old: str, new: str) -> None:
-    """Rename the shifts' and their events' column `old` to `new`, constraint included."""
+    """Rename the plantões' and their events' column `old` to `new`, constraint included."""
     if op.get_context().dialect.name != "sqlite":
         _rename_in_plantoes(old, new)
         op.alter_column("plantao_events", old, new_column_name=new, existing_type=sa.Integer())

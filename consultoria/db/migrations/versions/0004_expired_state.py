@@ -1,4 +1,4 @@
-"""Shifts gain the state `expired`: a request nobody confirmed by its start (SPEC §4).
+"""Plantões gain the state `expired`: a request nobody confirmed by its start (SPEC §4).
 
 Only the CHECK constraints on `plantoes.state` and `plantao_events.to_state` change; every row
 is kept. SQLite alters a table by copying it, as revision 0003 explains: the events wait in a
@@ -31,7 +31,7 @@ EVENTS = "plantao_events"
 
 
 def _set_states(old: str, new: str) -> None:
-    """Allow the shift states `new` (a SQL list) where `old` was allowed."""
+    """Allow the plantão states `new` (a SQL list) where `old` was allowed."""
     if op.get_context().dialect.name != "sqlite":
         _check_states_in_plantoes(new)
         op.drop_constraint(op.f(f"ck_{EVENTS}_to_state"), EVENTS, type_="check")
@@ -72,5 +72,5 @@ def downgrade() -> None:
     )
     if expired:
         # Events are append-only: an expiry cannot be rewritten as another state.
-        raise RuntimeError("expired shifts exist: revision 0003 cannot hold them")
+        raise RuntimeError("expired plantões exist: revision 0003 cannot hold them")
     _set_states(STATES_0004, STATES_0003)

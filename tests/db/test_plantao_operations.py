@@ -1,4 +1,4 @@
-"""Staff operations on shifts and their advance with time, on SQLite and PostgreSQL."""
+"""Staff operations on plantões and their advance with time, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def test_staff_person_is_recorded_once_with_the_staff_role(
     assert (again.role, again.name) == ("staff", "Equipe Plantão")
 
 
-def test_confirmed_shift_goes_in_progress_then_completed_billed_in_full(
+def test_confirmed_plantao_goes_in_progress_then_completed_billed_in_full(
     factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
     plantao = confirmed(factory, book)
@@ -122,7 +122,7 @@ def test_confirmed_shift_goes_in_progress_then_completed_billed_in_full(
     assert states[-2:] == [("confirmed", "in_progress"), ("in_progress", "completed")]
 
 
-def test_a_shift_read_after_its_window_is_completed_in_one_go(
+def test_a_plantao_read_after_its_window_is_completed_in_one_go(
     factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
     plantao = confirmed(factory, book)
@@ -137,7 +137,7 @@ def test_a_shift_read_after_its_window_is_completed_in_one_go(
     ]
 
 
-def test_closed_shifts_do_not_advance_and_unconfirmed_requests_expire(
+def test_closed_plantoes_do_not_advance_and_unconfirmed_requests_expire(
     factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
     waiting = book()
@@ -175,7 +175,7 @@ def test_closed_shifts_do_not_advance_and_unconfirmed_requests_expire(
 def test_concurrent_advances_record_each_change_once(
     factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
-    shifts = [confirmed(factory, book, start_at=START + timedelta(days=d)) for d in range(3)]
+    plantoes = [confirmed(factory, book, start_at=START + timedelta(days=d)) for d in range(3)]
 
     def run() -> int:
         with unit_of_work(factory) as session:
@@ -183,7 +183,7 @@ def test_concurrent_advances_record_each_change_once(
 
     outcomes = race(run, run, run)
     assert all(isinstance(o, int) for o in outcomes), outcomes
-    for plantao in shifts:
+    for plantao in plantoes:
         assert [e.to_state for e in history(factory, plantao.id)] == [
             "requested",
             "confirmed",
@@ -198,7 +198,7 @@ def reminders(factory: sessionmaker[Session]) -> list[Notification]:
         return list(session.scalars(query.order_by(Notification.id)))
 
 
-def test_a_shift_starting_within_the_hour_is_reminded_once(
+def test_a_plantao_starting_within_the_hour_is_reminded_once(
     factory: sessionmaker[Session], book: Book
 ) -> None:
     soon = confirmed(factory, book)
@@ -222,7 +222,7 @@ def test_a_shift_starting_within_the_hour_is_reminded_once(
     ]
 
 
-def test_no_reminder_for_a_shift_that_already_started(
+def test_no_reminder_for_a_plantao_that_already_started(
     factory: sessionmaker[Session], book: Book
 ) -> None:
     book()
@@ -284,7 +284,7 @@ def test_confirming_assigns_the_specialist_and_audits_the_amount(
     assert reload(factory, plantao.id).specialist_name == "Maria Souza"
 
 
-def test_ending_a_saturday_shift_at_ten_bills_the_daily_minimum(
+def test_ending_a_saturday_plantao_at_ten_bills_the_daily_minimum(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
 ) -> None:
     plantao = confirmed(factory, book)
@@ -308,7 +308,7 @@ def test_ending_a_saturday_shift_at_ten_bills_the_daily_minimum(
     assert (event.charged_minutes, event.amount_due) == (240, Decimal("960.00"))
 
 
-def test_ending_a_running_shift_after_the_minimum_bills_the_worked_time(
+def test_ending_a_running_plantao_after_the_minimum_bills_the_worked_time(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
 ) -> None:
     plantao = confirmed(factory, book)
@@ -339,7 +339,7 @@ def test_an_end_outside_the_window_is_refused(
     assert len(history(factory, plantao.id)) == 2
 
 
-def test_only_confirmed_or_running_shifts_can_be_ended(
+def test_only_confirmed_or_running_plantoes_can_be_ended(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
 ) -> None:
     plantao = book()
@@ -386,7 +386,7 @@ def test_staff_cancelling_late_bills_the_first_days_minimum(
 
 
 @pytest.mark.parametrize("state", ["requested", "confirmed"])
-def test_a_started_shift_cannot_be_cancelled(
+def test_a_started_plantao_cannot_be_cancelled(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff, state: str
 ) -> None:
     plantao = book() if state == "requested" else confirmed(factory, book)
@@ -416,7 +416,7 @@ def test_current_quote_follows_the_state(
     assert current_quote(ended, END + timedelta(days=9), table, rules).charged_minutes == 360
 
 
-def test_a_customer_cancels_only_their_own_shift_before_it_starts(
+def test_a_customer_cancels_only_their_own_plantao_before_it_starts(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, person: Person
 ) -> None:
     me = Customer(person, "telegram")
@@ -453,7 +453,7 @@ def test_a_customer_cancels_only_their_own_shift_before_it_starts(
     assert caught.value.state == "cancelled"
 
 
-def test_a_running_shift_is_started_for_staff_and_in_progress_for_its_customer(
+def test_a_running_plantao_is_started_for_staff_and_in_progress_for_its_customer(
     factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff, person: Person
 ) -> None:
     plantao = confirmed(factory, book)

@@ -1,4 +1,4 @@
-"""Shifts booked directly through the service (`request`, also behind the persistence tests'
+"""Plantões booked directly through the service (`request`, also behind the persistence tests'
 `book`), and in the action server's own database (`runtime.sessions()`): booked, then read
 back with their events and the rows they caused."""
 
@@ -41,7 +41,7 @@ def request(
     contact_phone: str,
     request_key: str | None = None,
 ) -> Plantao:
-    """A requested shift of one specialist, quoted at R$ 4,00 a minute, booked through the
+    """A requested plantão of one specialist, quoted at R$ 4,00 a minute, booked through the
     service directly (bypassing the booking form's checks)."""
     plantao, _ = plantoes.request_plantao(
         session,
@@ -59,8 +59,10 @@ def request(
     return plantao
 
 
-def shift(person: Person, start: datetime, hours: int = 10, state: str = "requested") -> Plantao:
-    """A shift of `person` in the action server's database, moved to `state` as if by the
+def stored_plantao(
+    person: Person, start: datetime, hours: int = 10, state: str = "requested"
+) -> Plantao:
+    """A plantão of `person` in the action server's database, moved to `state` as if by the
     system."""
     with db.unit_of_work(runtime.sessions()) as session:
         customer = Customer(person, "rest")
@@ -80,7 +82,7 @@ def shift(person: Person, start: datetime, hours: int = 10, state: str = "reques
 
 
 def an_hour_ago() -> datetime:
-    """The start of a shift running now."""
+    """The start of a plantão running now."""
     return runtime.now() - timedelta(hours=1)
 
 
@@ -100,7 +102,7 @@ def events_of(plantao_id: int) -> list[PlantaoEvent]:
 
 
 def count(model: type[Any], *where: Any) -> int:
-    """The rows of `model` (matching `where`) in the action server's database: shifts, and the
+    """The rows of `model` (matching `where`) in the action server's database: plantões, and the
     acceptances, notifications and people they bring."""
     with db.unit_of_work(runtime.sessions()) as session:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
