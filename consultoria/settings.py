@@ -278,19 +278,22 @@ def _positive_int(value: object) -> int:
     return number
 
 
-def _money(value: object) -> Decimal:
+def _decimal(value: object, quoted_example: str) -> Decimal:
+    # A YAML float has already lost the exact decimal the operator wrote.
     if isinstance(value, float):
-        raise ValueError('escreva valores em dinheiro entre aspas, como "4.00"')
-    amount = Decimal(str(value))
+        raise ValueError(f"escreva {quoted_example}")
+    return Decimal(str(value))
+
+
+def _money(value: object) -> Decimal:
+    amount = _decimal(value, 'valores em dinheiro entre aspas, como "4.00"')
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValueError("esperava um valor positivo com até 2 casas decimais")
     return amount
 
 
 def _fraction(value: object) -> Decimal:
-    if isinstance(value, float):
-        raise ValueError('escreva alíquotas entre aspas, como "0.05"')
-    rate = Decimal(str(value))
+    rate = _decimal(value, 'alíquotas entre aspas, como "0.05"')
     if not 0 <= rate < 1:
         raise ValueError("esperava uma fração entre 0 e 1, como 0.05 para 5%")
     return rate

@@ -32,18 +32,13 @@ import httpx
 from matplotlib.figure import Figure
 
 from tests.bench import bot_load, topology
+from tests.bench.results import percentile, write
 from tests.bench.scenario import Level, conversations
 from tests.faketg.server import FakeTelegram
 from tests.scale.cluster import RASA, RASA_ENV
 from tests.stack import ROOT
 
-OUT = ROOT / ".bench" / "load.json"
 CHART = ROOT / "docs" / "bench-latency.png"
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1)
 
 
 def summary(samples: list[float], seconds: float) -> dict[str, float]:
@@ -240,10 +235,9 @@ def main() -> int:
             print(f">> {users:>2} usuários: {json.dumps(row, ensure_ascii=False)}", flush=True)
         result["rss_mib"] = rss_mib(stack.pids())
         print(f">> memória (RSS, MiB): {result['rss_mib']}", flush=True)
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    out = write("load", result)
     chart(result["levels"])
-    print(f">> {OUT.relative_to(ROOT)} e {CHART.relative_to(ROOT)} escritos", flush=True)
+    print(f">> {out.relative_to(ROOT)} e {CHART.relative_to(ROOT)} escritos", flush=True)
     return 0
 
 

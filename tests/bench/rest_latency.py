@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import statistics
 import sys
 import time
 
+from tests.bench.results import latency_ms, write
 from tests.e2e.rest import Conversation
-from tests.stack import ROOT, running_stack
+from tests.stack import running_stack
 
 SCRIPT = (
     "oi",
@@ -34,16 +33,8 @@ def main() -> int:
                 started = time.perf_counter()
                 talk.say(message)
                 samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    result = {
-        "turns": len(samples),
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[int(len(samples) * 0.95)], 1),
-        "max_ms": round(samples[-1], 1),
-    }
-    out = ROOT / ".bench" / "rest_latency.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    result = {"turns": len(samples), **latency_ms(samples)}
+    write("rest_latency", result)
     print(f"REST channel, sequential: {result}")
     return 0
 

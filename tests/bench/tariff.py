@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
@@ -11,7 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from consultoria.settings import PROJECT_ROOT, load_settings
-from consultoria.tariff import Inconsistency, Quote, quote_plantao, quote_suporte, quote_telefonica
+from consultoria.tariff import Inconsistency, Quote, quote_suporte, quote_telefonica
+from tests.bench.results import write
+from tests.support.tariff import quote_window
 
 ROUNDS = 20_000
 
@@ -21,20 +22,15 @@ def _scenarios() -> dict[str, Callable[[], Quote]]:
     table, rules = settings.price_table, settings.tariff
     day = date(2027, 3, 6)
     return {
-        "plantao_early_end_1_day": lambda: quote_plantao(
+        "plantao_early_end_1_day": lambda: quote_window(
+            rules,
+            table,
             datetime(2027, 3, 6, 8),
             datetime(2027, 3, 6, 18),
-            specialists=1,
-            table=table,
-            rules=rules,
-            ended_at=datetime(2027, 3, 6, 10),
+            datetime(2027, 3, 6, 10),
         ),
-        "plantao_full_7_days": lambda: quote_plantao(
-            datetime(2027, 3, 1, 18),
-            datetime(2027, 3, 8, 18),
-            specialists=3,
-            table=table,
-            rules=rules,
+        "plantao_full_7_days": lambda: quote_window(
+            rules, table, datetime(2027, 3, 1, 18), datetime(2027, 3, 8, 18), specialists=3
         ),
         "telefonica_hour_bank": lambda: quote_telefonica(
             45, day=day, table=table, rules=rules, specialists=2, hour_bank_minutes=60
@@ -46,7 +42,7 @@ def _scenarios() -> dict[str, Callable[[], Quote]]:
 
 
 def _measure(run: Callable[[], Quote]) -> dict[str, float]:
-    for _ in range(500):  # warm caches (holiday tables, Babel locale data)
+    for _ in range(500):  # warm caches (holiday tables, price lookups)
         run()
     samples = []
     started = time.perf_counter()
@@ -66,9 +62,7 @@ def _measure(run: Callable[[], Quote]) -> dict[str, float]:
 
 def main() -> int:
     results = {name: _measure(run) for name, run in _scenarios().items()}
-    out = PROJECT_ROOT / ".bench" / "tariff.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    out = write("tariff", results)
     width = max(map(len, results))
     print(f"{'scenario':<{width}}  quotes/s  median µs  p95 µs  p99 µs")
     for name, r in results.items():

@@ -6,14 +6,13 @@ Bot API server to the bot's first reply reaching it (bot, Rasa, actions and data
 
 from __future__ import annotations
 
-import json
-import statistics
 import sys
 import time
 
 from tests.bench.rest_latency import ROUNDS, SCRIPT
+from tests.bench.results import latency_ms, write
 from tests.faketg.server import FakeTelegram, User
-from tests.stack import ROOT, running_stack
+from tests.stack import running_stack
 
 REPLY_TIMEOUT = 60.0
 # A turn is over once its chat got no message for this long (only to know when to go on: the
@@ -42,15 +41,6 @@ def turn(telegram: FakeTelegram, user: User, text: str) -> tuple[float, float]:
             return (replies[0] - started) * 1000, (replies[-1] - started) * 1000
 
 
-def _summary(samples: list[float]) -> dict[str, float]:
-    samples = sorted(samples)
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[int(len(samples) * 0.95)], 1),
-        "max_ms": round(samples[-1], 1),
-    }
-
-
 def main() -> int:
     first: list[float] = []
     last: list[float] = []
@@ -64,10 +54,8 @@ def main() -> int:
                     to_first, to_last = turn(telegram, user, message)
                     first.append(to_first)
                     last.append(to_last)
-    result = {"turns": len(first), "first_reply": _summary(first), "last_reply": _summary(last)}
-    out = ROOT / ".bench" / "telegram_latency.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    result = {"turns": len(first), "first_reply": latency_ms(first), "last_reply": latency_ms(last)}
+    write("telegram_latency", result)
     print(f"Telegram bot (fake Bot API), sequential: {result}")
     return 0
 

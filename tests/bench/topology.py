@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,17 +40,16 @@ class Topology:
 
 @contextmanager
 def production(telegram: FakeTelegram) -> Iterator[Topology]:
-    key_prefix = "bench" + uuid.uuid4().hex[:8]
     with (
-        cluster.throwaway_database("bench_tracker") as tracker_db,
-        cluster.throwaway_database("bench_project") as project_db,
+        cluster.deployment("bench") as deployed,
         tempfile.TemporaryDirectory(prefix="bench-logs-") as tmp,
     ):
         logs = Path(tmp)
-        project_url = cluster.database_url(project_db)
-        cluster.migrate(project_url)
+        project_url = deployed.project_url
         actions = cluster.action_server(logs, {"DATABASE_URL": project_url})
-        env = cluster.production_env(tracker_db, REDIS_DB, key_prefix, actions.url)
+        env = cluster.production_env(
+            deployed.tracker_db, REDIS_DB, deployed.key_prefix, actions.url
+        )
         # One TensorFlow thread per worker: two workers already fill two cores.
         env |= {"SANIC_WORKERS": str(WORKERS), "TF_INTRA_OP_PARALLELISM_THREADS": "1"}
         rasa = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
@@ -64,7 +62,7 @@ def production(telegram: FakeTelegram) -> Iterator[Topology]:
                 supervisor.start_all([bot])
                 yield Topology(rasa, actions, bot)
         finally:
-            drop_keys(key_prefix)
+            drop_keys(deployed.key_prefix)
 
 
 def _bot(logs: Path, rasa_url: str, database_url: str, telegram: FakeTelegram) -> Service:

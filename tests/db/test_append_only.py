@@ -14,12 +14,10 @@ from consultoria.db import (
     Base,
     Person,
     PriceVersionRow,
-    TermAcceptance,
-    TermVersion,
     unit_of_work,
 )
 from consultoria.db.append_only import APPEND_ONLY_TABLES
-from tests.support.databases import SATURDAY, Book, postgres_only
+from tests.support.databases import Book, plantao_term_answer, postgres_only
 
 
 @pytest.fixture
@@ -33,23 +31,9 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
             effective=date(2026, 1, 1),
             source="config",
         )
-        term = TermVersion(
-            modality="plantao", version=1, title="Plantão", text="Termo", effective_at=SATURDAY
-        )
-        session.add_all([price, term])
+        session.add(price)
         session.flush()
-        session.add(
-            TermAcceptance(
-                person_id=person.id,
-                role="customer",
-                modality="plantao",
-                term_version_id=term.id,
-                text_sha256=term.sha256,
-                accepted=True,
-                price_version_id=price.id,
-                channel="telegram",
-            )
-        )
+        plantao_term_answer(session, person, True, price_version_id=price.id)
 
 
 def test_the_list_covers_the_audit_tables() -> None:

@@ -25,7 +25,7 @@ from consultoria.db import (
     text_sha256,
     unit_of_work,
 )
-from tests.support.databases import SATURDAY, Book
+from tests.support.databases import SATURDAY, Book, plantao_term_answer
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
@@ -113,25 +113,8 @@ def test_term_version_hashes_the_exact_text(factory: sessionmaker[Session]) -> N
 def test_acceptance_keeps_the_quote_shown(factory: sessionmaker[Session], person: Person) -> None:
     quote = {"amount": Decimal("960.00"), "lines": ["Mínimo diário: 240 min"], "days": []}
     with unit_of_work(factory) as session:
-        term = TermVersion(
-            modality="plantao", version=1, title="Plantão", text="Termo", effective_at=SATURDAY
-        )
-        session.add(term)
-        session.flush()
         for accepted in (False, True):
-            session.add(
-                TermAcceptance(
-                    person_id=person.id,
-                    role="customer",
-                    modality="plantao",
-                    term_version_id=term.id,
-                    text_sha256=term.sha256,
-                    accepted=accepted,
-                    quote_json=quote,
-                    channel="telegram",
-                    message_id="345",
-                )
-            )
+            plantao_term_answer(session, person, accepted, quote_json=quote, message_id="345")
     with factory() as session:
         rows = session.scalars(select(TermAcceptance).order_by(TermAcceptance.id)).all()
     assert [r.accepted for r in rows] == [False, True]

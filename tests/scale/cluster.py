@@ -147,6 +147,31 @@ def throwaway_database(prefix: str) -> Iterator[str]:
             )
 
 
+@dataclass(frozen=True)
+class Deployment:
+    """One run's throwaway state: the tracker store's database, the project's (migrated), and the
+    prefix of its Redis keys."""
+
+    tracker_db: str
+    project_db: str
+    key_prefix: str
+
+    @property
+    def project_url(self) -> str:
+        return database_url(self.project_db)
+
+
+@contextmanager
+def deployment(name: str) -> Iterator[Deployment]:
+    """Fresh databases for a run named `name`, dropped afterwards."""
+    with (
+        throwaway_database(f"{name}_tracker") as tracker_db,
+        throwaway_database(f"{name}_project") as project_db,
+    ):
+        migrate(database_url(project_db))
+        yield Deployment(tracker_db, project_db, name + uuid.uuid4().hex[:8])
+
+
 def bookings(project_db: str, sender: str) -> list[tuple[int, str]]:
     """(id, state) of the plantões a sender booked, oldest first."""
     with psycopg.connect(database_url(project_db)) as db:

@@ -4,8 +4,8 @@ server, a project database on PostgreSQL: the production topology on throwaway r
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,28 +44,34 @@ class Replicas:
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
-    key_prefix = "scale" + uuid.uuid4().hex[:8]
-    with (
-        cluster.throwaway_database("scale_tracker") as tracker_db,
-        cluster.throwaway_database("scale_project") as project_db,
-    ):
+    with cluster.deployment("scale") as deployed:
         # pytest keeps the last runs' temporary directories: the servers' logs stay readable.
         logs = tmp_path_factory.mktemp("scale-logs")
-        project_url = cluster.database_url(project_db)
-        cluster.migrate(project_url)
-        actions = cluster.action_server(logs, {"DATABASE_URL": project_url})
-        env = cluster.production_env(tracker_db, REDIS_DB, key_prefix, actions.url)
+        actions = cluster.action_server(logs, {"DATABASE_URL": deployed.project_url})
+        env = cluster.production_env(
+            deployed.tracker_db, REDIS_DB, deployed.key_prefix, actions.url
+        )
         env["TICKET_LOCK_LIFETIME"] = str(LOCK_LIFETIME)
         a = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
         b = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
-        try:
-            cluster.start_all(actions, a, b)
-            yield Replicas(a, b, actions, tracker_db, project_db, key_prefix)
-        except StackError as exc:
-            pytest.fail(str(exc))
-        finally:
-            cluster.stop_all(a, b, actions)
-            drop_keys(key_prefix)
+        with serving(deployed, actions, a, b):
+            yield Replicas(
+                a, b, actions, deployed.tracker_db, deployed.project_db, deployed.key_prefix
+            )
+
+
+@contextmanager
+def serving(deployed: cluster.Deployment, *services: cluster.Service) -> Iterator[None]:
+    """Start the services, failing the module if one cannot start; stop them in the reverse
+    order and drop the run's Redis keys."""
+    try:
+        cluster.start_all(*services)
+        yield
+    except StackError as exc:
+        pytest.fail(str(exc))
+    finally:
+        cluster.stop_all(*reversed(services))
+        drop_keys(deployed.key_prefix)
 
 
 def drop_keys(prefix: str) -> None:
@@ -105,27 +111,20 @@ class Topology:
 
 @pytest.fixture(scope="module")
 def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
-    key_prefix = "faults" + uuid.uuid4().hex[:8]
-    with (
-        cluster.throwaway_database("faults_tracker") as tracker_db,
-        cluster.throwaway_database("faults_project") as project_db,
-    ):
+    with cluster.deployment("faults") as deployed:
         logs = tmp_path_factory.mktemp("faults-logs")
-        cluster.migrate(cluster.database_url(project_db))
         # The action server reaches the project database only through a proxy the tests can cut.
         admin = psycopg.conninfo.conninfo_to_dict(cluster.PG_ADMIN_URL)
         proxy = Proxy(str(admin.get("host", "127.0.0.1")), int(admin.get("port", 5432))).up()
         user = admin.get("user", "postgres")
-        project_url = f"postgresql://{user}@127.0.0.1:{proxy.port}/{project_db}"
+        project_url = f"postgresql://{user}@127.0.0.1:{proxy.port}/{deployed.project_db}"
         actions = cluster.action_server(logs, {"DATABASE_URL": project_url})
-        env = cluster.production_env(tracker_db, REDIS_DB, key_prefix, actions.url)
+        env = cluster.production_env(
+            deployed.tracker_db, REDIS_DB, deployed.key_prefix, actions.url
+        )
         rasa = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
         try:
-            cluster.start_all(actions, rasa)
-            yield Topology(rasa, actions, proxy, project_db)
-        except StackError as exc:
-            pytest.fail(str(exc))
+            with serving(deployed, actions, rasa):
+                yield Topology(rasa, actions, proxy, deployed.project_db)
         finally:
             proxy.down()
-            cluster.stop_all(rasa, actions)
-            drop_keys(key_prefix)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +16,8 @@ import pytest
 
 from tests.e2e.rest import Conversation
 from tests.scale import cluster
-from tests.scale.conftest import PRODUCTION_ENDPOINTS, REDIS_DB, drop_keys
-from tests.stack import StackError, free_port
+from tests.scale.conftest import PRODUCTION_ENDPOINTS, REDIS_DB, serving
+from tests.stack import free_port
 
 # The erasure waits for the confirmation's turn, deletes, waits for any turn in flight and reads
 # the conversation back through Rasa's API: seconds, with retries when a turn races it.
@@ -74,34 +73,24 @@ class ErasureStack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ErasureStack]:
     """The production topology, with the action server told where Rasa's HTTP API (replica b)
     and the tracker store are, as docker-compose.yml tells it."""
-    key_prefix = "erasure" + uuid.uuid4().hex[:8]
-    with (
-        cluster.throwaway_database("erasure_tracker") as tracker_db,
-        cluster.throwaway_database("erasure_project") as project_db,
-    ):
+    with cluster.deployment("erasure") as deployed:
         logs = tmp_path_factory.mktemp("erasure-logs")
-        project_url = cluster.database_url(project_db)
-        cluster.migrate(project_url)
         port_b = free_port()
         actions = cluster.action_server(
             logs,
             {
-                "DATABASE_URL": project_url,
+                "DATABASE_URL": deployed.project_url,
                 "RASA_API_URL": f"http://127.0.0.1:{port_b}",
-                "TRACKER_STORE_URL": cluster.database_url(tracker_db),
+                "TRACKER_STORE_URL": cluster.database_url(deployed.tracker_db),
             },
         )
-        env = cluster.production_env(tracker_db, REDIS_DB, key_prefix, actions.url)
+        env = cluster.production_env(
+            deployed.tracker_db, REDIS_DB, deployed.key_prefix, actions.url
+        )
         a = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS)
         b = cluster.rasa_server(logs, env, PRODUCTION_ENDPOINTS, port=port_b)
-        try:
-            cluster.start_all(actions, a, b)
-            yield ErasureStack(a, b, tracker_db, project_db)
-        except StackError as exc:
-            pytest.fail(str(exc))
-        finally:
-            cluster.stop_all(a, b, actions)
-            drop_keys(key_prefix)
+        with serving(deployed, actions, a, b):
+            yield ErasureStack(a, b, deployed.tracker_db, deployed.project_db)
 
 
 def chat(stack: ErasureStack) -> tuple[Conversation, Conversation]:

@@ -13,19 +13,14 @@ from consultoria.tariff import (
     quote_suporte,
     quote_telefonica,
 )
+from tests.support.tariff import quote_window
 
 DAY_KEYS = {"date", "scheduled_minutes", "worked_minutes", "minimum_minutes", "billed_minutes"}
 
 
 def test_plantao_to_dict(rules: TariffRules, table: PriceTable) -> None:
-    q = quote_plantao(
-        datetime(2027, 3, 5, 20),
-        datetime(2027, 3, 6, 2),
-        specialists=2,
-        table=table,
-        rules=rules,
-        ended_at=datetime(2027, 3, 6, 1),
-    )
+    start, end = datetime(2027, 3, 5, 20), datetime(2027, 3, 6, 2)
+    q = quote_window(rules, table, start, end, datetime(2027, 3, 6, 1), specialists=2)
     data = q.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["modality"] == "plantao"

@@ -13,34 +13,17 @@ from consultoria.tariff import (
     PlantaoOutcome,
     PriceTable,
     PriceVersion,
-    Quote,
     TariffError,
     TariffRules,
     WorkCalendar,
-    quote_plantao,
 )
+from tests.support.tariff import at
+from tests.support.tariff import quote_window as quote
 
 SAT = date(2027, 3, 6)
 FRI = date(2027, 3, 5)
 MON = date(2027, 3, 8)
 TIRADENTES = date(2027, 4, 21)  # Wednesday, national holiday
-
-
-def at(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, second)
-
-
-def quote(
-    rules: TariffRules,
-    table: PriceTable,
-    start: datetime,
-    end: datetime,
-    ended_at: datetime | None = None,
-    specialists: int = 1,
-) -> Quote:
-    return quote_plantao(
-        start, end, specialists=specialists, table=table, rules=rules, ended_at=ended_at
-    )
 
 
 def test_calendar_facts_used_below(rules: TariffRules) -> None:

@@ -23,6 +23,7 @@ from consultoria.tariff import (
     quote_telefonica,
     round_brl,
 )
+from tests.support.tariff import quote_window
 
 
 def per_minute(table: PriceTable, modality: Modality, day: date) -> Decimal | None:
@@ -182,14 +183,8 @@ def test_describe_versions(rules: TariffRules, table: PriceTable) -> None:
 
 
 def test_plantao_with_taxes(tax_rules: TariffRules, table: PriceTable) -> None:
-    q = quote_plantao(
-        datetime(2027, 3, 6, 8),
-        datetime(2027, 3, 6, 18),
-        specialists=1,
-        table=table,
-        rules=tax_rules,
-        ended_at=datetime(2027, 3, 6, 10),
-    )
+    start, end = datetime(2027, 3, 6, 8), datetime(2027, 3, 6, 18)
+    q = quote_window(tax_rules, table, start, end, datetime(2027, 3, 6, 10))
     assert q.amount == Decimal("960.00")  # net, unchanged
     assert q.gross_amount == round_brl(Decimal("960.00") / (1 - Decimal("0.0865")))
     assert q.gross_amount == Decimal("1050.90")
@@ -252,13 +247,8 @@ def _zero_quotes(rules: TariffRules, table: PriceTable) -> dict[str, Quote]:
         "waived": quote_suporte(
             30, inconsistency=Inconsistency.NEW, day=day, table=table, rules=rules
         ),
-        "free_cancellation": quote_plantao(
-            datetime(2027, 3, 6, 8),
-            datetime(2027, 3, 6, 18),
-            specialists=1,
-            table=table,
-            rules=rules,
-            ended_at=datetime(2027, 3, 1, 9),
+        "free_cancellation": quote_window(
+            rules, table, datetime(2027, 3, 6, 8), datetime(2027, 3, 6, 18), datetime(2027, 3, 1, 9)
         ),
         "hour_bank": quote_telefonica(45, day=day, table=table, rules=rules, hour_bank_minutes=100),
     }
