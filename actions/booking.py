@@ -483,6 +483,7 @@ def _book(
             price_version_id=price_id,
             quote=quote.to_dict(),
             message_id=acceptance.message_id,
+            plantao_id=plantao.id,
         )
     return plantao, created
 

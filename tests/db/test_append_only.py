@@ -15,6 +15,7 @@ from consultoria.db import (
     Person,
     PriceVersionRow,
     TermAcceptance,
+    TermText,
     TermVersion,
     unit_of_work,
 )
@@ -38,6 +39,7 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
         )
         session.add_all([price, term])
         session.flush()
+        session.add(TermText(term_version_id=term.id, text=term.text))
         session.add(
             TermAcceptance(
                 person_id=person.id,
@@ -54,7 +56,12 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
 
 def test_the_list_covers_the_audit_tables() -> None:
     assert set(APPEND_ONLY_TABLES) <= set(Base.metadata.tables)
-    assert set(APPEND_ONLY_TABLES) == {"price_versions", "term_acceptances", "plantao_events"}
+    assert set(APPEND_ONLY_TABLES) == {
+        "price_versions",
+        "term_acceptances",
+        "plantao_events",
+        "term_texts",
+    }
 
 
 def _count(engine: Engine, table: str) -> int:
