@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import tracker as said
+from actions.calendar import send_calendar
 from actions.failures import apologize_on_database_error
 from actions.forms import GAVE_UP, AnswerForm, Turn
 from actions.identity import find_person, remember_person
@@ -26,6 +27,7 @@ from actions.quotes import quoted_window
 from actions.terms import TermText, ask_acceptance, current_term
 from consultoria import db, runtime
 from consultoria.db import Plantao, TermVersion
+from consultoria.ics import Method
 from consultoria.services import plantoes
 from consultoria.services.actors import Customer
 from consultoria.services.terms import has_accepted, price_version_id, record_answer
@@ -483,6 +485,7 @@ def _book(
             price_version_id=price_id,
             quote=quote.to_dict(),
             message_id=acceptance.message_id,
+            plantao_id=plantao.id,
         )
     return plantao, created
 
@@ -535,6 +538,8 @@ class ActionConfirmBooking(Action):
                 acceptance = Acceptance(customer, who.message_id, version, shown)
                 plantao, created = _book(session, key, request, quote, acceptance)
         _tell_booked(dispatcher, plantao, created, request, quote)
+        if created:
+            send_calendar(dispatcher, ctx, plantao, Method.REQUEST)
         return reset_booking()
 
 

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import tracker as said
+from actions.calendar import send_calendar
 from actions.failures import apologize_on_database_error
 from actions.identity import find_person
 from actions.messages import plantoes as say
@@ -24,6 +25,7 @@ from actions.pending import asked_by, clear_pending
 from actions.tracker import Caller
 from consultoria import db, runtime
 from consultoria.db import Plantao
+from consultoria.ics import Method
 from consultoria.presentation import describe
 from consultoria.services import plantoes
 from consultoria.services.actors import Customer
@@ -216,4 +218,5 @@ class ActionConfirmCancellation(Action):
             dispatcher.utter_message(text=say.not_cancelled(say.state_conflict(ref, exc.state)))
         else:
             dispatcher.utter_message(text=say.cancelled(ref, done.quote))
+            send_calendar(dispatcher, ctx, done.plantao, Method.CANCEL)
         return [SlotSet("pendente", None), SlotSet("plantao_ref", None)]

@@ -10,13 +10,16 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.identity import find_person
 from actions.messages import quotes as say
-from actions.tracker import entity, entity_names, intent, text
-from consultoria import runtime
+from actions.tracker import caller, entity, entity_names, intent, text
+from consultoria import db, runtime
+from consultoria.services import people
 from consultoria.tariff import (
     Inconsistency,
     Modality,
     Quote,
+    RequestedBy,
     TariffError,
     check_booking,
     quote_plantao,
@@ -212,9 +215,19 @@ def _as_count(value: Any, tracker: Tracker) -> int | None:
     return count
 
 
-def quote_for(tracker: Tracker, ctx: runtime.Context) -> Quote:
-    """Price what the slots describe with the tariff engine and the current price table."""
+def consultant_unit(tracker: Tracker, ctx: runtime.Context) -> str | None:
+    """The unit that pays what the person asking books: theirs when they are a consultant."""
+    with db.unit_of_work(ctx.sessions) as session:
+        person = find_person(session, caller(tracker))
+        payer = None if person is None else people.bill_to(person)
+    return None if payer is None else payer["bill_to_unit"]
+
+
+def quote_for(tracker: Tracker, ctx: runtime.Context, *, consultant: bool = False) -> Quote:
+    """Price what the slots describe with the tariff engine and the current price table; a
+    `consultant`'s Suporte and Técnica are billed to their unit."""
     table, rules, today = ctx.prices, ctx.settings.tariff, ctx.now.date()
+    requested_by = RequestedBy.CONSULTANT if consultant else RequestedBy.CUSTOMER
     modality = PRICED[tracker.get_slot("modalidade")]
     specialists = int(tracker.get_slot("especialistas") or 1)
     minutes = int(tracker.get_slot("duracao_minutos") or 0)
@@ -242,8 +255,9 @@ def quote_for(tracker: Tracker, ctx: runtime.Context) -> Quote:
             day=today,
             table=table,
             rules=rules,
+            requested_by=requested_by,
         )
-    return quote_tecnica(minutes, day=today, table=table, rules=rules)
+    return quote_tecnica(minutes, day=today, table=table, rules=rules, requested_by=requested_by)
 
 
 class ActionQuote(Action):
@@ -257,12 +271,13 @@ class ActionQuote(Action):
         if modality not in PRICED:  # free or by proposal: rules explain that modality
             return [SlotSet("recomendacao", modality)]
         ctx = runtime.context()
+        unit = consultant_unit(tracker, ctx)
         try:
-            quote = quote_for(tracker, ctx)
+            quote = quote_for(tracker, ctx, consultant=unit is not None)
         except TariffError as exc:
             dispatcher.utter_message(text=say.not_quoted(str(exc)))
             return [SlotSet("recomendacao", None)]
-        dispatcher.utter_message(text=say.quote_message(quote))
+        dispatcher.utter_message(text=say.quote_message(quote, unit))
         window = quoted_window(tracker)
         if quote.modality is Modality.PLANTAO and window is not None:
             check = check_booking(

@@ -17,6 +17,7 @@ from actions.messages import terms as say
 from actions.tracker import entities
 from consultoria import db, runtime
 from consultoria.db import TermVersion, text_sha256
+from consultoria.services import term_texts
 from consultoria.services.terms import sync_term
 from consultoria.settings import Settings
 from consultoria.tariff import Modality, PriceTable
@@ -44,6 +45,10 @@ class TermText:
     def full_text(self) -> str:
         return say.full_text(self.title, self.summary, self.clauses)
 
+    def prompt(self, version: TermVersion) -> str:
+        """The summary message a person answers for `version`."""
+        return say.acceptance_prompt(self.title, version.version, self.summary)
+
 
 def render_term(modality: Modality, settings: Settings, table: PriceTable, today: date) -> TermText:
     template = settings.terms[modality]
@@ -62,7 +67,11 @@ def current_term(
     """The Term in force today, recorded as a new version if its text changed."""
     table = db.load_price_table(session)  # the same transaction: no second connection
     text = render_term(modality, ctx.settings, table, ctx.now.date())
-    return sync_term(session, modality.value, text.title, text.full_text), text
+    version = sync_term(session, modality.value, text.title, text.full_text)
+    # Both texts a person may answer are kept, so each acceptance's hash can be audited.
+    for shown in (version.text, text.prompt(version)):
+        term_texts.remember_shown(session, version, shown)
+    return version, text
 
 
 def split_for_chat(text: str, limit: int = CHAT_LIMIT) -> list[str]:
@@ -84,7 +93,7 @@ def ask_acceptance(
     dispatcher: CollectingDispatcher, version: TermVersion, text: TermText
 ) -> list[EventType]:
     """Show the summary with the answer buttons; the slots remember what exactly was shown."""
-    prompt = say.acceptance_prompt(text.title, version.version, text.summary)
+    prompt = text.prompt(version)
     dispatcher.utter_message(
         text=prompt, buttons=[say.BUTTON_ACCEPT, say.BUTTON_REFUSE, say.BUTTON_FULL_TEXT]
     )

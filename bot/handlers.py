@@ -17,7 +17,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 from bot.keys import CallbackKeys
 from bot.processor import ChatOrderedProcessor
 from bot.rasa import UNAVAILABLE_TEXT, RasaBridge, RasaUnavailable, Reply
-from bot.replies import keyboard, send_text, typing
+from bot.replies import keyboard, send_file, send_text, typing
 from bot.settings import BotSettings
 from bot.text import MESSAGE_LIMIT, to_html, units
 from consultoria.db import unit_of_work
@@ -112,6 +112,8 @@ def metadata(update: Update, message_id: str, secret: str | None) -> dict[str, A
 async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
     markup = keyboard(services(context.application).keys, chat_id, reply.buttons)
     await send_text(context.bot, chat_id, reply.text, markup)
+    if reply.attachment is not None:
+        await send_file(context.bot, chat_id, reply.attachment.filename, reply.attachment.content)
 
 
 async def converse(

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from consultoria.presentation import CALENDAR_PAYLOAD_TYPE
+
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 UNAVAILABLE_TEXT = "Estou temporariamente indisponível, tente em instantes."
 # Waits before the second and third try when Rasa refuses the connection (it is restarting).
@@ -23,13 +25,34 @@ class RasaUnavailable(Exception):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the actions sent as a `custom` payload: a calendar file (SPEC §9)."""
+
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (title, payload)
+    attachment: Attachment | None = None
+
+
+def _attachment(custom: object) -> Attachment | None:
+    """The calendar file of a `custom` payload, `{"type": "calendar", "filename", "content"}`;
+    None for anything else."""
+    if not isinstance(custom, dict) or custom.get("type") != CALENDAR_PAYLOAD_TYPE:
+        return None
+    filename, content = custom.get("filename"), custom.get("content")
+    if not isinstance(filename, str) or not isinstance(content, str) or not filename:
+        return None
+    return Attachment(filename, content.encode("utf-8"))
 
 
 def parse_replies(body: object) -> list[Reply]:
-    """Rasa's REST answer: a list of messages with `text` and optional `buttons`."""
+    """Rasa's REST answer: a list of messages with `text` and optional `buttons`, or a
+    `custom` calendar file."""
     if not isinstance(body, list):
         raise ValueError(f"unexpected Rasa answer: {type(body).__name__}")
     replies: list[Reply] = []
@@ -42,8 +65,9 @@ def parse_replies(body: object) -> list[Reply]:
             if isinstance(b, dict) and b.get("payload")
         ]
         text = str(message.get("text") or "")
-        if text or buttons:
-            replies.append(Reply(text, buttons))
+        attachment = _attachment(message.get("custom"))
+        if text or buttons or attachment:
+            replies.append(Reply(text, buttons, attachment))
     return replies
 
 

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 
@@ -48,6 +48,12 @@ async def send_text(
             reply_markup=markup if last else None,
         )
     return sent
+
+
+async def send_file(bot: Bot, chat_id: int, filename: str, content: bytes) -> Message:
+    """A file as a Telegram document, under its own name (a calendar file opens in the
+    person's calendar app)."""
+    return await bot.send_document(chat_id, InputFile(content, filename=filename))
 
 
 @contextlib.asynccontextmanager

@@ -41,6 +41,8 @@ def render(replies: list[Reply]) -> list[str]:
         for title, payload in reply.buttons:
             payloads.append(payload)
             print(f"     [{len(payloads)}] {title}")
+        if reply.attachment is not None:
+            print(f"bot> [arquivo anexado: {reply.attachment.filename}]")
     return payloads
 
 

@@ -1,8 +1,11 @@
-"""`consultoria`: quotes, price table and database upkeep from the shell (the issue #2 contract)."""
+"""`consultoria`: quotes, price table, reports, Term texts and database upkeep from the shell
+(the issue #2 contract; reports and Term texts from issue #14)."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import re
@@ -15,7 +18,7 @@ from typing import Any, NoReturn
 from sqlalchemy.exc import SQLAlchemyError
 
 from consultoria import db
-from consultoria.services import people
+from consultoria.services import people, reports, term_texts
 from consultoria.settings import ConfigError, Settings, load_settings
 from consultoria.tariff import (
     Inconsistency,
@@ -123,6 +126,9 @@ MOMENT = _type(
     "data e hora inválidas (use AAAA-MM-DDTHH:MM)",
 )
 PERCENT = _type(_decimal, "percentual inválido")
+MONTH = _type(reports.Month.parse, "mês inválido (use AAAA-MM)")
+VERSION = _type(_specialists, "versão inválida (use um inteiro ≥ 1)")
+FORMATS = ("table", "csv", "json")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_quote_commands(commands.add_parser("quote", help="calcula o valor de um serviço"))
     _add_price_commands(commands.add_parser("prices", help="tabela de preços"))
+    _add_report_commands(commands.add_parser("report", help="relatórios do negócio"))
+    _add_terms_commands(commands.add_parser("terms", help="textos dos Termos de aceite"))
     database = commands.add_parser("db", help="banco de dados")
     db_commands = database.add_subparsers(
         dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
@@ -200,6 +208,38 @@ def _add_price_commands(prices: argparse.ArgumentParser) -> None:
     readjust.add_argument("--effective", type=DAY, required=True, help="início da vigência")
 
 
+def _add_report_commands(report: argparse.ArgumentParser) -> None:
+    kinds = report.add_subparsers(
+        dest="report", required=True, metavar="RELATÓRIO", parser_class=_Parser
+    )
+    month = kinds.add_parser(
+        "plantoes", help="plantões com cobrança que começam no mês (horário de São Paulo)"
+    )
+    month.add_argument("--month", type=MONTH, required=True, help="o mês, AAAA-MM")
+    answers = kinds.add_parser(
+        "acceptances", help="aceites e recusas de Termos entre dois dias (inclusive)"
+    )
+    answers.add_argument("--from", dest="first", type=DAY, required=True, help="AAAA-MM-DD")
+    answers.add_argument("--to", dest="last", type=DAY, required=True, help="AAAA-MM-DD")
+    for sub in (month, answers):
+        sub.add_argument("--format", choices=FORMATS, default="table", help="padrão: table")
+
+
+def _add_terms_commands(terms: argparse.ArgumentParser) -> None:
+    actions = terms.add_subparsers(
+        dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
+    )
+    actions.add_parser("list", help="versões dos Termos e o SHA-256 de cada texto apresentado")
+    show = actions.add_parser(
+        "show", help="o texto exato de uma versão, sem nada acrescentado (para recalcular o hash)"
+    )
+    show.add_argument("--version", type=VERSION, required=True, help="número da versão")
+    show.add_argument("--modality", choices=[m.value for m in Modality], help="modalidade")
+    show.add_argument(
+        "--sha256", help="o hash registrado no aceite: mostra o texto apresentado com esse hash"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -231,6 +271,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     factory = db.open_database()
     with db.unit_of_work(factory) as session:
         db.sync_config_prices(session, settings.prices)
+        if args.command == "report":
+            return _report(args, settings, session)
+        if args.command == "terms":
+            return _terms(args, session)
         table = db.load_price_table(session)
         if args.command == "quote":
             return _print_quote(_quote(args, settings, table), as_json=args.json)
@@ -301,6 +345,90 @@ def _readjust(
     _, version = table.readjust(Modality(args.modality), igpm, args.effective, settings.tariff)
     db.add_readjustment(session, version)
     print(f"Nova versão registrada: {table.describe(version)}")
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings, session: db.Session) -> int:
+    zone = settings.tariff.calendar.timezone
+    row_type: type[reports.PlantaoRow] | type[reports.AcceptanceRow]
+    if args.report == "plantoes":
+        rows: Sequence[reports.PlantaoRow | reports.AcceptanceRow]
+        rows, row_type = reports.plantoes_of_month(session, args.month, zone), reports.PlantaoRow
+    else:
+        if args.last < args.first:
+            raise UsageError("--to: o último dia vem antes de --from")
+        rows = reports.acceptances_between(session, args.first, args.last, zone)
+        row_type = reports.AcceptanceRow
+    header = reports.columns(row_type)
+    table = [reports.values(row) for row in rows]
+    sys.stdout.write(_FORMATTERS[args.format](header, table))
+    return 0
+
+
+def _as_csv(header: list[str], rows: list[tuple[Any, ...]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    return out.getvalue()
+
+
+def _as_json(header: list[str], rows: list[tuple[Any, ...]]) -> str:
+    data = [dict(zip(header, row, strict=True)) for row in rows]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _as_table(header: list[str], rows: list[tuple[Any, ...]]) -> str:
+    cells = [header, *(["" if v is None else str(v) for v in row] for row in rows)]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    if not rows:
+        lines.append("(nenhuma linha)")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+_FORMATTERS: dict[str, Callable[[list[str], list[tuple[Any, ...]]], str]] = {
+    "table": _as_table,
+    "csv": _as_csv,
+    "json": _as_json,
+}
+
+
+def _terms(args: argparse.Namespace, session: db.Session) -> int:
+    if args.action == "list":
+        return _list_terms(session)
+    if args.sha256:
+        found = term_texts.by_sha256(session, args.sha256)
+        if found is None or found[0].version != args.version:
+            raise UsageError(f"nenhum texto da versão {args.version} tem o SHA-256 {args.sha256}")
+        if args.modality and found[0].modality != args.modality:
+            raise UsageError(f"o SHA-256 {args.sha256} é de um Termo de {found[0].modality}")
+        text = found[1].text
+    else:
+        versions = term_texts.versions(session, args.version, args.modality)
+        if len(versions) != 1:
+            raise UsageError(_which_version(args.version, versions))
+        text = versions[0].text
+    # The exact bytes whose SHA-256 was recorded: no newline added.
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+def _which_version(number: int, versions: Sequence[db.TermVersion]) -> str:
+    if not versions:
+        return f"não há versão {number} de Termo registrada (veja `consultoria terms list`)"
+    modalities = ", ".join(v.modality for v in versions)
+    return f"a versão {number} existe em mais de uma modalidade ({modalities}): use --modality"
+
+
+def _list_terms(session: db.Session) -> int:
+    for version in term_texts.all_versions(session):
+        print(f"{version.modality} versão {version.version} — {version.title}")
+        for shown in term_texts.shown_for(session, version):
+            kind = "texto completo" if shown.sha256 == version.sha256 else "resumo apresentado"
+            print(f"  {shown.sha256}  {kind}")
     return 0
 
 

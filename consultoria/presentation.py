@@ -5,9 +5,17 @@ the configured zone. Pure formatting: no I/O, no clock."""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from consultoria.db.models import Plantao
+from consultoria.ics import CalendarEvent, Method, calendar_file
+from consultoria.settings import Contact
 from consultoria.tariff import format_brl, format_moment
+
+# The `custom` payload of a calendar file in a chat reply: the REST channel shows it as is, the
+# Telegram bot sends it as a document.
+CALENDAR_PAYLOAD_TYPE = "calendar"
 
 STATE_NAMES = {
     "requested": "aguardando confirmação",
@@ -51,3 +59,45 @@ def describe(plantao: Plantao, zone: tzinfo) -> str:
     if plantao.quoted_amount is not None:
         return f"{line}; valor previsto {format_brl(plantao.quoted_amount)}."
     return line + "."
+
+
+def plantao_calendar_event(
+    plantao: Plantao, zone: ZoneInfo, organizer: Contact | None
+) -> CalendarEvent:
+    """The plantão as a calendar event: one UID for its whole life, so a cancellation replaces
+    the invitation in the customer's calendar."""
+    description = (
+        f"Plantão 24x7 da Consultoria TOTVS, referência {plantao.ref}: "
+        f"{local_moment(plantao.start_at, zone)} até {local_moment(plantao.end_at, zone)} "
+        f"(horário de {zone.key}), {plantao.specialists} especialista(s).\n"
+        f"Para consultar ou cancelar, fale com o assistente: "
+        f'"meus plantões" ou "cancelar o plantão {plantao.ref}".'
+    )
+    return CalendarEvent(
+        uid=f"{plantao.ref}@assistente-consultoria",
+        start=plantao.start_at,
+        end=plantao.end_at,
+        zone=zone,
+        summary=f"Plantão {plantao.ref} — Consultoria TOTVS",
+        description=description,
+        organizer_name=None if organizer is None else organizer.name,
+        organizer_email=None if organizer is None else organizer.email,
+    )
+
+
+def calendar_payload(
+    plantao: Plantao,
+    method: Method,
+    *,
+    zone: ZoneInfo,
+    organizer: Contact | None,
+    stamp: datetime,
+) -> dict[str, Any]:
+    """`{"type": "calendar", "filename": "P-0042.ics", "content": "BEGIN:VCALENDAR..."}`: the
+    invitation (REQUEST) or the cancellation (CANCEL) of the plantão."""
+    event = plantao_calendar_event(plantao, zone, organizer)
+    return {
+        "type": CALENDAR_PAYLOAD_TYPE,
+        "filename": f"{plantao.ref}.ics",
+        "content": calendar_file(event, method, stamp=stamp),
+    }

@@ -76,6 +76,11 @@ class Settings:
     def price_table(self) -> PriceTable:
         return PriceTable.of(self.prices)
 
+    @property
+    def calendar_organizer(self) -> Contact | None:
+        """Who calendar files name as organizer: the first escalation contact (SPEC §8)."""
+        return self.contacts[0] if self.contacts else None
+
 
 def config_path() -> Path:
     return Path(os.environ.get("CONSULTORIA_CONFIG", DEFAULT_CONFIG))

@@ -26,8 +26,9 @@ def not_quoted(reason: str) -> str:
     return f"Não consegui calcular: {reason}"
 
 
-def quote_message(quote: Quote) -> str:
-    """The answer: the figure first, then the lines that justify it."""
+def quote_message(quote: Quote, paying_unit: str | None = None) -> str:
+    """The answer: the figure first, then the lines that justify it, and who pays when a
+    consultant's unit does."""
     if quote.waived:
         head = f"{quote.modality.label}: abonada, {format_brl(quote.amount or Decimal(0))}."
     elif quote.amount is None:
@@ -37,7 +38,15 @@ def quote_message(quote: Quote) -> str:
         )
     else:
         head = f"{quote.modality.label}: {format_brl(quote.amount)} mais impostos."
-    return "\n".join([head, "", *quote.lines])
+    payer = [] if paying_unit is None else [unit_pays(paying_unit)]
+    return "\n".join([head, "", *quote.lines, *payer])
+
+
+def unit_pays(unit: str) -> str:
+    return (
+        f"Faturamento: como você é consultor(a), a cobrança vai para a unidade {unit}, "
+        "não para o cliente final."
+    )
 
 
 def booking_notes(notes: Iterable[str]) -> str:

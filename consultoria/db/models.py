@@ -48,6 +48,8 @@ PLANTAO_STATES = (
     "expired",
 )
 PRIVACY_KINDS = ("export", "erase")
+# Who pays a plantão: the customer, or the unit of the consultant who booked it (SPEC §2, §4).
+BILL_TO = ("customer", "consultant_unit")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -142,6 +144,24 @@ class TermVersion(Base):
         return text
 
 
+class TermText(Base):
+    """A text of a Term version exactly as people were shown it (its full text, or the summary
+    they answered), kept so an auditor can recompute every acceptance's SHA-256 (SPEC §5)."""
+
+    __tablename__ = "term_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_version_id: Mapped[int] = mapped_column(ForeignKey("term_versions.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("text")
+    def _hash_text(self, _key: str, text: str) -> str:
+        self.sha256 = text_sha256(text)
+        return text
+
+
 class TermAcceptance(Base):
     """Append-only record of an answer to a Term, refusals included (SPEC §5)."""
 
@@ -165,6 +185,8 @@ class TermAcceptance(Base):
     channel: Mapped[str]
     message_id: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the answer was for: the plantão it booked (None before revision 0005, or a refusal).
+    plantao_id: Mapped[int | None] = mapped_column(ForeignKey("plantoes.id"))
 
 
 _REF = re.compile(r"p-?([0-9]+)", re.IGNORECASE)
@@ -189,6 +211,7 @@ class Plantao(Base):
     __tablename__ = "plantoes"
     __table_args__ = (
         _one_of("state", PLANTAO_STATES),
+        _one_of("bill_to", BILL_TO),
         CheckConstraint("specialists BETWEEN 1 AND 99", name="specialists_range"),
         CheckConstraint("end_at > start_at", name="window_order"),
         CheckConstraint("quoted_minutes >= 0", name="quoted_minutes_not_negative"),
@@ -208,6 +231,9 @@ class Plantao(Base):
     state: Mapped[str] = mapped_column(default="requested")
     reason: Mapped[str] = mapped_column(Text)
     contact_phone: Mapped[str]
+    # Recorded when booked; later changes to the person do not rewrite it (SPEC §4).
+    bill_to: Mapped[str]
+    bill_to_unit: Mapped[str | None]
     specialist_name: Mapped[str | None]
     request_key: Mapped[str | None] = mapped_column(unique=True)
     price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))

@@ -52,6 +52,14 @@ def remember_person(
     return person
 
 
+def bill_to(person: Person) -> dict[str, str | None]:
+    """Who pays what `person` books now: their unit when they are a consultant with one (SPEC
+    §2), otherwise the customer; the plantão's columns `bill_to` and `bill_to_unit`."""
+    if person.role == CONSULTANT and person.unit:
+        return {"bill_to": "consultant_unit", "bill_to_unit": person.unit}
+    return {"bill_to": "customer", "bill_to_unit": None}
+
+
 def _find_member(session: Session, channel: str, channel_user_id: str) -> StaffMember | None:
     return session.scalar(
         select(StaffMember).where(

@@ -25,7 +25,7 @@ from consultoria.db.idempotent import add_or_get
 from consultoria.db.models import Notification, Person, Plantao, PlantaoEvent, format_ref
 from consultoria.db.prices import load_price_table
 from consultoria.db.types import utcnow
-from consultoria.services import outbox
+from consultoria.services import outbox, people
 from consultoria.services.actors import Actor, Customer, Staff
 from consultoria.tariff import PriceTable, Quote, TariffRules, format_moment, quote_plantao
 
@@ -353,6 +353,7 @@ def request_plantao(
             price_version_id=price_version_id,
             quoted_minutes=quoted_minutes,
             quoted_amount=quoted_amount,
+            **people.bill_to(customer.person),
         ),
         partial(_find_by_request_key, session, request_key),
     )

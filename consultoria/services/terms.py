@@ -83,8 +83,10 @@ def record_answer(
     price_version_id: int | None,
     quote: dict[str, Any] | None,
     message_id: str | None,
+    plantao_id: int | None = None,
 ) -> TermAcceptance:
-    """Append an acceptance or a refusal; a message delivered twice is recorded once."""
+    """Append an acceptance or a refusal (of the plantão it booked, if any); a message
+    delivered twice is recorded once."""
     previous = _latest_answer(session, customer, term)
     if (
         previous is not None
@@ -107,6 +109,7 @@ def record_answer(
         quote_json=quote,
         channel=customer.channel,
         message_id=message_id,
+        plantao_id=plantao_id,
     )
     session.add(answer)
     session.flush()

@@ -14,6 +14,7 @@ from consultoria.db import (
     Base,
     Person,
     PriceVersionRow,
+    TermText,
     unit_of_work,
 )
 from consultoria.db.append_only import APPEND_ONLY_TABLES
@@ -33,12 +34,19 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
         )
         session.add(price)
         session.flush()
-        plantao_term_answer(session, person, True, price_version_id=price.id)
+        answer = plantao_term_answer(session, person, True, price_version_id=price.id)
+        session.flush()
+        session.add(TermText(term_version_id=answer.term_version_id, text="Termo"))
 
 
 def test_the_list_covers_the_audit_tables() -> None:
     assert set(APPEND_ONLY_TABLES) <= set(Base.metadata.tables)
-    assert set(APPEND_ONLY_TABLES) == {"price_versions", "term_acceptances", "plantao_events"}
+    assert set(APPEND_ONLY_TABLES) == {
+        "price_versions",
+        "term_acceptances",
+        "plantao_events",
+        "term_texts",
+    }
 
 
 def _count(engine: Engine, table: str) -> int:

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, event, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from consultoria.db import (
@@ -19,10 +19,13 @@ from consultoria.db import (
     Person,
     Plantao,
     PlantaoEvent,
+    TermAcceptance,
+    TermText,
     ensure_schema,
     make_engine,
     open_database,
     session_factory,
+    text_sha256,
     unit_of_work,
     upgrade,
 )
@@ -233,3 +236,75 @@ def test_0004_lets_a_plantao_expire_keeping_rows(empty_url: str, empty_engine: E
     with pytest.raises(RuntimeError, match="expired plantões exist"):
         command.downgrade(alembic_config(empty_url), "0003")
     assert _revision(empty_engine) == _head()
+
+
+# Revision 0004's rows: a consultant of a unit with a plantão, a customer with another, and the
+# Term version the consultant accepted by answering its summary.
+_CONSULTANT_AT_0004 = [
+    "INSERT INTO persons (id, channel, channel_user_id, name, role, unit, created_at) "
+    "VALUES (8, 'telegram', '1002', 'Bia', 'consultant', 'Unidade Campinas', "
+    "'2030-05-01 12:00:00+00:00')",
+    "INSERT INTO plantoes (id, person_id, start_at, end_at, specialists, state, reason, "
+    "contact_phone, quoted_minutes, version, created_at, updated_at) VALUES (43, 8, "
+    "'2030-06-08 11:00:00+00:00', '2030-06-08 15:00:00+00:00', 1, 'requested', 'Go-live', "
+    "'(19) 91234-5678', 240, 1, '2030-05-01 12:00:00+00:00', '2030-05-01 12:00:00+00:00')",
+]
+_TERM_TITLE = "Termo de Aceite do Plantão 24x7"
+_TERM_TEXT = f"{_TERM_TITLE}\n\nResumo\n• Preço: R$ 4,00 por minuto.\n\nCláusulas\n1. Objeto."
+_TERM_SUMMARY_SHOWN = (
+    f"{_TERM_TITLE} (versão 1)\n\n• Preço: R$ 4,00 por minuto.\n\n"
+    "Você aceita este Termo? Se quiser, leia antes o Termo completo."
+)
+
+
+def _term_at_0004(connection: Connection) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO term_versions (id, modality, version, title, text, sha256, effective_at) "
+            "VALUES (1, 'plantao', 1, :title, :text, :sha, '2030-05-01 12:00:00+00:00')"
+        ),
+        {"title": _TERM_TITLE, "text": _TERM_TEXT, "sha": text_sha256(_TERM_TEXT)},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO term_acceptances (id, person_id, role, unit, modality, term_version_id, "
+            "text_sha256, accepted, channel, created_at) VALUES (1, 8, 'consultant', "
+            "'Unidade Campinas', 'plantao', 1, :sha, true, 'telegram', "
+            "'2030-05-01 12:00:00+00:00')"
+        ),
+        {"sha": text_sha256(_TERM_SUMMARY_SHOWN)},
+    )
+
+
+def test_0005_records_bill_to_and_keeps_shown_texts(empty_url: str, empty_engine: Engine) -> None:
+    command.upgrade(alembic_config(empty_url), "0004")
+    with empty_engine.begin() as connection:
+        for statement in (*_PLANTAO_AT_0003, *_CONSULTANT_AT_0004):
+            connection.execute(text(statement))
+        _term_at_0004(connection)
+    before = _stored(empty_engine, "charged_minutes")
+    upgrade(empty_url)
+    assert _revision(empty_engine) == _head()
+    assert _stored(empty_engine, "charged_minutes") == before
+    with session_factory(empty_engine)() as session:
+        bills = {p.ref: (p.bill_to, p.bill_to_unit) for p in session.scalars(select(Plantao))}
+        shown = {t.sha256: t.text for t in session.scalars(select(TermText))}
+        acceptance = session.get_one(TermAcceptance, 1)
+    assert bills == {
+        "P-0042": ("customer", None),
+        "P-0043": ("consultant_unit", "Unidade Campinas"),
+    }
+    # The earlier acceptance can be audited: its hash is one of the kept texts'.
+    assert text_sha256(shown[acceptance.text_sha256]) == acceptance.text_sha256
+    assert set(shown.values()) == {_TERM_TEXT, _TERM_SUMMARY_SHOWN}
+    assert acceptance.plantao_id is None
+    with pytest.raises(IntegrityError, match="append-only"), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE term_texts SET text = 'outro'"))
+    with pytest.raises(IntegrityError, match="append-only"), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE term_acceptances SET plantao_id = 43"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE plantoes SET bill_to = 'someone'"))
+    command.downgrade(alembic_config(empty_url), "0004")
+    assert _stored(empty_engine, "charged_minutes") == before
+    with pytest.raises(IntegrityError, match="append-only"), empty_engine.begin() as connection:
+        connection.execute(text("DELETE FROM term_acceptances"))

@@ -222,6 +222,7 @@ class FakeTelegram(LoopbackServer):
             "sendMessage": self._send_message,
             "editMessageText": self._edit_text,
             "editMessageReplyMarkup": self._edit_markup,
+            "sendDocument": self._send_document,
         }.get(method)
         return writer(params) if writer else _error(404, "Not Found: method not found")
 
@@ -242,6 +243,27 @@ class FakeTelegram(LoopbackServer):
                 return []
 
     def _send_message(self, params: dict[str, Any]) -> web.Response:
+        return self._store(params, {"text": _strip_html(str(params.get("text", "")))})
+
+    def _send_document(self, params: dict[str, Any]) -> web.Response:
+        """A document as the Bot API returns it, with the uploaded bytes kept (as text) under
+        `content` for the tests to read."""
+        upload = params.get("document")
+        if not isinstance(upload, dict):
+            return _error(400, "Bad Request: there is no document in the request")
+        document = {
+            "file_id": f"doc-{len(self._calls)}",
+            "file_unique_id": f"u-{len(self._calls)}",
+            "file_name": upload["file_name"],
+            "mime_type": upload["mime_type"],
+            "file_size": len(upload["content"].encode("utf-8")),
+        }
+        content = {"document": document, "content": upload["content"]}
+        if params.get("caption"):
+            content["caption"] = _strip_html(str(params["caption"]))
+        return self._store(params, content)
+
+    def _store(self, params: dict[str, Any], content: dict[str, Any]) -> web.Response:
         chat_id = int(params["chat_id"])
         with self._lock:
             failure = self._state.failures.get(chat_id)
@@ -255,7 +277,7 @@ class FakeTelegram(LoopbackServer):
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
                 "from": BOT_USER,
-                "text": _strip_html(str(params.get("text", ""))),
+                **content,
             }
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
@@ -292,8 +314,14 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params: dict[str, Any] = {}
     for name, value in form.items():
-        text = value if isinstance(value, str) else ""
-        params[name] = json.loads(text) if name in JSON_PARAMS else text
+        if isinstance(value, web.FileField):
+            params[name] = {
+                "file_name": value.filename,
+                "mime_type": value.content_type,
+                "content": value.file.read().decode("utf-8", errors="replace"),
+            }
+            continue
+        params[name] = json.loads(value) if name in JSON_PARAMS else value
     return params
 
 
