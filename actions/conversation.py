@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.messages import conversation as say
 from actions.messages.figures import template_slots
-from actions.tracker import intent_ranking, response_ranking
-from consultoria import runtime
+from actions.tracker import caller, intent_ranking, response_ranking, scored_intent_ranking, text
+from consultoria import db, runtime
+from consultoria.services import review
+
+logger = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 3
 # FAQ answers offered when the message looked like a FAQ question.
@@ -68,7 +73,27 @@ class ActionAskAffirmation(Action):
         buttons = _unique(buttons)[:MAX_SUGGESTIONS]
         buttons.append(say.BUTTON_SOMETHING_ELSE)
         dispatcher.utter_message(text=say.NOT_SURE, buttons=buttons)
+        _keep_for_review(tracker)
         return []
+
+
+def _keep_for_review(tracker: Tracker) -> None:
+    """Keep the message that was not understood for the maintainers (SPEC §11); the customer's
+    reply does not depend on it, so a database failure is only logged."""
+    ctx = runtime.context()
+    try:
+        with db.unit_of_work(ctx.sessions) as session:
+            review.keep_unanswered(
+                session,
+                str(tracker.sender_id),
+                caller(tracker).channel,
+                text(tracker),
+                scored_intent_ranking(tracker),
+                ctx.now,
+                ctx.settings.review_retention_days,
+            )
+    except SQLAlchemyError as exc:
+        logger.warning("message not kept for review: %s", type(exc).__name__)
 
 
 def _faq_buttons(tracker: Tracker) -> list[dict[str, str]]:

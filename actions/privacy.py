@@ -55,6 +55,7 @@ from consultoria.services.privacy import (
     erasure_pending_since,
     export_personal_data,
 )
+from consultoria.services.review import TRACKER_STORE_VARIABLE
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class TrackerStore:
         return cls(
             api_url=api_url or f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
             api_token=os.environ.get("RASA_API_TOKEN", "").strip(),
-            sql_url=os.environ.get("TRACKER_STORE_URL", "").strip() or None,
+            sql_url=os.environ.get(TRACKER_STORE_VARIABLE, "").strip() or None,
         )
 
     async def empty(self, conversation_id: str) -> None:

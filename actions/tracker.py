@@ -54,6 +54,16 @@ def intent_ranking(tracker: Tracker) -> list[str]:
     return [str(ranked["name"]) for ranked in ranking if ranked.get("name") is not None]
 
 
+def scored_intent_ranking(tracker: Tracker) -> list[tuple[str, float]]:
+    """The classifier's intents for the latest message with their confidences, likeliest first;
+    without Rasa's own `nlu_fallback`, which says only that none was confident enough."""
+    return [
+        (str(ranked["name"]), float(ranked.get("confidence") or 0.0))
+        for ranked in tracker.latest_message.get("intent_ranking", [])
+        if ranked.get("name") not in (None, "nlu_fallback")
+    ]
+
+
 def response_ranking(tracker: Tracker, selector: str) -> list[str]:
     """The keys (`faq/banco_horas`) a response selector ranked for the latest message."""
     found = tracker.latest_message.get("response_selector", {}).get(selector, {})

@@ -15,10 +15,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from consultoria import db
-from consultoria.services import people, reports, term_texts
+from consultoria import db, runtime
+from consultoria.services import people, reports, review, term_texts
+from consultoria.services.review import TRACKER_STORE_VARIABLE
 from consultoria.settings import ConfigError, Settings, load_settings
 from consultoria.tariff import (
     Inconsistency,
@@ -219,9 +221,17 @@ def _add_report_commands(report: argparse.ArgumentParser) -> None:
     answers = kinds.add_parser(
         "acceptances", help="aceites e recusas de Termos entre dois dias (inclusive)"
     )
-    answers.add_argument("--from", dest="first", type=DAY, required=True, help="AAAA-MM-DD")
-    answers.add_argument("--to", dest="last", type=DAY, required=True, help="AAAA-MM-DD")
-    for sub in (month, answers):
+    unanswered = kinds.add_parser(
+        "unanswered", help="mensagens não entendidas entre dois dias, mascaradas e agrupadas"
+    )
+    for days in (answers, unanswered):
+        days.add_argument("--from", dest="first", type=DAY, required=True, help="AAAA-MM-DD")
+        days.add_argument("--to", dest="last", type=DAY, required=True, help="AAAA-MM-DD")
+    usage = kinds.add_parser(
+        "usage", help="conversas, turnos, taxas de fallback e de atendente e assuntos do mês"
+    )
+    usage.add_argument("--month", type=MONTH, required=True, help="o mês, AAAA-MM")
+    for sub in (month, answers, unanswered, usage):
         sub.add_argument("--format", choices=FORMATS, default="table", help="padrão: table")
 
 
@@ -349,20 +359,37 @@ def _readjust(
 
 
 def _report(args: argparse.Namespace, settings: Settings, session: db.Session) -> int:
-    zone = settings.tariff.calendar.timezone
-    row_type: type[reports.PlantaoRow] | type[reports.AcceptanceRow]
-    if args.report == "plantoes":
-        rows: Sequence[reports.PlantaoRow | reports.AcceptanceRow]
-        rows, row_type = reports.plantoes_of_month(session, args.month, zone), reports.PlantaoRow
-    else:
-        if args.last < args.first:
-            raise UsageError("--to: o último dia vem antes de --from")
-        rows = reports.acceptances_between(session, args.first, args.last, zone)
-        row_type = reports.AcceptanceRow
-    header = reports.columns(row_type)
+    rows, row_type = _report_rows(args, settings, session)
     table = [reports.values(row) for row in rows]
-    sys.stdout.write(_FORMATTERS[args.format](header, table))
+    sys.stdout.write(_FORMATTERS[args.format](reports.columns(row_type), table))
     return 0
+
+
+def _report_rows(
+    args: argparse.Namespace, settings: Settings, session: db.Session
+) -> tuple[Sequence[Any], type[Any]]:
+    zone = settings.tariff.calendar.timezone
+    if args.report == "plantoes":
+        return reports.plantoes_of_month(session, args.month, zone), reports.PlantaoRow
+    if args.report == "usage":
+        return [review.usage_of_month(_tracker_store(), args.month, zone)], review.UsageRow
+    if args.last < args.first:
+        raise UsageError("--to: o último dia vem antes de --from")
+    if args.report == "unanswered":
+        review.forget_expired(session, runtime.now(), settings.review_retention_days)
+        rows = review.unanswered_between(session, args.first, args.last, zone)
+        return rows, review.UnansweredRow
+    return reports.acceptances_between(session, args.first, args.last, zone), reports.AcceptanceRow
+
+
+def _tracker_store() -> Engine:
+    url = os.environ.get(TRACKER_STORE_VARIABLE, "").strip()
+    if not url:
+        raise UsageError(
+            f"o relatório de uso lê o tracker store SQL do Rasa: defina {TRACKER_STORE_VARIABLE} "
+            "com o endereço do banco dele (em produção, o mesmo das conversas)"
+        )
+    return db.make_engine(url)
 
 
 def _as_csv(header: list[str], rows: list[tuple[Any, ...]]) -> str:

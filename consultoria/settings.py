@@ -71,6 +71,7 @@ class Settings:
     staff: tuple[StaffSeed, ...]
     terms: Mapping[Modality, TermTemplate]
     booking_max_failed_attempts: int  # wrong answers the booking form takes before it stops
+    review_retention_days: int  # how long messages kept for review live (SPEC §7, §11)
 
     @property
     def price_table(self) -> PriceTable:
@@ -115,6 +116,7 @@ def parse_settings(raw: object, source: Path) -> Settings:
         ),
         terms=_terms(doc),
         booking_max_failed_attempts=_max_failed_attempts(doc),
+        review_retention_days=doc["review"].get("retention_days", _positive_int),
     )
 
 

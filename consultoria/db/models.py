@@ -317,3 +317,20 @@ class PrivacyRequest(Base):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class UnansweredMessage(Base):
+    """A message the assistant did not understand well enough to answer (SPEC §11), kept for the
+    maintainers to improve the training data: personal data masked, the intents it was close to,
+    erased with the conversation and dropped after the configured retention (SPEC §7)."""
+
+    __tablename__ = "unanswered_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(index=True)
+    channel: Mapped[str]
+    text: Mapped[str] = mapped_column(Text)  # masked
+    intent: Mapped[str | None]  # the best guess, below the confidence needed to answer
+    confidence: Mapped[float | None]
+    ranking: Mapped[dict[str, Any]] = mapped_column(JSONText)  # intent name -> confidence
+    created_at: Mapped[datetime] = mapped_column(index=True, default=utcnow)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from consultoria.db.models import Person, Plantao, PrivacyRequest, TermAcceptance, TermVersion
 from consultoria.db.types import utcnow
-from consultoria.services import plantoes, terms
+from consultoria.services import plantoes, review, terms
 from consultoria.services.actors import Customer
 from consultoria.services.people import find_person
 
@@ -88,7 +88,8 @@ def _blank_finished_phones(session: Session, person: Person) -> int:
 
 
 def erase_personal_data(session: Session, channel: str, channel_user_id: str) -> ErasureRequested:
-    """Blank the contact phones of finished plantões and record the request.
+    """Blank the contact phones of finished plantões, forget the conversation's messages kept for
+    review, and record the request.
 
     Also returns the conversations still to erase, this one and any whose erasure failed or
     was not verified before: whoever holds them erases them, verifies that nothing is left, then
@@ -96,6 +97,7 @@ def erase_personal_data(session: Session, channel: str, channel_user_id: str) ->
     """
     person = find_person(session, channel, channel_user_id)
     erased = 0 if person is None else _blank_finished_phones(session, person)
+    forgotten = review.forget_conversation(session, channel_user_id)
     session.add(
         PrivacyRequest(
             person_id=None if person is None else person.id,
@@ -103,7 +105,7 @@ def erase_personal_data(session: Session, channel: str, channel_user_id: str) ->
             channel=channel,
             # The conversation is the channel user's own: Rasa's sender id.
             conversation_id=channel_user_id,
-            detail=f"telefones apagados: {erased}",
+            detail=f"telefones apagados: {erased}; mensagens em revisão apagadas: {forgotten}",
         )
     )
     session.flush()

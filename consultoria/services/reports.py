@@ -81,11 +81,13 @@ class AcceptanceRow:
     subject: str | None  # what it was for: a plantão reference, a ticket, an appointment
 
 
-def columns(row_type: type[PlantaoRow] | type[AcceptanceRow]) -> list[str]:
+def columns(row_type: type[Any]) -> list[str]:
+    """The column names of a report's row dataclass, in order."""
     return [field.name for field in fields(row_type)]
 
 
-def values(row: PlantaoRow | AcceptanceRow) -> tuple[Any, ...]:
+def values(row: Any) -> tuple[Any, ...]:
+    """A report row's values in column order."""
     return astuple(row)
 
 

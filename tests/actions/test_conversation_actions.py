@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions.conversation import ActionAskAffirmation, ActionHandoff, ActionSessionStart
 from actions.triage import ActionRecommendModality, ValidateTriageForm, recommendation
-from tests.support.trackers import DOMAIN, turn
+from consultoria import db, runtime
+from consultoria.db import UnansweredMessage
+from tests.support.trackers import DOMAIN, SENDER, turn
 
 TRIAGE_SLOTS = DOMAIN["forms"]["triage_form"]["required_slots"]
 
@@ -53,6 +58,41 @@ async def test_fallback_offers_likely_topics_as_buttons(dispatcher: CollectingDi
         "Outra coisa",
     ]
     assert buttons[1]["payload"] == "/ask_price"
+
+
+UNSURE = [
+    {"name": "nlu_fallback", "confidence": 0.55},
+    {"name": "faq", "confidence": 0.31},
+    {"name": "ask_price", "confidence": 0.2},
+    {"name": "greet", "confidence": 0.1},
+    {"name": "affirm", "confidence": 0.05},
+]
+
+
+@pytest.mark.both_backends
+async def test_a_message_not_understood_is_kept_masked_for_review(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    said = "meu cel é (47) 99999-1234, quem ganhou a copa de 2002?"
+    await ActionAskAffirmation().run(dispatcher, turn(said, "nlu_fallback", ranking=UNSURE), {})
+    with runtime.sessions()() as session:
+        [kept] = session.scalars(select(UnansweredMessage)).all()
+    assert kept.text == "meu cel é [telefone], quem ganhou a copa de 2002?"
+    assert (kept.conversation_id, kept.channel) == (SENDER, "rest")
+    assert kept.ranking == {"faq": 0.31, "ask_price": 0.2, "greet": 0.1}
+    assert abs(kept.created_at - runtime.now()) < timedelta(minutes=1)  # the pinned clock
+
+
+@pytest.mark.both_backends
+async def test_the_fallback_answers_even_when_nothing_can_be_kept(
+    dispatcher: CollectingDispatcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    with db.unit_of_work(runtime.sessions()) as session:
+        session.connection().exec_driver_sql("DROP TABLE unanswered_messages")
+    await ActionAskAffirmation().run(dispatcher, turn("meu cpf 123.456.789-09", ranking=UNSURE), {})
+    assert dispatcher.messages[0]["buttons"][-1]["title"] == "Outra coisa"
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "not kept for review" in logged and "123.456" not in logged
 
 
 @pytest.mark.parametrize(

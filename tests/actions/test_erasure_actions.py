@@ -264,7 +264,7 @@ async def test_the_answer_says_what_is_done_and_that_the_history_is_not_yet(
         assert blanked is not None and blanked.contact_phone == ""
         assert kept is not None and kept.contact_phone == "(11) 91234-5678"
     (request,) = erase_requests()
-    assert request.detail == "telefones apagados: 1"
+    assert request.detail == "telefones apagados: 1; mensagens em revisão apagadas: 0"
 
 
 async def test_a_stranger_hears_there_was_no_phone_to_erase(

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
 
+from consultoria.services.review import TRACKER_STORE_VARIABLE
 from tests.e2e.rest import Conversation
 from tests.e2e.test_booking import saturday_ahead
 from tests.scale import cluster
@@ -120,3 +126,57 @@ def _ignore_failure(talk: Conversation, text: str) -> None:
     # The replica is killed mid-request on purpose: the lost answer is the point.
     with contextlib.suppress(httpx.HTTPError):
         talk.say(text)
+
+
+def _usage(replicas: Replicas, month: str) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": cluster.database_url(replicas.project_db),
+        TRACKER_STORE_VARIABLE: cluster.database_url(replicas.tracker_db),
+    }
+    command = [str(Path(sys.executable).with_name("consultoria")), "report", "usage"]
+    result = subprocess.run(
+        [*command, "--month", month, "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    return dict(row)
+
+
+def test_the_months_usage_is_read_from_the_tracker_store(replicas: Replicas) -> None:
+    month = time.strftime("%Y-%m", time.gmtime(time.time() - 3 * 3600))  # São Paulo's month
+    before = _usage(replicas, month)
+    talk = Conversation(replicas.a.url)
+    for message in ("quanto custa o minuto?", "xkcd qwpoe zzv blorft", "falar com um atendente"):
+        talk.say(message)
+    after = _usage(replicas, month)
+    with psycopg.connect(cluster.database_url(replicas.tracker_db)) as db:
+        events = db.execute(
+            "SELECT type_name, intent_name FROM events WHERE sender_id = %s ORDER BY id",
+            (talk.sender,),
+        ).fetchall()
+    # The two-stage fallback rewinds a clarified message and replays it: one turn, not two.
+    intents: list[str] = []
+    for type_name, intent in events:
+        if type_name == "user":
+            intents.append(intent)
+        elif type_name == "rewind":
+            intents.pop()
+    assert intents[0] != "nlu_fallback" and len(intents) == 3
+    assert after["conversations"] == before["conversations"] + 1
+    assert after["turns"] == before["turns"] + 3
+
+    def fallbacks(usage: dict[str, Any]) -> int:
+        return round(usage["fallback_rate"] * usage["turns"])
+
+    def handoffs(usage: dict[str, Any]) -> int:
+        return round(usage["handoff_rate"] * usage["conversations"])
+
+    assert fallbacks(after) == fallbacks(before) + intents.count("nlu_fallback")
+    assert handoffs(after) == handoffs(before) + 1
+    assert after["top_topics"]

@@ -44,6 +44,7 @@ def test_shipped_config(settings: Settings) -> None:
     assert tariff.taxes == ()
     assert {p.modality for p in settings.prices} == set(Modality)
     assert settings.booking_max_failed_attempts == 3
+    assert settings.review_retention_days == 90
     assert set(settings.terms) == set(Modality)
     plantao = settings.terms[Modality.PLANTAO]
     assert plantao.title == "Termo de Aceite do Plantão 24x7"
@@ -185,6 +186,12 @@ def test_term_of_a_modality_missing(raw_config: dict[str, Any]) -> None:
 def test_invalid_max_failed_attempts(raw_config: dict[str, Any], value: object) -> None:
     raw_config["booking"]["max_failed_attempts"] = value
     _fails(raw_config, "booking.max_failed_attempts deve ser um inteiro positivo")
+
+
+@pytest.mark.parametrize("value", [0, -5, "90", None])
+def test_invalid_review_retention(raw_config: dict[str, Any], value: object) -> None:
+    raw_config["review"]["retention_days"] = value
+    _fails(raw_config, "review.retention_days")
 
 
 def test_missing_booking_section(raw_config: dict[str, Any]) -> None:
