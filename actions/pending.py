@@ -105,12 +105,40 @@ def _last_asked(tracker: Tracker) -> Question | None:
     return None
 
 
-def open_question(tracker: Tracker) -> Question | None:
-    """The question the latest message can answer: asked last, and still the open one."""
-    asked = _last_asked(tracker)
+def _asked_with_id(tracker: Tracker, question_id: str) -> Question | None:
+    """The question `question_id` as it was last shown in this conversation, if ever."""
+    found = (_question_in(event) for event in reversed(tracker.events))
+    return next((q for q in found if q is not None and q.id == question_id), None)
+
+
+def _still_open(tracker: Tracker, asked: Question | None) -> Question | None:
     if asked is None or asked.id != tracker.get_slot(QUESTION):
         return None
     return asked if asked.kind == tracker.get_slot(PENDING) else None
+
+
+def pressed(tracker: Tracker) -> str | None:
+    """The question id the latest message's button carries ("" for an empty one); None for a
+    typed message."""
+    if QUESTION not in said.entity_names(tracker):
+        return None
+    return said.entity(tracker, QUESTION) or ""
+
+
+def open_question(tracker: Tracker) -> Question | None:
+    """The open question the latest message answers. A button answers the question it was shown
+    with, if that one is still open; a typed answer, the question asked last, if nothing but
+    responses (a FAQ answer) came since."""
+    button = pressed(tracker)
+    if button is None:
+        return _still_open(tracker, _last_asked(tracker))
+    return _still_open(tracker, _asked_with_id(tracker, button))
+
+
+def current_question(tracker: Tracker) -> Question | None:
+    """The question open in this conversation, wherever it was asked: to show it again."""
+    question_id = tracker.get_slot(QUESTION)
+    return None if not question_id else _still_open(tracker, _asked_with_id(tracker, question_id))
 
 
 def clear_pending(dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -128,22 +156,14 @@ def stale(dispatcher: CollectingDispatcher, question: Question | None) -> list[E
     return question.utter(dispatcher)
 
 
-def pressed(tracker: Tracker) -> str | None:
-    """The question id the latest message's button carries ("" for an empty one); None for a
-    typed message."""
-    if QUESTION not in said.entity_names(tracker):
-        return None
-    return said.entity(tracker, QUESTION) or ""
-
-
 def answered(
     dispatcher: CollectingDispatcher, tracker: Tracker, kinds: Set[str]
 ) -> Question | list[EventType]:
     """The open question of one of `kinds` the latest message answers; otherwise, after telling
     the person why nothing changed, the events that close the turn."""
-    question, button = open_question(tracker), pressed(tracker)
-    if button is not None and (question is None or button != question.id):
-        return stale(dispatcher, question)
+    question = open_question(tracker)
+    if pressed(tracker) is not None and question is None:
+        return stale(dispatcher, current_question(tracker))
     if question is None or question.kind not in kinds:
         return clear_pending(dispatcher)
     return question
@@ -174,4 +194,4 @@ class ActionStaleAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        return stale(dispatcher, open_question(tracker))
+        return stale(dispatcher, current_question(tracker))

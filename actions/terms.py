@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from actions.failures import apologize_on_database_error
 from actions.messages import terms as say
-from actions.pending import ask, open_question, pressed, stale
+from actions.pending import ask, current_question, open_question, pressed, stale
 from actions.tracker import entities
 from consultoria import db, runtime
 from consultoria.db import TermVersion, text_sha256
@@ -113,9 +113,8 @@ class ActionShowTerm(Action):
     ) -> list[EventType]:
         ctx = runtime.context()
         question = open_question(tracker)
-        button = pressed(tracker)
-        if button is not None and (question is None or button != question.id):
-            return stale(dispatcher, question)
+        if pressed(tracker) is not None and question is None:
+            return stale(dispatcher, current_question(tracker))
         pending = question is not None and question.kind == TERM_QUESTION
         modality = Modality.PLANTAO if pending else _modality_asked(tracker)
         with db.unit_of_work(ctx.sessions) as session:

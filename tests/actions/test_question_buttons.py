@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -21,7 +22,16 @@ from consultoria.tariff import Modality, PriceVersion
 from tests.support.cancellations import ask_to_cancel
 from tests.support.people import customer
 from tests.support.plantoes import BOOKING_FORM, FAR, count, state_of, stored_plantao
-from tests.support.trackers import DOMAIN, press, question, slots_of, texts, turn
+from tests.support.trackers import (
+    DOMAIN,
+    bot_events,
+    open_slots,
+    press,
+    question,
+    slots_of,
+    texts,
+    turn,
+)
 
 pytestmark = pytest.mark.both_backends
 STALE = "Esses botões são de uma pergunta anterior"
@@ -189,3 +199,26 @@ async def test_an_old_accept_under_the_first_version_records_nothing() -> None:
     refused = press(no(first), slots=slots, asked_by="action_confirm_booking", asked=second)
     said, _, _ = await run(ActionRefuseTerm(), refused)
     assert said.startswith(STALE) and count(TermAcceptance) == 0
+
+
+async def test_after_another_action_the_open_questions_button_still_answers_it() -> None:
+    """The cancellation was asked, then the plantões listed: its own "Sim" button still cancels,
+    a typed "sim" no longer does (the conversation moved on)."""
+    plantao = stored_plantao(customer(), FAR)
+    asked = await ask_to_cancel(plantao.ref)
+    earlier = [{"event": "action", "name": "action_cancel_request"}, *bot_events(asked)]
+
+    def after_listing(tracker: Tracker) -> Tracker:
+        tracker.events[0:0] = earlier
+        return tracker
+
+    typed = after_listing(
+        turn("sim", "affirm", asked_by="action_list_my_plantoes", slots=open_slots(asked))
+    )
+    said, _, _ = await run(ActionConfirmCancellation(), typed)
+    assert "Não há nenhuma pergunta" in said and state_of(plantao.id) == "requested"
+    button = after_listing(
+        press(yes(asked), asked_by="action_list_my_plantoes", slots=open_slots(asked))
+    )
+    said, _, _ = await run(ActionConfirmCancellation(), button)
+    assert said.startswith(f"Plantão {plantao.ref} cancelado")

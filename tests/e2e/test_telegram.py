@@ -169,3 +169,23 @@ def test_a_duplicated_update_is_answered_once(stack: Stack) -> None:
     priced = [m for m in stack.telegram.sent(user.id) if "R$ 4,00" in m["text"]]
     assert len(priced) == 1
     assert [e["text"] for e in stack.events(user)] == ["quanto custa o minuto?", "obrigado"]
+
+
+def test_an_old_keyboard_answers_only_its_own_question(stack: Stack) -> None:
+    """Two questions in a row: the first one's keyboard, still on screen, is pressed after the
+    second was asked. Nothing changes, the bot says so and shows the open question again, whose
+    own keyboard then answers it."""
+    user = User(70004, "Elisa", "elisa_ti")
+    first = with_buttons(ask(stack, user, "apagar meus dados", "Confirma a exclusão"))
+    second = with_buttons(ask(stack, user, "quero apagar meus dados", "Confirma a exclusão"))
+    stale = press(stack, user, first, "Sim, apagar", "Esses botões são de uma pergunta anterior")
+    assert stale[-1]["text"].endswith("Confirma a exclusão?")
+    assert not any("será apagado" in m["text"] for m in stale)  # nothing was erased
+    assert len(stack.events(user)) == 3
+    reshown = with_buttons(stale)
+    kept = press(stack, user, reshown, "Não", "não apaguei nada")
+    assert kept[-1]["text"] == "Certo, não apaguei nada."
+    # The second question's keyboard was replaced by the one shown again: it answers nothing.
+    late = press(stack, user, second, "Sim, apagar", "Esses botões são de uma pergunta anterior")
+    assert "não há nenhuma pergunta" in late[-1]["text"]
+    assert len(stack.events(user)) == 5
