@@ -90,7 +90,8 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
     asked = staff.say(f"encerrar o plantão {ref} às 10h")
     assert f"Encerrar o plantão {ref} em sáb., {day:%d/%m/%Y} 10:00?" in asked[-1]["text"]
     assert "Plantão 24x7: R$ 960,00 mais impostos." in asked[-1]["text"]
-    assert "aguardando" not in staff.text("plantões pendentes")  # still confirmed, not ended
+    listed = customer.text("meus plantões")
+    assert "confirmado" in listed and "encerrado" not in listed  # nothing changed yet
     ended = staff.text(button(asked, "Sim, encerrar (R$ 960,00)"))
     assert f"Plantão {ref} encerrado em sáb., {day:%d/%m/%Y} 10:00." in ended
 
