@@ -22,9 +22,9 @@ from actions.forms import GAVE_UP, AnswerForm, Turn
 from actions.identity import find_person, remember_person
 from actions.messages import booking as say
 from actions.messages.quotes import quote_message
-from actions.pending import asked_by, clear_pending
+from actions.pending import Question, answered, ask, clear_pending
 from actions.quotes import quoted_window
-from actions.terms import TermText, ask_acceptance, current_term
+from actions.terms import TERM_QUESTION, TermText, ask_acceptance, current_term
 from consultoria import db, runtime
 from consultoria.db import Plantao, TermVersion
 from consultoria.ics import Method
@@ -50,7 +50,14 @@ FORM_SLOTS = (
     "reserva_motivo",
     "reserva_telefone",
 )
-STATE_SLOTS = ("reserva_falhas", "reserva_parada", "reserva_token", "termo_versao", "termo_hash")
+STATE_SLOTS = (
+    "reserva_falhas",
+    "reserva_parada",
+    "reserva_token",
+    "termo_versao",
+    "termo_hash",
+    "pergunta",
+)
 WINDOW_SLOTS = ("reserva_data", "reserva_inicio", "reserva_fim")
 START_INTENT = "book_plantao"
 # Answers in the person's own words: whatever intent such an answer resembles ("virada de versão
@@ -58,7 +65,6 @@ START_INTENT = "book_plantao"
 FREE_TEXT_SLOTS = frozenset({"unidade", "reserva_motivo"})
 UNIT_LENGTH = (2, 120)
 REASON_LENGTH = (3, 500)
-ASKED_CONFIRMATION = frozenset({"action_booking_summary", "action_show_term"})
 # The questions an "Aceito" or a "sim" confirms the booking after.
 AWAITING_CONFIRMATION = frozenset({"termo", "confirmar_reserva"})
 _PHONE_DIGITS = re.compile(r"\d")
@@ -407,10 +413,8 @@ class ActionBookingSummary(Action):
             version, accepted, text = _term_status(ctx, session, said.caller(tracker))
         if not accepted:
             return ask_acceptance(dispatcher, version, text)
-        dispatcher.utter_message(
-            text=say.term_already_accepted(version.version), buttons=say.CONFIRM_BUTTONS
-        )
-        return [SlotSet("pendente", "confirmar_reserva")]
+        asked = say.term_already_accepted(version.version)
+        return ask(dispatcher, "confirmar_reserva", asked, say.CONFIRM_BUTTONS)
 
 
 def request_key(who: said.Caller, request: Request) -> str:
@@ -432,12 +436,10 @@ def _customer(session: Session, who: said.Caller) -> Customer:
     return Customer(person, who.channel)
 
 
-def _shown_term(tracker: Tracker, version: TermVersion) -> str | None:
+def _shown_term(tracker: Tracker, question: Question, version: TermVersion) -> str | None:
     """The hash of the Term text the person just accepted, when it is `version`; None when the
     "sim" confirms a Term accepted before, or the Term changed since it was shown."""
-    if tracker.get_slot("pendente") != "termo" or float(version.id) != tracker.get_slot(
-        "termo_versao"
-    ):
+    if question.kind != TERM_QUESTION or float(version.id) != tracker.get_slot("termo_versao"):
         return None
     return str(tracker.get_slot("termo_hash"))
 
@@ -513,9 +515,11 @@ class ActionConfirmBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        question = answered(dispatcher, tracker, AWAITING_CONFIRMATION)
+        if not isinstance(question, Question):
+            return question
         request = requested(tracker)
-        awaiting = tracker.get_slot("pendente") in AWAITING_CONFIRMATION
-        if not awaiting or not asked_by(tracker, ASKED_CONFIRMATION) or request is None:
+        if request is None:
             return clear_pending(dispatcher)
         ctx = runtime.context()
         check = _check(ctx, request.window, request.specialists)
@@ -530,7 +534,7 @@ class ActionConfirmBooking(Action):
             plantao, created = plantoes.find_by_request_key(session, customer, key), False
             if plantao is None:
                 version, text = current_term(session, ctx, Modality.PLANTAO)
-                shown = _shown_term(tracker, version)
+                shown = _shown_term(tracker, question, version)
                 if shown is None and not has_accepted(session, customer, version):
                     # The Term changed since it was shown: the new version needs its own answer.
                     dispatcher.utter_message(text=say.TERM_UPDATED)
@@ -553,8 +557,9 @@ class ActionRefuseTerm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if tracker.get_slot("pendente") != "termo" or not asked_by(tracker, ASKED_CONFIRMATION):
-            return clear_pending(dispatcher)
+        question = answered(dispatcher, tracker, {TERM_QUESTION})
+        if not isinstance(question, Question):
+            return question
         ctx = runtime.context()
         who = said.caller(tracker)
         request = requested(tracker)

@@ -1,8 +1,8 @@
 """A customer's own plantões: the list with states and amounts, and cancelling one of them.
 
-The amount a cancellation preview showed rides on the question's own bot message (its
-metadata, kept by Rasa in the tracker and never sent to the channel): "Sim" cancels only at
-that amount, and a different one is shown and asked again (SPEC §4)."""
+The amount a final change's preview showed rides on its question (actions/pending.py): "Sim"
+changes the plantão only at that amount, and a different one is shown and asked again (SPEC §4).
+Staff ending or cancelling a plantão confirm the same way (actions/staff_ops.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from actions.calendar import send_calendar
 from actions.failures import apologize_on_database_error
 from actions.identity import find_person
 from actions.messages import plantoes as say
-from actions.pending import asked_by, clear_pending
+from actions.pending import Question, answered, ask
 from actions.tracker import Caller
 from consultoria import db, runtime
 from consultoria.db import Plantao
@@ -38,8 +38,7 @@ from consultoria.services.plantoes import (
 from consultoria.tariff import Quote, TariffRules
 from consultoria.textparse import parse_ref
 
-# The bot message's metadata key that records what a cancellation preview showed.
-PREVIEW_KEY = "cancellation_preview"
+CANCEL_QUESTION = "confirmar_cancelamento"
 
 
 def customer(session: Session, who: Caller) -> Customer | None:
@@ -135,29 +134,36 @@ class ActionCancelRequest(Action):
             dispatcher.utter_message(text=say.started_ask_staff(ref), buttons=[say.HANDOFF_BUTTON])
             return [SlotSet("pendente", None)]
         dispatcher.utter_message(text=say.cancellation_cost(ref, quote))
-        _ask_to_confirm(dispatcher, ref, quote)
-        return [SlotSet("pendente", "confirmar_cancelamento"), SlotSet("plantao_ref", ref)]
+        asked = ask_at_amount(
+            dispatcher,
+            CANCEL_QUESTION,
+            say.confirm_cancellation(ref),
+            say.CONFIRM_CANCEL_BUTTONS,
+            ref,
+            quote,
+        )
+        return [*asked, SlotSet("plantao_ref", ref)]
 
 
-def _ask_to_confirm(dispatcher: CollectingDispatcher, ref: str, quote: Quote) -> None:
-    shown = None if quote.amount is None else str(quote.amount)
-    dispatcher.utter_message(
-        text=say.confirm_cancellation(ref),
-        buttons=say.CONFIRM_CANCEL_BUTTONS,
-        **{PREVIEW_KEY: {"plantao_ref": ref, "amount": shown}},
-    )
+def ask_at_amount(
+    dispatcher: CollectingDispatcher,
+    kind: str,
+    text: str,
+    buttons: list[dict[str, str]],
+    ref: str,
+    quote: Quote,
+    **shown: str,
+) -> list[EventType]:
+    """Ask to confirm a final change of plantão `ref` that costs `quote`: the question keeps the
+    amount it showed, which is the only amount its "Sim" accepts."""
+    amount = None if quote.amount is None else str(quote.amount)
+    return ask(dispatcher, kind, text, buttons, {"plantao_ref": ref, "amount": amount, **shown})
 
 
-def _previewed(tracker: Tracker, ref: str) -> tuple[bool, Decimal | None]:
-    """Whether the question being answered showed the cancellation of `ref`, and at what
-    amount: the last bot message before the answer that carries a preview."""
-    for event in reversed(tracker.events):
-        preview = (event.get("metadata") or {}).get(PREVIEW_KEY)
-        if event.get("event") != "bot" or not isinstance(preview, dict):
-            continue
-        shown = preview.get("amount")
-        return preview.get("plantao_ref") == ref, None if shown is None else Decimal(shown)
-    return False, None
+def amount_shown(question: Question) -> Decimal | None:
+    """The amount the question showed, which its "Sim" confirms."""
+    shown = question.shown.get("amount")
+    return None if shown is None else Decimal(str(shown))
 
 
 def _ask_which(
@@ -175,14 +181,12 @@ def _ask_which(
     return [SlotSet("pendente", None)]
 
 
-def _cancel_as_shown(ctx: runtime.Context, tracker: Tracker, ref: str) -> plantoes.Done:
-    """Cancel `ref` at the amount the question answered showed; AmountChanged, with the amount
-    due now, when it showed another amount or none for this plantão."""
-    shown, amount = _previewed(tracker, ref)
-    if not shown:
-        quote = _on_own_plantao(plantoes.cancellation_preview, ctx, tracker, ref)
-        raise AmountChanged(db.parse_ref(ref), quote)
-    cancel = partial(plantoes.cancel_by_customer, confirmed=amount)
+def _cancel_as_shown(
+    ctx: runtime.Context, tracker: Tracker, question: Question, ref: str
+) -> plantoes.Done:
+    """Cancel `ref` at the amount the question showed; AmountChanged, with the amount due now,
+    when that is no longer the amount."""
+    cancel = partial(plantoes.cancel_by_customer, confirmed=amount_shown(question))
     return _on_own_plantao(cancel, ctx, tracker, ref)
 
 
@@ -196,16 +200,12 @@ class ActionConfirmCancellation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        ctx = runtime.context()
-        ref = tracker.get_slot("plantao_ref")
-        if (
-            tracker.get_slot("pendente") != "confirmar_cancelamento"
-            or not ref
-            or not asked_by(tracker, {"action_cancel_request"})
-        ):
-            return clear_pending(dispatcher)
+        question = answered(dispatcher, tracker, {CANCEL_QUESTION})
+        if not isinstance(question, Question):
+            return question
+        ctx, ref = runtime.context(), str(question.shown.get("plantao_ref"))
         try:
-            done = _cancel_as_shown(ctx, tracker, ref)
+            done = _cancel_as_shown(ctx, tracker, question, ref)
         except AmountChanged as exc:
             dispatcher.utter_message(
                 text=say.amount_changed(ref, exc.quote), buttons=[say.review_button(ref)]

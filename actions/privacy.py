@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.failures import apologize_on_database_error
 from actions.messages import privacy as say
-from actions.pending import asked_by, clear_pending
+from actions.pending import Question, answered, ask
 from actions.terms import split_for_chat
 from actions.tracker import caller
 from consultoria import db, runtime
@@ -233,8 +233,7 @@ class ActionAskErasure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        dispatcher.utter_message(text=say.ASK_ERASURE, buttons=say.ERASURE_BUTTONS)
-        return [SlotSet("pendente", "confirmar_exclusao")]
+        return ask(dispatcher, "confirmar_exclusao", say.ASK_ERASURE, say.ERASURE_BUTTONS)
 
 
 class ActionConfirmErasure(Action):
@@ -245,10 +244,9 @@ class ActionConfirmErasure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if tracker.get_slot("pendente") != "confirmar_exclusao" or not asked_by(
-            tracker, {"action_ask_erasure"}
-        ):
-            return clear_pending(dispatcher)
+        question = answered(dispatcher, tracker, {"confirmar_exclusao"})
+        if not isinstance(question, Question):
+            return question
         ctx, who = runtime.context(), caller(tracker)
         with db.unit_of_work(ctx.sessions) as session:
             requested = erase_personal_data(session, who.channel, who.user_id)

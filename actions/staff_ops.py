@@ -13,7 +13,7 @@ import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -25,19 +25,30 @@ from actions import tracker as said
 from actions.failures import apologize_on_database_error
 from actions.messages import plantoes as plantao_say
 from actions.messages import staff as say
-from actions.my_plantoes import customer
+from actions.my_plantoes import amount_shown, ask_at_amount, customer
+from actions.pending import Question, answered, ask, pressed
 from actions.tracker import Caller
 from consultoria import db, runtime
 from consultoria.db import Plantao
 from consultoria.presentation import describe
 from consultoria.services import people, plantoes
 from consultoria.services.actors import Staff
-from consultoria.services.plantoes import PlantaoError, PlantaoNotFound
-from consultoria.tariff import TariffError
+from consultoria.services.plantoes import (
+    AmountChanged,
+    CancelReason,
+    PlantaoError,
+    PlantaoNotFound,
+)
+from consultoria.tariff import Quote, TariffError
 from consultoria.textparse import Window, parse_day, parse_staff_end_time
+from consultoria.textparse.cancel_reason import parse_cancel_reason
 from consultoria.textparse.staff import asks_pending, plantao_ref, specialist_name, with_plain_refs
 
 logger = logging.getLogger(__name__)
+# The `pendente` values of the staff's questions.
+END_QUESTION = "confirmar_encerramento"
+REASON_QUESTION = "motivo_cancelamento"
+STAFF_CANCEL_QUESTION = "confirmar_cancelamento_equipe"
 
 
 def _ref(tracker: Tracker) -> str | None:
@@ -119,30 +130,33 @@ class StaffAction(Action, ABC):
         logger.info("staff action=%s person=%s", self.name(), staff.person_id)
         turn = Turn(tracker, staff, ctx)
         try:
-            self.act(dispatcher, turn)
+            return self.act(dispatcher, turn)
         except PlantaoError as exc:
             dispatcher.utter_message(text=say.refusal(exc, turn.zone))
         except TariffError as exc:
             dispatcher.utter_message(text=say.not_done(str(exc)))
-        return []
+        # A confirmation refused closes its question: the plantão is not as it was asked about.
+        return [SlotSet("pendente", None)] if self.answers_question else []
+
+    answers_question: ClassVar[bool] = False
 
     @abstractmethod
-    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> None:
+    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
         """The operation itself; a PlantaoError or TariffError leaves everything as it was."""
 
 
 class PlantaoAction(StaffAction):
     """A staff operation on one plantão, named by its reference."""
 
-    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> None:
+    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
         ref = _ref(turn.tracker)
         if ref is None:
             dispatcher.utter_message(text=say.which_plantao(self.operation))
-            return
-        self.act_on(dispatcher, turn, ref)
+            return []
+        return self.act_on(dispatcher, turn, ref)
 
     @abstractmethod
-    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> None:
+    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> list[EventType]:
         """The operation on the plantão `ref`."""
 
 
@@ -155,7 +169,7 @@ class ActionStaffListPlantoes(StaffAction):
     def name(self) -> str:
         return "action_staff_list_plantoes"
 
-    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> None:
+    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
         text, ctx = said.text(turn.tracker), turn.ctx
         day = None if asks_pending(text) else parse_day(text, ctx.now) or ctx.now.date()
         with db.unit_of_work(ctx.sessions) as session:
@@ -165,6 +179,7 @@ class ActionStaffListPlantoes(StaffAction):
             lines = [say.listed_line(item, turn.zone) for item in listed]
         title = say.AWAITING_TITLE if day is None else say.day_title(day)
         dispatcher.utter_message(text=say.listing(title, lines))
+        return []
 
 
 class ActionStaffConfirmPlantao(PlantaoAction):
@@ -172,11 +187,11 @@ class ActionStaffConfirmPlantao(PlantaoAction):
 
     operation = "confirm"
 
-    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> None:
+    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> list[EventType]:
         name = specialist_name(said.text(turn.tracker))
         if name is None:
             dispatcher.utter_message(text=say.name_the_specialist(ref))
-            return
+            return []
         with db.unit_of_work(turn.ctx.sessions) as session:
             done = plantoes.confirm(
                 session,
@@ -188,26 +203,72 @@ class ActionStaffConfirmPlantao(PlantaoAction):
             )
         description = describe(done.plantao, turn.zone)
         dispatcher.utter_message(text=say.confirmed(ref, name, description, done.quote))
+        return []
 
 
 class ActionStaffEndPlantao(PlantaoAction):
-    """End a confirmed or running plantão now or at the time given, billed per SPEC §3.3."""
+    """An early end of a confirmed or running plantão, now or at the time given (SPEC §3.3):
+    the amount it makes due is shown and asked to confirm; nothing changes before that."""
 
     operation = "end"
 
-    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> None:
+    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> list[EventType]:
         with db.unit_of_work(turn.ctx.sessions) as session:
             plantao = plantoes.get(session, turn.staff, db.parse_ref(ref))
             at = _end_moment(turn, plantao)
             if at is None:
                 dispatcher.utter_message(text=say.when_does_it_end(ref))
-                return
-            done = plantoes.end_early(
+                return []
+            quote = plantoes.end_preview(
                 session, turn.staff, plantao.id, at=at, rules=turn.ctx.settings.tariff
             )
+        return _ask_end(dispatcher, turn, ref, at, quote)
+
+
+def _ask_end(
+    dispatcher: CollectingDispatcher, turn: Turn, ref: str, at: datetime, quote: Quote
+) -> list[EventType]:
+    text = say.confirm_end(ref, at, turn.zone, quote, ahead=at > turn.ctx.now)
+    buttons = say.end_buttons(quote)
+    return ask_at_amount(dispatcher, END_QUESTION, text, buttons, ref, quote, at=at.isoformat())
+
+
+class ActionStaffConfirmEnd(StaffAction):
+    """ "Sim" to an early end: recorded at the moment and amount shown; a changed amount is
+    shown and asked again."""
+
+    operation = "confirm_end"
+    answers_question = True
+
+    def name(self) -> str:
+        return "action_staff_confirm_end"
+
+    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
+        question = answered(dispatcher, turn.tracker, {END_QUESTION})
+        if not isinstance(question, Question):
+            return question
+        ref, at = str(question.shown.get("plantao_ref")), _moment_shown(question)
+        try:
+            with db.unit_of_work(turn.ctx.sessions) as session:
+                done = plantoes.end_early(
+                    session,
+                    turn.staff,
+                    db.parse_ref(ref),
+                    at=at,
+                    rules=turn.ctx.settings.tariff,
+                    confirmed=amount_shown(question),
+                )
+        except AmountChanged as exc:
+            dispatcher.utter_message(text=say.amount_changed(ref))
+            return _ask_end(dispatcher, turn, ref, at, exc.quote)
         dispatcher.utter_message(
             text=say.ended(ref, at, turn.zone, done.quote, ahead=at > turn.ctx.now)
         )
+        return [SlotSet("pendente", None), SlotSet("plantao_ref", None)]
+
+
+def _moment_shown(question: Question) -> datetime:
+    return datetime.fromisoformat(str(question.shown.get("at")))
 
 
 def _end_moment(turn: Turn, plantao: Plantao) -> datetime | None:
@@ -223,18 +284,87 @@ def _end_moment(turn: Turn, plantao: Plantao) -> datetime | None:
     return None if written is None else parse_staff_end_time(written, window, now, tz=zone)
 
 
+def _reason(tracker: Tracker) -> CancelReason | None:
+    """The reason a button gave, or the message's words (SPEC §4); None when it gives none."""
+    for value in [*said.entities(tracker, "motivo"), parse_cancel_reason(said.text(tracker))]:
+        if value in CancelReason._value2member_map_:
+            return CancelReason(value)
+    return None
+
+
 class ActionStaffCancelPlantao(PlantaoAction):
-    """Cancel a plantão that has not started; what is due follows SPEC §3.3 item 4."""
+    """A cancellation of a plantão that has not started: why (asked with two buttons when the
+    message does not say), then the amount it makes due, asked to confirm."""
 
     operation = "cancel"
 
-    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> None:
-        ctx = turn.ctx
+    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> list[EventType]:
+        tracker, ctx = turn.tracker, turn.ctx
+        if pressed(tracker) is not None:
+            # A reason button: it answers only the question it was shown with, for its plantão.
+            question = answered(dispatcher, tracker, {REASON_QUESTION})
+            if not isinstance(question, Question):
+                return question
+            ref = str(question.shown.get("plantao_ref"))
+        reason = _reason(tracker)
         with db.unit_of_work(ctx.sessions) as session:
-            done = plantoes.cancel_by_staff(
-                session, turn.staff, db.parse_ref(ref), now=ctx.now, rules=ctx.settings.tariff
+            quote = plantoes.staff_cancellation_preview(
+                session,
+                turn.staff,
+                db.parse_ref(ref),
+                now=ctx.now,
+                rules=ctx.settings.tariff,
+                reason=reason or CancelReason.CUSTOMER_REQUEST,
             )
-        dispatcher.utter_message(text=say.cancelled(ref, done.quote))
+        if reason is None:
+            asked = say.why_cancel(ref)
+            return ask(
+                dispatcher, REASON_QUESTION, asked, say.reason_buttons(ref), {"plantao_ref": ref}
+            )
+        return _ask_cancel(dispatcher, ref, reason, quote)
+
+
+def _ask_cancel(
+    dispatcher: CollectingDispatcher, ref: str, reason: CancelReason, quote: Quote
+) -> list[EventType]:
+    text, buttons = say.confirm_cancel(ref, reason, quote), say.cancel_buttons(quote)
+    return ask_at_amount(
+        dispatcher, STAFF_CANCEL_QUESTION, text, buttons, ref, quote, motivo=reason.value
+    )
+
+
+class ActionStaffConfirmCancel(StaffAction):
+    """ "Sim" to a staff cancellation: recorded with its reason at the amount shown; a changed
+    amount (the free deadline passed) is shown and asked again."""
+
+    operation = "confirm_cancel"
+    answers_question = True
+
+    def name(self) -> str:
+        return "action_staff_confirm_cancel"
+
+    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
+        question = answered(dispatcher, turn.tracker, {STAFF_CANCEL_QUESTION})
+        if not isinstance(question, Question):
+            return question
+        ref = str(question.shown.get("plantao_ref"))
+        reason, ctx = CancelReason(str(question.shown.get("motivo"))), turn.ctx
+        try:
+            with db.unit_of_work(ctx.sessions) as session:
+                done = plantoes.cancel_by_staff(
+                    session,
+                    turn.staff,
+                    db.parse_ref(ref),
+                    now=ctx.now,
+                    rules=ctx.settings.tariff,
+                    reason=reason,
+                    confirmed=amount_shown(question),
+                )
+        except AmountChanged as exc:
+            dispatcher.utter_message(text=say.amount_changed(ref))
+            return _ask_cancel(dispatcher, ref, reason, exc.quote)
+        dispatcher.utter_message(text=say.cancelled_for(ref, reason, done.quote))
+        return [SlotSet("pendente", None), SlotSet("plantao_ref", None)]
 
 
 class ActionPlantaoAmount(Action):

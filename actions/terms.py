@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from actions.failures import apologize_on_database_error
 from actions.messages import terms as say
+from actions.pending import ask, current_question, open_question, pressed, stale
 from actions.tracker import entities
 from consultoria import db, runtime
 from consultoria.db import TermVersion, text_sha256
@@ -22,6 +23,8 @@ from consultoria.services.terms import sync_term
 from consultoria.settings import Settings
 from consultoria.tariff import Modality, PriceTable
 
+# The `pendente` value of the question "Você aceita este Termo?".
+TERM_QUESTION = "termo"
 # Telegram refuses messages over 4096 characters; keep a margin for the channel's markup.
 CHAT_LIMIT = 4000
 ENTITY_MODALITIES = {
@@ -94,11 +97,9 @@ def ask_acceptance(
 ) -> list[EventType]:
     """Show the summary with the answer buttons; the slots remember what exactly was shown."""
     prompt = text.prompt(version)
-    dispatcher.utter_message(
-        text=prompt, buttons=[say.BUTTON_ACCEPT, say.BUTTON_REFUSE, say.BUTTON_FULL_TEXT]
-    )
+    buttons = [say.BUTTON_ACCEPT, say.BUTTON_REFUSE, say.BUTTON_FULL_TEXT]
     return [
-        SlotSet("pendente", "termo"),
+        *ask(dispatcher, TERM_QUESTION, prompt, buttons),
         SlotSet("termo_versao", float(version.id)),
         SlotSet("termo_hash", text_sha256(prompt)),
     ]
@@ -120,7 +121,10 @@ class ActionShowTerm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         ctx = runtime.context()
-        pending = tracker.get_slot("pendente") == "termo"
+        question = open_question(tracker)
+        if pressed(tracker) is not None and question is None:
+            return stale(dispatcher, current_question(tracker))
+        pending = question is not None and question.kind == TERM_QUESTION
         modality = Modality.PLANTAO if pending else _modality_asked(tracker)
         with db.unit_of_work(ctx.sessions) as session:
             version, text = current_term(session, ctx, modality)
@@ -132,9 +136,11 @@ class ActionShowTerm(Action):
         if float(version.id) != tracker.get_slot("termo_versao"):
             # The Term changed while the person was reading: ask again with the new summary.
             return ask_acceptance(dispatcher, version, text)
-        dispatcher.utter_message(
-            text=say.acceptance_question(version.version),
-            buttons=[say.BUTTON_ACCEPT, say.BUTTON_REFUSE],
-        )
-        # The answer now refers to the full text just shown.
-        return [SlotSet("pendente", "termo"), SlotSet("termo_hash", text_sha256(version.text))]
+        # The answer now refers to the full text just shown: a new question, whose buttons are
+        # the only ones that accept it.
+        question_asked = say.acceptance_question(version.version)
+        buttons = [say.BUTTON_ACCEPT, say.BUTTON_REFUSE]
+        return [
+            *ask(dispatcher, TERM_QUESTION, question_asked, buttons),
+            SlotSet("termo_hash", text_sha256(version.text)),
+        ]

@@ -1,5 +1,6 @@
 """Drains the outbox into the staff chats: at least once, with backoff, marked when delivered.
-An expired request is also told to its customer, in their Telegram chat (SPEC §4).
+An expired request, and a plantão staff cancelled for lack of a specialist, are also told to
+their customer, in their Telegram chat (SPEC §4).
 
 The payload holds only references; the text is written when sending, from the plantão as it is
 now and the amounts the tariff engine stored on it and on its event.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.replies import send_text
 from consultoria import runtime
-from consultoria.db import Person, unit_of_work
+from consultoria.db import Person, Plantao, unit_of_work
 from consultoria.db.types import utcnow
 from consultoria.presentation import describe, local_moment
 from consultoria.services import plantoes
@@ -38,6 +39,7 @@ from consultoria.services.plantoes import (
     REMINDER_KIND,
     REQUESTED_KIND,
     Announced,
+    CancelReason,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,10 @@ TITLES = {
     EXPIRED_KIND: "Plantão expirado sem confirmação",
 }
 ROLES_PT = {"customer": "cliente", "consultant": "consultor", "staff": "equipe"}
+REASONS_PT = {
+    CancelReason.CUSTOMER_REQUEST.value: "a pedido do cliente",
+    CancelReason.NO_SPECIALIST.value: "sem especialista disponível",
+}
 ACTORS_PT = {"customer": "pelo cliente", "staff": "pela equipe", "system": "automaticamente"}
 
 
@@ -108,29 +114,49 @@ def compose(session: Session, notification: ClaimedNotification) -> str:
     elif event is not None:
         when = local_moment(event.at, zone)
         lines.append(f"Em {when}, {ACTORS_PT.get(event.actor_role, event.actor_role)}.")
+        reason = REASONS_PT.get(str(payload.get("reason")))
+        if reason is not None:
+            lines.append(f"Motivo: {reason}.")
     return "\n".join(lines)
+
+
+def _customer_text(kind: str, reason: object, plantao: Plantao, zone: tzinfo) -> str | None:
+    """What the customer hears of an announcement; None for those they are not told of."""
+    window = (
+        f"Seu pedido de plantão {plantao.ref}, de {local_moment(plantao.start_at, zone)} até "
+        f"{local_moment(plantao.end_at, zone)},"
+    )
+    if kind == EXPIRED_KIND:
+        return (
+            f"{window} não foi confirmado pela equipe da Consultoria até o início e expirou: "
+            "nenhum especialista foi alocado e nada será cobrado. Se ainda precisar, diga "
+            '"agendar plantão" ou "falar com um atendente".'
+        )
+    if kind == CANCELLED_KIND and reason == CancelReason.NO_SPECIALIST.value:
+        return (
+            f"{window} foi cancelado pela equipe da Consultoria porque não há especialista "
+            "disponível nesse horário. Nada será cobrado. Se quiser outro dia ou horário, diga "
+            '"agendar plantão" ou "falar com um atendente".'
+        )
+    return None
 
 
 def compose_for_customer(
     session: Session, notification: ClaimedNotification
 ) -> tuple[int, str] | None:
-    """The customer's Telegram chat and message, for an expired request; None when there is
-    nobody to tell there (another kind, or a customer who wrote from another channel)."""
-    found = None if notification.kind != EXPIRED_KIND else _announced(session, notification)
+    """The customer's Telegram chat and message, for an expired request or a cancellation for
+    lack of a specialist; None when there is nobody to tell there (another kind, or a customer
+    who wrote from another channel)."""
+    found = _announced(session, notification)
     person = None if found is None else found.customer
     if found is None or person is None or person.channel != TELEGRAM:
         return None
     if not person.channel_user_id.isdigit():
         return None
     zone = runtime.settings().tariff.calendar.timezone
-    plantao = found.plantao
-    text = (
-        f"Seu pedido de plantão {plantao.ref}, de {local_moment(plantao.start_at, zone)} até "
-        f"{local_moment(plantao.end_at, zone)}, não foi confirmado pela equipe da Consultoria "
-        "até o início e expirou: nenhum especialista foi alocado e nada será cobrado. Se ainda "
-        'precisar, diga "agendar plantão" ou "falar com um atendente".'
-    )
-    return int(person.channel_user_id), text
+    reason = notification.payload.get("reason")
+    text = _customer_text(notification.kind, reason, found.plantao, zone)
+    return None if text is None else (int(person.channel_user_id), text)
 
 
 def _outgoing(session: Session, notification: ClaimedNotification) -> Outgoing:

@@ -31,8 +31,10 @@ ENV ACTIONS_HOST=0.0.0.0
 EXPOSE 5055
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5055/health', timeout=4)"
-# Migrations are idempotent: every replica may run them at start.
-CMD ["sh", "-c", "consultoria db upgrade && exec python -m actions.server --port 5055"]
+# The schema belongs to the migration role: the compose file's one-shot `migrate` service runs
+# `consultoria db upgrade` as it before this starts with the application role, which may only
+# read and write rows.
+CMD ["python", "-m", "actions.server", "--port", "5055"]
 
 FROM base AS bot
 CMD ["python", "-m", "bot"]

@@ -24,6 +24,7 @@ COPY --chown=rasa:rasa domain domain
 COPY --chown=rasa:rasa data data
 COPY --chown=rasa:rasa nlu nlu
 COPY --chown=rasa:rasa rasa_runtime rasa_runtime
+COPY --chown=rasa:rasa deploy/rasa_run.py deploy/rasa_run.py
 
 USER rasa
 RUN rasa train --config config.yml --domain domain --data data nlu \
@@ -33,5 +34,7 @@ EXPOSE 5005
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5005/', timeout=4)"
 # rasa_runtime is Rasa's CLI with the project's runtime fixes. The HTTP API is protected by
-# RASA_API_TOKEN when it is set (the action server's LGPD erasure sends the same token).
-CMD ["sh", "-c", "exec python -m rasa_runtime run --enable-api --port 5005 --model models/assistente.tar.gz --credentials credentials.yml --endpoints deploy/endpoints.production.yml ${RASA_API_TOKEN:+--auth-token \"$RASA_API_TOKEN\"}"]
+# RASA_API_TOKEN when it is set (the action server's LGPD erasure sends the same token), read
+# by deploy/rasa_run.py from the environment: no secret on the command line.
+ENV PYTHONPATH=/app
+CMD ["python", "deploy/rasa_run.py"]

@@ -11,6 +11,7 @@ from consultoria.db.models import Person
 from consultoria.presentation import describe, local_moment
 from consultoria.services.plantoes import (
     AlreadyStarted,
+    CancelReason,
     EndOutsideWindow,
     Listed,
     PlantaoError,
@@ -147,7 +148,87 @@ def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bool) ->
     )
 
 
-def cancelled(ref: str, quote: Quote) -> str:
-    return f"Plantão {ref} cancelado pela equipe ({amount_due(quote.amount)}).\n\n" + "\n".join(
-        quote.lines
+REASON_TEXT = {
+    CancelReason.CUSTOMER_REQUEST: "a pedido do cliente",
+    CancelReason.NO_SPECIALIST: "sem especialista disponível",
+}
+DECLINE_BUTTON = {"title": "Não", "payload": "/deny"}
+
+
+def _confirm_button(verb: str, quote: Quote) -> dict[str, str]:
+    """The "Sim" of a final change, showing the amount it confirms."""
+    amount = "" if quote.amount is None else f" ({format_brl(quote.amount)})"
+    return {"title": f"Sim, {verb}{amount}", "payload": "/affirm"}
+
+
+def end_buttons(quote: Quote) -> list[dict[str, str]]:
+    return [_confirm_button("encerrar", quote), DECLINE_BUTTON]
+
+
+def cancel_buttons(quote: Quote) -> list[dict[str, str]]:
+    return [_confirm_button("cancelar", quote), DECLINE_BUTTON]
+
+
+def confirm_end(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bool) -> str:
+    """The amount an early end at `at` makes due, asked before anything changes."""
+    scheduled = (
+        " Esse horário ainda não chegou: o encerramento fica agendado e o especialista atende "
+        "até lá."
+        if ahead
+        else ""
+    )
+    return (
+        f"Encerrar o plantão {ref} em {local_moment(at, zone)}?{scheduled}\n\nValor devido:\n"
+        f"{quote_message(quote)}\n\nNada muda até você confirmar."
+    )
+
+
+def why_cancel(ref: str) -> str:
+    return (
+        f"Por que o plantão {ref} será cancelado? A pedido do cliente, vale a regra de "
+        "cancelamento do cliente; sem especialista disponível, nada é cobrado e o cliente é "
+        "avisado."
+    )
+
+
+def reason_buttons(ref: str) -> list[dict[str, str]]:
+    return [
+        {
+            "title": REASON_TEXT[reason][0].upper() + REASON_TEXT[reason][1:],
+            "payload": f'/cancel_plantao{{"plantao_ref": "{ref}", "motivo": "{reason.value}"}}',
+        }
+        for reason in CancelReason
+    ]
+
+
+def confirm_cancel(ref: str, reason: CancelReason, quote: Quote) -> str:
+    """The amount a staff cancellation makes due now, for its reason, asked before anything
+    changes."""
+    if reason is CancelReason.NO_SPECIALIST:
+        due = "Nada é cobrado, e o cliente é avisado."
+    else:
+        due = f"Valor devido se cancelar agora:\n{quote_message(quote)}"
+    return (
+        f"Cancelar o plantão {ref} ({REASON_TEXT[reason]})?\n\n{due}\n\n"
+        "Nada muda até você confirmar."
+    )
+
+
+def amount_changed(ref: str) -> str:
+    """A "Sim" to an amount that no longer holds: nothing changed, the new amount follows."""
+    return (
+        f"Nada foi alterado no plantão {ref}: o valor não é mais o que foi mostrado (o prazo do "
+        "cancelamento sem custo passou, ou o plantão mudou). Confira o novo valor:"
+    )
+
+
+def cancelled_for(ref: str, reason: CancelReason, quote: Quote) -> str:
+    if reason is CancelReason.NO_SPECIALIST:
+        return (
+            f"Plantão {ref} cancelado pela equipe, sem especialista disponível: nada é cobrado. "
+            "O cliente será avisado."
+        )
+    return (
+        f"Plantão {ref} cancelado pela equipe, a pedido do cliente "
+        f"({amount_due(quote.amount)}).\n\n" + "\n".join(quote.lines)
     )

@@ -11,10 +11,11 @@ Refusals are exceptions carrying the plantão and what stopped the change: the f
 
 from __future__ import annotations
 
-from collections.abc import Set
-from dataclasses import dataclass
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from enum import Enum
 from functools import partial
 from typing import Any, Protocol
 
@@ -53,6 +54,22 @@ REMINDER_LEAD = timedelta(hours=1)
 _CLOSABLE_FROM = {"ended_early": ENDABLE, "cancelled": CANCELLABLE}
 # What the staff chat hears about, by the state a change leads to.
 _ANNOUNCED = {"requested": REQUESTED_KIND, "cancelled": CANCELLED_KIND, "expired": EXPIRED_KIND}
+
+
+class CancelReason(str, Enum):
+    """Why staff cancel a plantão (SPEC §4): at the customer's request the customer's rule
+    applies (SPEC §3.3 item 4); without a specialist available nothing is charged and the
+    customer is told."""
+
+    CUSTOMER_REQUEST = "customer_request"
+    NO_SPECIALIST = "no_specialist"
+
+
+# How each reason reads in the plantão's history.
+_REASON_NOTES = {
+    CancelReason.CUSTOMER_REQUEST: "a pedido do cliente",
+    CancelReason.NO_SPECIALIST: "sem especialista disponível",
+}
 
 
 class PlantaoError(Exception):
@@ -96,8 +113,8 @@ class StartPassed(PlantaoError):
 
 
 class AmountChanged(PlantaoError):
-    """A cancellation would now cost `quote`, not the amount the customer confirmed (the free
-    deadline passed in between): SPEC §4, the amount confirmed is the amount charged."""
+    """An end or a cancellation would now cost `quote`, not the amount confirmed (the free
+    deadline passed in between, say): SPEC §4, the amount confirmed is the amount charged."""
 
     def __init__(self, plantao_id: int, quote: Quote) -> None:
         super().__init__(plantao_id)
@@ -202,15 +219,24 @@ def current_quote(plantao: Plantao, now: datetime, prices: PriceTable, rules: Ta
 # --- the lifecycle step every change goes through --------------------------------------------
 
 
-def _announce(session: Session, plantao: Plantao, event: PlantaoEvent) -> None:
+def _announce(
+    session: Session, plantao: Plantao, event: PlantaoEvent, details: Mapping[str, Any]
+) -> None:
     kind = _ANNOUNCED.get(event.to_state)
     if kind is not None:
-        payload = {"plantao_id": plantao.id, "ref": plantao.ref, "event_id": event.id}
+        payload = {"plantao_id": plantao.id, "ref": plantao.ref, "event_id": event.id, **details}
         outbox.enqueue(session, kind, payload, f"plantao:{plantao.id}:{event.to_state}")
 
 
-def _record(session: Session, plantao: Plantao, actor: Actor | None, **fields: Any) -> None:
-    """Append the event, as done by `actor` (None: the system), and announce it if due."""
+def _record(
+    session: Session,
+    plantao: Plantao,
+    actor: Actor | None,
+    announced: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> None:
+    """Append the event, as done by `actor` (None: the system), and announce it if due, with
+    the `announced` details (a cancellation's reason)."""
     event = PlantaoEvent(
         plantao_id=plantao.id,
         actor_person_id=None if actor is None else actor.person_id,
@@ -220,7 +246,7 @@ def _record(session: Session, plantao: Plantao, actor: Actor | None, **fields: A
     )
     session.add(event)
     session.flush()
-    _announce(session, plantao, event)
+    _announce(session, plantao, event, announced or {})
 
 
 def _role(actor: Actor) -> str:
@@ -276,6 +302,7 @@ def transition(
     note: str | None = None,
     due_minutes: int | None = None,
     due_amount: Decimal | None = None,
+    announced: Mapping[str, Any] | None = None,
 ) -> Plantao:
     """Move a plantão from one of `allowed_from` to `to_state`, or raise StateConflict.
 
@@ -301,6 +328,7 @@ def transition(
         session,
         plantao,
         actor,
+        announced,
         from_state=from_state,
         to_state=to_state,
         charged_minutes=due_minutes if plantao.charged_minutes is None else plantao.charged_minutes,
@@ -372,16 +400,24 @@ def list_for_customer(
     return list(session.scalars(query.order_by(Plantao.start_at, Plantao.id)))
 
 
-def _close(
-    session: Session,
-    plantao: Plantao,
-    actor: Actor,
-    to_state: str,
-    quote: Quote,
-    at: datetime,
-    note: str,
-) -> Done:
-    """End or cancel the plantão at `at`, storing what `quote` says is then due."""
+@dataclass(frozen=True)
+class Closing:
+    """A final change as confirmed: to `to_state` at `at`, due what `quote` says, which must be
+    the `confirmed` amount the person saw; `note` and `announced` describe it."""
+
+    to_state: str
+    quote: Quote
+    at: datetime
+    confirmed: Decimal | None
+    note: str
+    announced: Mapping[str, Any] | None = None
+
+
+def _close(session: Session, plantao: Plantao, actor: Actor, closing: Closing) -> Done:
+    """End or cancel the plantão, storing what is then due, only at the amount confirmed."""
+    quote, to_state = closing.quote, closing.to_state
+    if quote.amount != closing.confirmed:
+        raise AmountChanged(plantao.id, quote)
     transition(
         session,
         plantao.id,
@@ -390,8 +426,9 @@ def _close(
         allowed_from=_CLOSABLE_FROM[to_state],
         charged_minutes=quote.charged_minutes,
         amount_due=quote.amount,
-        ended_at=at,
-        note=note,
+        ended_at=closing.at,
+        note=closing.note,
+        announced=closing.announced,
     )
     return Done(plantao, quote)
 
@@ -414,23 +451,6 @@ def cancellation_preview(
     return plantao_quote(plantao, load_price_table(session), rules, now)
 
 
-def _cancel(
-    session: Session,
-    actor: Actor,
-    plantao_id: int,
-    now: datetime,
-    rules: TariffRules,
-    confirmed: Decimal | None = None,
-) -> Done:
-    plantao = get(session, actor, plantao_id)
-    _check_cancellable(plantao, actor, now)
-    quote = plantao_quote(plantao, load_price_table(session), rules, now)
-    if isinstance(actor, Customer) and quote.amount != confirmed:
-        raise AmountChanged(plantao.id, quote)
-    who = "pela equipe" if isinstance(actor, Staff) else "pelo cliente"
-    return _close(session, plantao, actor, "cancelled", quote, now, f"cancelado {who}")
-
-
 def cancel_by_customer(
     session: Session,
     customer: Customer,
@@ -442,7 +462,9 @@ def cancel_by_customer(
 ) -> Done:
     """Cancel the customer's own plantão before its start, due as SPEC §3.3 item 4 says now,
     only if that is the amount `confirmed` (the one the customer saw); AmountChanged if not."""
-    return _cancel(session, customer, plantao_id, now, rules, confirmed)
+    quote = cancellation_preview(session, customer, plantao_id, now=now, rules=rules)
+    closing = Closing("cancelled", quote, now, confirmed, "cancelado pelo cliente")
+    return _close(session, get(session, customer, plantao_id), customer, closing)
 
 
 # --- staff operations ------------------------------------------------------------------------
@@ -503,29 +525,82 @@ def confirm(
     return Done(plantao, full)
 
 
-def end_early(
+def end_preview(
     session: Session, staff: Staff, plantao_id: int, *, at: datetime, rules: TariffRules
-) -> Done:
-    """End a confirmed or running plantão at `at`, inside its window (SPEC §3.3 item 3).
-
-    `at` may lie ahead: staff record an early end the customer has already asked for.
-    """
+) -> Quote:
+    """What ending a confirmed or running plantão at `at`, inside its window, costs (SPEC §3.3
+    item 3). `at` may lie ahead: staff record an early end the customer has already asked for."""
     plantao = get(session, staff, plantao_id)
     _require(plantao, ENDABLE)
     if not plantao.start_at < at < plantao.end_at:
         raise EndOutsideWindow(plantao.id, plantao.start_at, plantao.end_at, at)
-    quote = plantao_quote(plantao, load_price_table(session), rules, at)
+    return plantao_quote(plantao, load_price_table(session), rules, at)
+
+
+def end_early(
+    session: Session,
+    staff: Staff,
+    plantao_id: int,
+    *,
+    at: datetime,
+    rules: TariffRules,
+    confirmed: Decimal | None,
+) -> Done:
+    """End the plantão at `at` as `end_preview` prices it, only at the amount `confirmed`."""
+    quote = end_preview(session, staff, plantao_id, at=at, rules=rules)
     local_end = format_moment(at.astimezone(rules.calendar.timezone))
-    return _close(
-        session, plantao, staff, "ended_early", quote, at, f"encerrado pela equipe em {local_end}"
+    closing = Closing("ended_early", quote, at, confirmed, f"encerrado pela equipe em {local_end}")
+    return _close(session, get(session, staff, plantao_id), staff, closing)
+
+
+def staff_cancellation_preview(
+    session: Session,
+    staff: Staff,
+    plantao_id: int,
+    *,
+    now: datetime,
+    rules: TariffRules,
+    reason: CancelReason,
+) -> Quote:
+    """What cancelling a plantão that has not started costs now, for `reason` (SPEC §4): the
+    customer's rule at their request, nothing without a specialist."""
+    plantao = get(session, staff, plantao_id)
+    _check_cancellable(plantao, staff, now)
+    quote = plantao_quote(plantao, load_price_table(session), rules, now)
+    if reason is CancelReason.CUSTOMER_REQUEST:
+        return quote
+    nothing = None if quote.amount is None else Decimal("0.00")
+    return replace(
+        quote,
+        minutes_per_specialist=0,
+        charged_minutes=0,
+        amount=nothing,
+        waived=True,
+        lines=(),
+        days=(),
+        taxes=(),
+        gross_amount=None,
     )
 
 
 def cancel_by_staff(
-    session: Session, staff: Staff, plantao_id: int, *, now: datetime, rules: TariffRules
+    session: Session,
+    staff: Staff,
+    plantao_id: int,
+    *,
+    now: datetime,
+    rules: TariffRules,
+    reason: CancelReason,
+    confirmed: Decimal | None,
 ) -> Done:
-    """Cancel any plantão that has not started, due as SPEC §3.3 item 4 says at this moment."""
-    return _cancel(session, staff, plantao_id, now, rules)
+    """Cancel a plantão that has not started, due as `staff_cancellation_preview` says now, only
+    at the amount `confirmed`; the announcement carries the reason, so the customer is told."""
+    quote = staff_cancellation_preview(
+        session, staff, plantao_id, now=now, rules=rules, reason=reason
+    )
+    note = f"cancelado pela equipe: {_REASON_NOTES[reason]}"
+    closing = Closing("cancelled", quote, now, confirmed, note, {"reason": reason.value})
+    return _close(session, get(session, staff, plantao_id), staff, closing)
 
 
 def amounts(

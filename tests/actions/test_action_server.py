@@ -22,7 +22,7 @@ from scripts.supervise import Service, http_ready, running
 from tests.faketg.loopback import LoopbackServer
 from tests.stack import ROOT, SIGNING_SECRET, free_port
 from tests.support.databases import fresh_sqlite
-from tests.support.trackers import DOMAIN, turn
+from tests.support.trackers import DOMAIN, question, turn
 
 COMMAND = [sys.executable, "-m", "actions.server"]
 RASA_API_TOKEN = "rasa-api-token-never-logged"  # noqa: S105 (a test value)
@@ -82,8 +82,8 @@ def erasure_call(sender: str) -> dict[str, Any]:
         SAID,
         "affirm",
         sender=sender,
-        slots={"pendente": "confirmar_exclusao"},
         asked_by="action_ask_erasure",
+        asked=question("confirmar_exclusao"),
         metadata={"channel": "telegram", "message_id": "77", "identity": identity},
     )
     return {

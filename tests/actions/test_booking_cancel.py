@@ -23,7 +23,7 @@ from consultoria.services.people import staff_person
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.people import customer
 from tests.support.plantoes import FAR, stored_plantao
-from tests.support.trackers import DOMAIN, slots_of, texts, turn
+from tests.support.trackers import DOMAIN, question, slots_of, texts, turn
 
 
 async def cancel(dispatcher: CollectingDispatcher, text: str, sender: str = "test-user") -> dict:
@@ -63,8 +63,10 @@ async def test_someone_elses_plantao_is_not_found(dispatcher: CollectingDispatch
     result = await cancel(dispatcher, f"cancelar o plantão {other.ref}")
     assert result == {"pendente": None}
     assert f"Não encontrei o plantão {other.ref} entre os seus." in texts(dispatcher)
+    # A tracker forged to hold a question about their plantão cancels nothing either.
     forged = CollectingDispatcher()
-    assert (await confirm(forged, other.ref))["pendente"] is None
+    asked = question("confirmar_cancelamento", plantao_ref=other.ref, amount="0.00")
+    assert (await confirm(forged, other.ref, asked))["pendente"] is None
     assert "Não encontrei" in texts(forged)
     with db.unit_of_work(runtime.sessions()) as session:
         assert session.get(Plantao, other.id).state == "requested"
@@ -75,7 +77,11 @@ async def test_cancelling_early_is_free_after_confirmation(
 ) -> None:
     plantao = stored_plantao(customer(), FAR)
     asked = await cancel(dispatcher, f"quero cancelar o {plantao.ref.lower()}")
-    assert asked == {"pendente": "confirmar_cancelamento", "plantao_ref": plantao.ref}
+    assert asked == {
+        "pendente": "confirmar_cancelamento",
+        "pergunta": asked["pergunta"],
+        "plantao_ref": plantao.ref,
+    }
     assert "sem cobrança" in texts(dispatcher)
     done = CollectingDispatcher()
     assert (await confirm(done, plantao.ref, dispatcher.messages))["pendente"] is None
@@ -155,8 +161,13 @@ async def test_a_plantao_that_started_cannot_be_cancelled_by_the_customer(
 
 
 async def test_no_keeps_the_plantao(dispatcher: CollectingDispatcher) -> None:
+    plantao = stored_plantao(customer(), FAR)
     tracker = turn(
-        "não", "deny", slots={"pendente": "confirmar_cancelamento", "plantao_ref": "P-0001"}
+        "não",
+        "deny",
+        slots={"plantao_ref": plantao.ref},
+        asked_by="action_cancel_request",
+        asked=await ask_to_cancel(plantao.ref),
     )
     result = slots_of(await ActionDeclinePending().run(dispatcher, tracker, DOMAIN))
     assert result == {"pendente": None, "plantao_ref": None}

@@ -15,12 +15,13 @@ from consultoria.db import Notification, Plantao, PlantaoEvent, TermAcceptance, 
 from consultoria.tariff import Modality, PriceVersion
 from tests.support.people import customer
 from tests.support.plantoes import BOOKING_FORM, count
-from tests.support.trackers import DOMAIN, slots_of, texts, turn
+from tests.support.trackers import DOMAIN, question, slots_of, texts, turn
 
 SECOND_REQUEST = {"reserva_token": "second-request"}
 
 
 async def summary(dispatcher: CollectingDispatcher, **slots: Any) -> dict[str, Any]:
+    """The slots the summary set; what it said stays in `dispatcher.messages`."""
     tracker = turn("(11) 91234-5678", slots={**BOOKING_FORM, **slots})
     return slots_of(await ActionBookingSummary().run(dispatcher, tracker, DOMAIN))
 
@@ -29,14 +30,17 @@ async def answer(
     action: Any,
     dispatcher: CollectingDispatcher,
     shown: dict[str, Any],
+    asked: list[dict[str, Any]],
     intent: str = "affirm",
     message_id: str = "m-2",
 ) -> dict[str, Any]:
+    """A typed answer to the question among `asked`, the summary's messages."""
     tracker = turn(
         "aceito",
         intent,
         slots={**BOOKING_FORM, **shown},
         asked_by="action_booking_summary",
+        asked=asked,
         message_id=message_id,
     )
     return slots_of(await action.run(dispatcher, tracker, DOMAIN))
@@ -69,11 +73,12 @@ async def test_accepting_books_records_the_acceptance_and_notifies_staff_once(
 ) -> None:
     customer()
     shown = await summary(dispatcher)
-    first = await answer(ActionConfirmBooking(), dispatcher, shown)
+    asked = list(dispatcher.messages)
+    first = await answer(ActionConfirmBooking(), dispatcher, shown, asked)
     assert "Pedido registrado: plantão P-0001" in texts(dispatcher)
     assert first["pendente"] is None and first["reserva_data"] is None
     again = CollectingDispatcher()
-    await answer(ActionConfirmBooking(), again, shown, message_id="m-3")
+    await answer(ActionConfirmBooking(), again, shown, asked, message_id="m-3")
     assert "já estava registrado: plantão P-0001" in texts(again)
     assert (count(Plantao), count(TermAcceptance), count(Notification)) == (1, 1, 1)
     with db.unit_of_work(runtime.sessions()) as session:
@@ -93,19 +98,21 @@ async def test_accepting_books_records_the_acceptance_and_notifies_staff_once(
 
 async def test_an_accepted_term_is_not_asked_again(dispatcher: CollectingDispatcher) -> None:
     customer()
-    await answer(ActionConfirmBooking(), dispatcher, await summary(dispatcher))
+    shown = await summary(dispatcher)
+    await answer(ActionConfirmBooking(), dispatcher, shown, dispatcher.messages)
     second = CollectingDispatcher()
     shown = await summary(second, **SECOND_REQUEST)
     assert shown["pendente"] == "confirmar_reserva"
     assert "Você já aceitou o Termo do plantão (versão 1)" in texts(second)
-    await answer(ActionConfirmBooking(), second, {**shown, **SECOND_REQUEST})
+    await answer(ActionConfirmBooking(), second, {**shown, **SECOND_REQUEST}, second.messages)
     assert "P-0002" in texts(second)
     assert count(TermAcceptance) == 1
 
 
 async def test_a_new_term_version_asks_again(dispatcher: CollectingDispatcher) -> None:
     customer()
-    await answer(ActionConfirmBooking(), dispatcher, await summary(dispatcher))
+    shown = await summary(dispatcher)
+    await answer(ActionConfirmBooking(), dispatcher, shown, dispatcher.messages)
     with db.unit_of_work(runtime.sessions()) as session:
         db.add_readjustment(
             session, PriceVersion(Modality.PLANTAO, Decimal("4.20"), runtime.now().date())
@@ -126,7 +133,7 @@ async def test_a_term_changed_after_it_was_shown_is_shown_again(
         db.add_readjustment(
             session, PriceVersion(Modality.PLANTAO, Decimal("4.20"), runtime.now().date())
         )
-    result = await answer(ActionConfirmBooking(), dispatcher, shown)
+    result = await answer(ActionConfirmBooking(), dispatcher, shown, list(dispatcher.messages))
     assert result["pendente"] == "termo"
     assert "foi atualizado" in texts(dispatcher)
     assert count(Plantao) == 0 and count(TermAcceptance) == 0
@@ -137,7 +144,8 @@ async def test_refusing_records_the_refusal_books_nothing_and_offers_the_free_pa
 ) -> None:
     customer()
     shown = await summary(dispatcher)
-    result = await answer(ActionRefuseTerm(), dispatcher, shown, intent="deny")
+    asked = list(dispatcher.messages)
+    result = await answer(ActionRefuseTerm(), dispatcher, shown, asked, intent="deny")
     assert result["pendente"] is None
     assert "nenhum plantão foi agendado" in texts(dispatcher)
     assert dispatcher.messages[-1]["response"] == "utter_recommend_suporte_padrao"
@@ -170,8 +178,9 @@ async def test_a_window_that_started_meanwhile_is_not_booked(
     tracker = turn(
         "sim",
         "affirm",
-        slots={**BOOKING_FORM, **past, "pendente": "confirmar_reserva"},
+        slots={**BOOKING_FORM, **past},
         asked_by="action_booking_summary",
+        asked=question("confirmar_reserva"),
     )
     await ActionConfirmBooking().run(dispatcher, tracker, DOMAIN)
     assert "início do plantão precisa estar no futuro" in texts(dispatcher)
@@ -195,7 +204,7 @@ async def test_a_database_error_apologises_and_writes_nothing(
     shown = await summary(dispatcher)
     with db.unit_of_work(runtime.sessions()) as session:
         session.connection().exec_driver_sql("DROP TABLE notifications")
-    result = await answer(ActionConfirmBooking(), dispatcher, shown)
+    result = await answer(ActionConfirmBooking(), dispatcher, shown, list(dispatcher.messages))
     assert result == {"pendente": None}
     assert "nada foi alterado" in texts(dispatcher)
     assert count(Plantao) == 0 and count(TermAcceptance) == 0

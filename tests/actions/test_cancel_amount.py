@@ -12,7 +12,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.my_plantoes import PREVIEW_KEY, ActionConfirmCancellation
+from actions.my_plantoes import ActionConfirmCancellation
+from actions.pending import QUESTION
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.clock import WEDNESDAY_MORNING, PinClock
 from tests.support.people import customer
@@ -39,7 +40,12 @@ async def say_yes(tracker: Tracker) -> tuple[str, dict[str, Any]]:
 async def test_a_cancellation_confirmed_in_time_is_free() -> None:
     plantao = stored_plantao(customer(), START)
     question = await preview(plantao.ref)
-    assert question[PREVIEW_KEY] == {"plantao_ref": plantao.ref, "amount": "0.00"}
+    shown = question[QUESTION]
+    assert (shown["kind"], shown["plantao_ref"], shown["amount"]) == (
+        "confirmar_cancelamento",
+        plantao.ref,
+        "0.00",
+    )
     said, slots = await say_yes(yes_after([question], plantao.ref))
     assert said.startswith(f"Plantão {plantao.ref} cancelado (sem custo).")
     assert slots == {"pendente": None, "plantao_ref": None}
@@ -58,16 +64,15 @@ async def test_an_amount_that_changed_is_shown_and_asked_again(pin_clock: PinClo
     assert (reload(plantao.id).state, reload(plantao.id).amount_due) == ("requested", None)
     # The button asks again, now at the new amount; "Sim" then charges exactly that.
     again = await preview(plantao.ref)
-    assert again[PREVIEW_KEY]["amount"] == "480.00"
+    assert again[QUESTION]["amount"] == "480.00"
     said, _ = await say_yes(yes_after([again], plantao.ref))
     assert said.startswith(f"Plantão {plantao.ref} cancelado (valor devido R$ 480,00).")
     assert reload(plantao.id).amount_due == Decimal("480.00")
 
 
-async def test_a_yes_without_the_preview_of_that_plantao_cancels_nothing() -> None:
+async def test_a_yes_cancels_the_plantao_its_question_showed_whatever_the_slot_holds() -> None:
     plantao = stored_plantao(customer(), START)
     other = stored_plantao(customer(), START + timedelta(days=1))
     said, _ = await say_yes(yes_after([await preview(other.ref)], plantao.ref))
-    assert said.startswith(f"Não cancelei o plantão {plantao.ref}")
-    assert "R$ 0,00" in said
-    assert reload(plantao.id).state == "requested"
+    assert said.startswith(f"Plantão {other.ref} cancelado (sem custo).")
+    assert (reload(plantao.id).state, reload(other.id).state) == ("requested", "cancelled")

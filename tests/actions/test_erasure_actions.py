@@ -37,7 +37,7 @@ from consultoria.db import Plantao, PrivacyRequest, make_engine
 from tests.support.people import customer
 from tests.support.plantoes import FAR, stored_plantao
 from tests.support.postgres import PgServer
-from tests.support.trackers import DOMAIN, SENDER, slots_of, texts, turn
+from tests.support.trackers import DOMAIN, SENDER, question, slots_of, texts, turn
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER = "someone-else"
@@ -211,7 +211,7 @@ async def in_sql(tracker_db: Engine, monkeypatch: pytest.MonkeyPatch) -> AsyncIt
 
 def confirmation() -> Any:
     return turn(
-        "sim", "affirm", slots={"pendente": "confirmar_exclusao"}, asked_by="action_ask_erasure"
+        "sim", "affirm", asked_by="action_ask_erasure", asked=question("confirmar_exclusao")
     )
 
 

@@ -28,7 +28,7 @@ from consultoria.services import people
 from tests.stack import SIGNING_SECRET
 from tests.support.people import STAFF_ID, enroll, from_telegram
 from tests.support.plantoes import FAR, reload, stored_plantao
-from tests.support.trackers import DOMAIN, slots_of, texts, turn
+from tests.support.trackers import DOMAIN, question, slots_of, texts, turn
 
 TELEGRAM_USER = "1001"
 
@@ -139,8 +139,8 @@ async def test_an_unsigned_erasure_request_is_recorded_for_the_rest_sender_alone
     tracker = turn(
         "sim",
         "affirm",
-        slots={"pendente": "confirmar_exclusao"},
         asked_by="action_ask_erasure",
+        asked=question("confirmar_exclusao"),
         **forged,
     )
     await run(ActionConfirmErasure(), tracker)

@@ -67,7 +67,8 @@ async def test_erasure_is_asked_first(dispatcher: CollectingDispatcher) -> None:
             dispatcher, turn("apagar meus dados", "delete_my_data"), DOMAIN
         )
     )
-    assert result == {"pendente": "confirmar_exclusao"}
+    assert result == {"pendente": "confirmar_exclusao", "pergunta": result["pergunta"]}
+    assert result["pergunta"] in dispatcher.messages[-1]["buttons"][0]["payload"]
     assert "mantivemos seus aceites" in texts(dispatcher)
 
 

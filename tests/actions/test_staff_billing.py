@@ -26,6 +26,7 @@ from consultoria.textparse import SAO_PAULO
 from tests.support.clock import PinClock
 from tests.support.people import STAFF_ID, customer, enroll, from_telegram
 from tests.support.plantoes import count, events_of, reload, state_of, stored_plantao
+from tests.support.staff import staff_confirm
 from tests.support.trackers import DOMAIN, texts, turn
 
 pytestmark = pytest.mark.both_backends
@@ -49,7 +50,7 @@ async def test_an_end_time_on_the_third_day_is_that_days(pin_clock: PinClock) ->
     enroll()
     plantao = stored_plantao(customer(), DAY_ONE, hours=72, state="confirmed")
     pin_clock(local("2026-12-03 15:00"))
-    said = await staff_says(
+    said = await staff_confirm(
         ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 14h", "end_plantao"
     )
     assert f"Plantão {plantao.ref} encerrado em qui., 03/12/2026 14:00." in said
@@ -66,7 +67,7 @@ async def test_an_end_time_still_ahead_is_recorded_for_that_moment(pin_clock: Pi
     enroll()
     pin_clock(local("2026-12-02 10:00"))
     plantao = stored_plantao(customer(), local("2026-12-02 08:00"), hours=14, state="confirmed")
-    said = await staff_says(
+    said = await staff_confirm(
         ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 14h", "end_plantao"
     )
     assert f"Plantão {plantao.ref} encerrado em qua., 02/12/2026 14:00." in said

@@ -32,6 +32,7 @@ from tests.support.plantoes import (
     state_of,
     stored_plantao,
 )
+from tests.support.staff import press_yes, staff_asks, staff_confirm, yes_button
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 pytestmark = pytest.mark.both_backends
@@ -236,7 +237,16 @@ async def test_ending_early_bills_per_the_rules(
 ) -> None:
     enroll()
     plantao = stored_plantao(customer(), FAR, state="confirmed")
-    said = await staff_says(ActionStaffEndPlantao(), text, "end_plantao", entities=entities)
+    asked, messages = await staff_asks(
+        ActionStaffEndPlantao(), text, "end_plantao", entities=entities
+    )
+    # Nothing changes before the staff confirm the amount shown, on the button itself too.
+    assert f"Encerrar o plantão {plantao.ref} em sáb., 06/06/2037" in asked
+    assert f"Plantão 24x7: {amount} mais impostos." in asked
+    assert yes_button(messages)["title"] == f"Sim, encerrar ({amount})"
+    assert (state_of(plantao.id), len(events_of(plantao.id))) == ("confirmed", 2)
+    said, _, slots = await press_yes(messages, "action_staff_end_plantao")
+    assert slots == {"pendente": None, "plantao_ref": None}
     assert f"Plantão {plantao.ref} encerrado em sáb., 06/06/2037" in said
     assert f"Plantão 24x7: {amount} mais impostos." in said
     saved = reload(plantao.id)
@@ -253,7 +263,7 @@ async def test_ending_a_running_plantao_now() -> None:
     enroll()
     plantao = stored_plantao(customer(), an_hour_ago(), state="confirmed")
     before = runtime.now()
-    said = await staff_says(
+    said = await staff_confirm(
         ActionStaffEndPlantao(), f"encerrar o plantão {plantao.ref} agora", "end_plantao"
     )
     after = runtime.now()
@@ -292,25 +302,27 @@ async def test_an_end_that_does_not_apply_changes_nothing(
 async def test_staff_cancel_a_plantao_and_the_staff_chat_hears_of_it() -> None:
     enroll()
     plantao = stored_plantao(customer(), FAR, state="confirmed")
-    said = await staff_says(
+    said = await staff_confirm(
         ActionStaffCancelPlantao(),
         f"cancelar o {plantao.ref} a pedido do cliente",
         "cancel_plantao",
     )
-    assert f"Plantão {plantao.ref} cancelado pela equipe (sem custo)." in said
+    assert f"Plantão {plantao.ref} cancelado pela equipe, a pedido do cliente (sem custo)." in said
     assert "sem cobrança" in said
     assert state_of(plantao.id) == "cancelled"
-    assert events_of(plantao.id)[-1].note == "cancelado pela equipe"
+    assert events_of(plantao.id)[-1].note == "cancelado pela equipe: a pedido do cliente"
     assert count(Notification, Notification.dedupe_key == f"plantao:{plantao.id}:cancelled") == 1
 
 
 async def test_a_late_cancellation_is_due() -> None:
     enroll()
     plantao = stored_plantao(customer(), runtime.now() + timedelta(hours=3))
-    said = await staff_says(
-        ActionStaffCancelPlantao(), f"cancela o plantão {plantao.ref}", "cancel_plantao"
+    said = await staff_confirm(
+        ActionStaffCancelPlantao(),
+        f"cancela o plantão {plantao.ref}, o cliente desistiu",
+        "cancel_plantao",
     )
-    assert "cancelado pela equipe (valor devido R$" in said
+    assert "cancelado pela equipe, a pedido do cliente (valor devido R$" in said
     assert reload(plantao.id).amount_due
 
 
@@ -345,7 +357,7 @@ async def test_staff_see_the_amount_of_any_plantao() -> None:
 async def test_the_amount_of_an_ended_plantao_is_what_is_due() -> None:
     enroll()
     plantao = stored_plantao(customer(), FAR, state="confirmed")
-    await staff_says(ActionStaffEndPlantao(), "encerrar o P-0001 às 10h", "end_plantao")
+    await staff_confirm(ActionStaffEndPlantao(), "encerrar o P-0001 às 10h", "end_plantao")
     said = await staff_says(ActionPlantaoAmount(), "valor do P-0001", "plantao_amount")
     assert "valor devido R$ 960,00" in said
     assert "Valor devido:\nPlantão 24x7: R$ 960,00 mais impostos." in said
@@ -379,7 +391,9 @@ async def test_a_database_error_apologises_and_writes_nothing(caplog: Any) -> No
     plantao = stored_plantao(customer(), FAR, state="confirmed")
     with db.unit_of_work(runtime.sessions()) as session:
         session.connection().exec_driver_sql("DROP TABLE notifications")
-    said = await staff_says(ActionStaffCancelPlantao(), "cancelar o P-0001", "cancel_plantao")
+    said = await staff_confirm(
+        ActionStaffCancelPlantao(), "cancelar o P-0001 sem especialista", "cancel_plantao"
+    )
     assert "nada foi alterado" in said and "Traceback" not in said
     assert state_of(plantao.id) == "confirmed"
     logged = " ".join(r.getMessage() for r in caplog.records)

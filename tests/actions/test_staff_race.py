@@ -1,5 +1,6 @@
-"""A customer's cancellation racing a staff end, through the real actions on PostgreSQL with
-real concurrent sessions: exactly one outcome is recorded, and the loser is told so."""
+"""A customer's confirmed cancellation racing a staff's confirmed end, through the real actions
+on PostgreSQL with real concurrent sessions: exactly one outcome is recorded, and the loser is
+told so."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.my_plantoes import ActionConfirmCancellation
-from actions.staff_ops import ActionStaffEndPlantao
+from actions.staff_ops import ActionStaffConfirmEnd, ActionStaffEndPlantao
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.people import customer, enroll, from_telegram
 from tests.support.plantoes import FAR, events_of, state_of, stored_plantao
 from tests.support.races import race
-from tests.support.trackers import DOMAIN, texts, turn
+from tests.support.staff import staff_asks, yes_button
+from tests.support.trackers import DOMAIN, press, texts
 
 ROUNDS = 5
 
@@ -40,9 +42,17 @@ def test_a_customer_cancel_racing_a_staff_end_ends_in_one_outcome() -> None:
     for round_ in range(ROUNDS):
         plantao = stored_plantao(person, FAR + timedelta(days=7 * round_), state="confirmed")
         cancel = yes_after(asyncio.run(ask_to_cancel(plantao.ref)), plantao.ref)
-        end = turn(f"encerrar o plantão {plantao.ref} às 10h", "end_plantao", **from_telegram())
+        # Both were shown their amount; their "Sim" buttons race.
+        _, asked = asyncio.run(
+            staff_asks(
+                ActionStaffEndPlantao(), f"encerrar o plantão {plantao.ref} às 10h", "end_plantao"
+            )
+        )
+        end = press(
+            yes_button(asked), asked_by="action_staff_end_plantao", asked=asked, **from_telegram()
+        )
         customer_said, staff_said = race(
-            _say(ActionConfirmCancellation(), cancel), _say(ActionStaffEndPlantao(), end)
+            _say(ActionConfirmCancellation(), cancel), _say(ActionStaffConfirmEnd(), end)
         )
         outcome = state_of(plantao.id)
         assert outcome in ("cancelled", "ended_early")

@@ -1,5 +1,6 @@
-"""A request nobody confirmed by its start expires (SPEC §4): the drainer tells the staff chat
-and the customer's own Telegram chat, on SQLite and PostgreSQL."""
+"""A request nobody confirmed by its start expires, and staff may cancel one for lack of a
+specialist (SPEC §4): the drainer tells the staff chat and the customer's own Telegram chat, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 
-from bot.notifier import drain_once
+from bot.notifier import REASONS_PT, drain_once
 from consultoria.db import unit_of_work
-from consultoria.services.plantoes import advance
+from consultoria.services.actors import Staff
+from consultoria.services.people import staff_person
+from consultoria.services.plantoes import (
+    CancelReason,
+    advance,
+    cancel_by_staff,
+    staff_cancellation_preview,
+)
 from consultoria.settings import Settings
 from tests.bot.conftest import STAFF, add_staff
 from tests.faketg.server import FakeTelegram
@@ -47,3 +55,47 @@ async def test_an_expired_request_is_told_to_staff_and_to_the_customer(
     assert customer_said.startswith(f"Seu pedido de plantão {plantao.ref}, de sáb., 01/06/2030")
     assert "expirou" in customer_said and "nada será cobrado" in customer_said
     assert await drain_once(bot, factory) == 0
+
+
+@pytest.mark.parametrize(
+    ("reason", "customer_told"),
+    [(CancelReason.NO_SPECIALIST, True), (CancelReason.CUSTOMER_REQUEST, False)],
+)
+async def test_a_cancellation_for_lack_of_a_specialist_is_told_to_the_customer(
+    bot: Bot,
+    telegram: FakeTelegram,
+    factory: sessionmaker[Session],
+    book: Book,
+    settings: Settings,
+    reason: CancelReason,
+    customer_told: bool,
+) -> None:
+    add_staff(factory, STAFF)
+    plantao = book()
+    now = SATURDAY - timedelta(days=3)
+    with unit_of_work(factory) as session:
+        staff = Staff(staff_person(session, "telegram", str(STAFF.id), "Carla"), "telegram")
+        shown = staff_cancellation_preview(
+            session, staff, plantao.id, now=now, rules=settings.tariff, reason=reason
+        )
+        cancel_by_staff(
+            session,
+            staff,
+            plantao.id,
+            now=now,
+            rules=settings.tariff,
+            reason=reason,
+            confirmed=shown.amount,
+        )
+    assert await drain_once(bot, factory) == 2  # the request, then its cancellation
+    staff_said = telegram.sent(STAFF.id)[-1]["text"]
+    assert staff_said.startswith(f"Plantão cancelado: {plantao.ref}")
+    assert REASONS_PT[reason.value] in staff_said
+    told = [m["text"] for m in telegram.sent(CUSTOMER_CHAT)]
+    if not customer_told:
+        assert told == []
+        return
+    [customer_said] = told
+    assert customer_said.startswith(f"Seu pedido de plantão {plantao.ref}, de sáb., 01/06/2030")
+    assert "não há especialista disponível" in customer_said
+    assert "Nada será cobrado" in customer_said

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +24,8 @@ from consultoria.services.people import staff_person
 from consultoria.services.plantoes import (
     REMINDER_KIND,
     AlreadyStarted,
+    AmountChanged,
+    CancelReason,
     EndOutsideWindow,
     PlantaoNotFound,
     StateConflict,
@@ -290,7 +293,9 @@ def test_ending_a_saturday_plantao_at_ten_bills_the_daily_minimum(
     plantao = confirmed(factory, book)
     at = START + timedelta(hours=2)  # 10:00 in São Paulo
     with unit_of_work(factory) as session:
-        done = end_early(session, staff, plantao.id, at=at, rules=rules)
+        done = end_early(
+            session, staff, plantao.id, at=at, rules=rules, confirmed=Decimal("960.00")
+        )
     assert (done.quote.charged_minutes, done.quote.amount) == (240, Decimal("960.00"))
     saved = reload(factory, plantao.id)
     assert (saved.state, saved.ended_at, saved.charged_minutes, saved.amount_due) == (
@@ -315,7 +320,9 @@ def test_ending_a_running_plantao_after_the_minimum_bills_the_worked_time(
     at = START + timedelta(hours=5)  # 13:00
     with unit_of_work(factory) as session:
         advance(session, START + timedelta(hours=1), rules)
-        done = end_early(session, staff, plantao.id, at=at, rules=rules)
+        done = end_early(
+            session, staff, plantao.id, at=at, rules=rules, confirmed=Decimal("1200.00")
+        )
     assert (done.quote.charged_minutes, done.quote.amount) == (300, Decimal("1200.00"))
     assert reload(factory, plantao.id).state == "ended_early"
 
@@ -332,7 +339,7 @@ def test_an_end_outside_the_window_is_refused(
 ) -> None:
     plantao = confirmed(factory, book)
     with pytest.raises(EndOutsideWindow) as caught, unit_of_work(factory) as session:
-        end_early(session, staff, plantao.id, at=START + offset, rules=rules)
+        end_early(session, staff, plantao.id, at=START + offset, rules=rules, confirmed=None)
     refused = caught.value
     assert (refused.start_at, refused.end_at, refused.at) == (START, END, START + offset)
     assert reload(factory, plantao.id).state == "confirmed"
@@ -345,10 +352,17 @@ def test_only_confirmed_or_running_plantoes_can_be_ended(
     plantao = book()
     at = START + timedelta(hours=2)
     with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
-        end_early(session, staff, plantao.id, at=at, rules=rules)
+        end_early(session, staff, plantao.id, at=at, rules=rules, confirmed=None)
     assert caught.value.state == "requested"
     with pytest.raises(PlantaoNotFound, match="P-0999"), unit_of_work(factory) as session:
-        end_early(session, staff, 999, at=START, rules=rules)
+        end_early(session, staff, 999, at=START, rules=rules, confirmed=None)
+
+
+def staff_cancel(
+    now: datetime, reason: CancelReason, confirmed: Decimal | None, rules: TariffRules
+) -> dict[str, Any]:
+    """The keywords of a staff cancellation at `now`, for `reason`, of the amount `confirmed`."""
+    return {"now": now, "rules": rules, "reason": reason, "confirmed": confirmed}
 
 
 def test_staff_cancelling_early_is_free(
@@ -357,13 +371,21 @@ def test_staff_cancelling_early_is_free(
     plantao = confirmed(factory, book)
     now = START - timedelta(days=2)
     with unit_of_work(factory) as session:
-        done = cancel_by_staff(session, staff, plantao.id, now=now, rules=rules)
+        done = cancel_by_staff(
+            session,
+            staff,
+            plantao.id,
+            **staff_cancel(now, CancelReason.CUSTOMER_REQUEST, Decimal("0.00"), rules),
+        )
     assert done.quote.charged_minutes == 0
     assert not done.quote.amount
     saved = reload(factory, plantao.id)
     assert (saved.state, saved.charged_minutes, saved.ended_at) == ("cancelled", 0, now)
     event = history(factory, plantao.id)[-1]
-    assert (event.actor_role, event.note) == ("staff", "cancelado pela equipe")
+    assert (event.actor_role, event.note) == (
+        "staff",
+        "cancelado pela equipe: a pedido do cliente",
+    )
     with factory() as session:
         count = session.scalar(
             select(func.count())
@@ -379,10 +401,63 @@ def test_staff_cancelling_late_bills_the_first_days_minimum(
     plantao = book()
     with unit_of_work(factory) as session:
         done = cancel_by_staff(
-            session, staff, plantao.id, now=START - timedelta(hours=3), rules=rules
+            session,
+            staff,
+            plantao.id,
+            **staff_cancel(
+                START - timedelta(hours=3), CancelReason.CUSTOMER_REQUEST, Decimal("960.00"), rules
+            ),
         )
     assert (done.quote.charged_minutes, done.quote.amount) == (240, Decimal("960.00"))
     assert reload(factory, plantao.id).amount_due == Decimal("960.00")
+
+
+def test_staff_cancelling_late_for_lack_of_a_specialist_charges_nothing(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = book()
+    late = START - timedelta(hours=3)
+    reason = CancelReason.NO_SPECIALIST
+    with pytest.raises(AmountChanged) as caught, unit_of_work(factory) as session:
+        # The customer's late charge is not what a cancellation without a specialist confirms.
+        cancel_by_staff(
+            session, staff, plantao.id, **staff_cancel(late, reason, Decimal("960.00"), rules)
+        )
+    assert caught.value.quote.amount == Decimal("0.00")
+    assert reload(factory, plantao.id).state == "requested"
+    with unit_of_work(factory) as session:
+        done = cancel_by_staff(
+            session, staff, plantao.id, **staff_cancel(late, reason, Decimal("0.00"), rules)
+        )
+    assert (done.quote.charged_minutes, done.quote.amount, done.quote.waived) == (
+        0,
+        Decimal("0.00"),
+        True,
+    )
+    saved = reload(factory, plantao.id)
+    assert (saved.state, saved.charged_minutes, saved.amount_due) == (
+        "cancelled",
+        0,
+        Decimal("0.00"),
+    )
+    assert (
+        history(factory, plantao.id)[-1].note
+        == "cancelado pela equipe: sem especialista disponível"
+    )
+
+
+def test_an_end_confirmed_at_another_amount_changes_nothing(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    at = START + timedelta(hours=2)
+    with pytest.raises(AmountChanged) as caught, unit_of_work(factory) as session:
+        end_early(session, staff, plantao.id, at=at, rules=rules, confirmed=Decimal("900.00"))
+    assert caught.value.quote.amount == Decimal("960.00")
+    assert (reload(factory, plantao.id).state, len(history(factory, plantao.id))) == (
+        "confirmed",
+        2,
+    )
 
 
 @pytest.mark.parametrize("state", ["requested", "confirmed"])
@@ -391,7 +466,12 @@ def test_a_started_plantao_cannot_be_cancelled(
 ) -> None:
     plantao = book() if state == "requested" else confirmed(factory, book)
     with pytest.raises(AlreadyStarted) as caught, unit_of_work(factory) as session:
-        cancel_by_staff(session, staff, plantao.id, now=START, rules=rules)
+        cancel_by_staff(
+            session,
+            staff,
+            plantao.id,
+            **staff_cancel(START, CancelReason.CUSTOMER_REQUEST, None, rules),
+        )
     assert caught.value.state == state
     assert reload(factory, plantao.id).state == state
 
@@ -461,7 +541,9 @@ def test_a_running_plantao_is_started_for_staff_and_in_progress_for_its_customer
         advance(session, START, rules)
     now = START + timedelta(hours=1)
     with pytest.raises(AlreadyStarted), unit_of_work(factory) as session:
-        cancel_by_staff(session, staff, plantao.id, now=now, rules=rules)
+        cancel_by_staff(
+            session, staff, plantao.id, **staff_cancel(now, CancelReason.NO_SPECIALIST, None, rules)
+        )
     customer = Customer(person, "telegram")
     with pytest.raises(StateConflict) as caught, factory() as session:
         cancellation_preview(session, customer, plantao.id, now=now, rules=rules)

@@ -36,7 +36,7 @@ from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.databases import Book
 from tests.support.plantoes import BOOKING_FORM
 from tests.support.races import race
-from tests.support.trackers import DOMAIN, turn
+from tests.support.trackers import DOMAIN, question, turn
 
 
 @pytest.fixture
@@ -103,15 +103,13 @@ def test_a_confirmation_delivered_twice_at_once_books_and_accepts_once(
     with unit_of_work(runtime.sessions()) as session:
         remember_person(session, Caller("rest", "test-user", "Ana", None), "cliente", None)
         version, _ = current_term(session, runtime.context(), Modality.PLANTAO)
-    shown = {
-        **BOOKING_FORM,
-        "pendente": "termo",
-        "termo_versao": float(version.id),
-        "termo_hash": "b" * 64,
-    }
+    shown = {**BOOKING_FORM, "termo_versao": float(version.id), "termo_hash": "b" * 64}
+    asked = question("termo")
 
     def deliver() -> list[dict[str, Any]]:
-        tracker = turn("aceito", "affirm", slots=shown, asked_by="action_booking_summary")
+        tracker = turn(
+            "aceito", "affirm", slots=shown, asked_by="action_booking_summary", asked=asked
+        )
         return asyncio.run(ActionConfirmBooking().run(CollectingDispatcher(), tracker, DOMAIN))
 
     race(deliver, deliver)

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.e2e.rest import Conversation
@@ -48,6 +49,64 @@ def test_book_accept_list_and_cancel_a_saturday_plantao(conversation: Conversati
     cancelled = conversation.text("/affirm")
     assert f"Plantão {ref} cancelado (sem custo)" in cancelled
     assert "cancelado" in conversation.text("meus plantões")
+
+
+def summary_of(conversation: Conversation, day: date, hours: str) -> list[dict[str, Any]]:
+    """Ask for a plantão on `day` at `hours` ("das 8 às 18") and answer the form as a customer:
+    the summary's replies, the Term's question last."""
+    conversation.say(f"quero agendar um plantão {day:%d/%m/%Y} {hours}")
+    conversation.say('/inform{"perfil": "cliente"}')
+    conversation.say("1")
+    conversation.say("virada de versão do Protheus")
+    return conversation.say("(11) 91234-5678")
+
+
+def book(conversation: Conversation, day: date, hours: str) -> str:
+    """Book a plantão on `day` at `hours` through the whole conversation; its reference."""
+    last = summary_of(conversation, day, hours)[-1]
+    booked = conversation.text(last["buttons"][0]["payload"])
+    found = re.search(r"Pedido registrado: plantão (P-\d{4})", booked)
+    assert found, booked
+    return found.group(1)
+
+
+def button(replies: list[dict[str, Any]], title: str) -> str:
+    """The payload of the button titled `title` among `replies`."""
+    return next(
+        b["payload"] for r in replies for b in r.get("buttons") or [] if b["title"] == title
+    )
+
+
+def test_an_old_yes_under_another_plantao_cancels_neither(conversation: Conversation) -> None:
+    first = book(conversation, saturday_ahead() + timedelta(days=7), "das 8 às 18")
+    second = book(conversation, saturday_ahead() + timedelta(days=14), "das 9 às 17")
+    old_yes = button(conversation.say(f"cancelar o plantão {first}"), "Sim, cancelar")
+    asked = conversation.say(f"cancelar o plantão {second}")
+    assert f"Confirma o cancelamento do plantão {second}?" in asked[-1]["text"]
+    said = conversation.say(old_yes)
+    assert said[0]["text"].startswith("Esses botões são de uma pergunta anterior")
+    assert said[-1]["text"] == f"Confirma o cancelamento do plantão {second}?"
+    listed = conversation.text("meus plantões")
+    assert "cancelado" not in listed and first in listed and second in listed
+    # A payload naming a question nobody asked changes nothing either.
+    invented = conversation.text('/affirm{"pergunta": "0123456789abcdef"}')
+    assert "Esses botões são de uma pergunta anterior" in invented
+    assert "cancelado" not in conversation.text("meus plantões")
+    done = conversation.text(button(said, "Sim, cancelar"))
+    assert f"Plantão {second} cancelado (sem custo)" in done
+    listed = conversation.text("meus plantões")
+    assert listed.count("cancelado") == 1 and f"{first} —" in listed
+
+
+def test_a_question_of_another_conversation_is_not_answered_here(
+    new_conversation: Callable[[], Conversation],
+) -> None:
+    mine, theirs = new_conversation(), new_conversation()
+    ref = book(theirs, saturday_ahead() + timedelta(days=21), "das 8 às 12")
+    their_yes = button(theirs.say(f"cancelar o plantão {ref}"), "Sim, cancelar")
+    assert "Esses botões são de uma pergunta anterior" in mine.text(their_yes)
+    assert "Não encontrei" in mine.text(f"cancelar o plantão {ref}")
+    assert "cancelado" not in theirs.text("meus plantões")
 
 
 def test_a_refused_term_books_nothing(conversation: Conversation) -> None:

@@ -8,20 +8,30 @@ reads directly.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from actions.messages.staff import REFUSAL
-from consultoria.db import Plantao, PlantaoEvent, make_engine, parse_ref
+from consultoria.db import (
+    Plantao,
+    PlantaoEvent,
+    TermAcceptance,
+    add_readjustment,
+    make_engine,
+    parse_ref,
+    unit_of_work,
+)
 from consultoria.settings import DEFAULT_CONFIG
+from consultoria.tariff import Modality, PriceVersion
 from tests.e2e.rest import Conversation, FromTelegram
-from tests.e2e.test_booking import saturday_ahead
+from tests.e2e.test_booking import book, button, saturday_ahead, summary_of
 from tests.stack import StackError, running_stack
 
 STAFF_ID = "700100200"
@@ -56,15 +66,7 @@ def staff_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffStack
 def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack) -> None:
     day = saturday_ahead()
     customer = Conversation(staff_stack.url)
-    customer.say(f"quero agendar um plantão {day:%d/%m/%Y} das 8 às 18")
-    customer.say('/inform{"perfil": "cliente"}')
-    customer.say("1")
-    customer.say("virada de versão do Protheus")
-    term = customer.say("(11) 91234-5678")[-1]
-    booked = customer.text(term["buttons"][0]["payload"])
-    found = re.search(r"Pedido registrado: plantão (P-\d{4})", booked)
-    assert found, booked
-    ref = found.group(1)
+    ref = book(customer, day, "das 8 às 18")
 
     # The customer cannot run a staff operation, typed or forged.
     assert REFUSAL in customer.text(f"encerrar o plantão {ref} agora")
@@ -84,9 +86,14 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
     assert f"Plantão {ref} confirmado com Maria Souza." in confirmed
     assert "R$ 2.400,00" in confirmed
 
-    ended = staff.text(f"encerrar o plantão {ref} às 10h")
+    # The end shows the amount and waits for its own button.
+    asked = staff.say(f"encerrar o plantão {ref} às 10h")
+    assert f"Encerrar o plantão {ref} em sáb., {day:%d/%m/%Y} 10:00?" in asked[-1]["text"]
+    assert "Plantão 24x7: R$ 960,00 mais impostos." in asked[-1]["text"]
+    listed = customer.text("meus plantões")
+    assert "confirmado" in listed and "encerrado" not in listed  # nothing changed yet
+    ended = staff.text(button(asked, "Sim, encerrar (R$ 960,00)"))
     assert f"Plantão {ref} encerrado em sáb., {day:%d/%m/%Y} 10:00." in ended
-    assert "Plantão 24x7: R$ 960,00 mais impostos." in ended
 
     assert "valor devido R$ 960,00" in customer.text("meus plantões")
 
@@ -113,3 +120,59 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
     )
     for talk in (customer, forger, staff):
         talk.client.close()
+
+
+def test_staff_cancel_for_lack_of_a_specialist_after_the_reason_and_the_amount(
+    staff_stack: StaffStack,
+) -> None:
+    customer = Conversation(staff_stack.url)
+    ref = book(customer, saturday_ahead() + timedelta(days=7), "das 8 às 18")
+    staff = FromTelegram(staff_stack.url, STAFF_ID)
+    why = staff.say(f"cancelar o plantão {ref}")
+    assert f"Por que o plantão {ref} será cancelado?" in why[-1]["text"]
+    asked = staff.say(button(why, "Sem especialista disponível"))
+    assert "Nada é cobrado, e o cliente é avisado." in asked[-1]["text"]
+    assert "cancelado" not in customer.text("meus plantões")
+    # The reason's buttons answered their question: pressed again, they change nothing.
+    assert "Esses botões são de uma pergunta anterior" in staff.text(
+        button(why, "A pedido do cliente")
+    )
+    done = staff.text(button(asked, "Sim, cancelar (R$ 0,00)"))
+    assert f"Plantão {ref} cancelado pela equipe, sem especialista disponível" in done
+    assert "cancelado" in customer.text("meus plantões")
+    for talk in (customer, staff):
+        talk.client.close()
+
+
+def test_the_term_asked_again_after_a_new_version_takes_both_answers(
+    staff_stack: StaffStack,
+) -> None:
+    """Between the summary and "Aceito" the price is readjusted, so the Term has a new version:
+    it is asked again, its "Não aceito" is recorded, and its "Aceito" (next time) books."""
+    customer = Conversation(staff_stack.url)
+    day = saturday_ahead() + timedelta(days=14)
+    first = summary_of(customer, day, "das 8 às 18")
+    readjust(staff_stack.database, Decimal("4.10"))
+    again = customer.say(button(first, "Aceito"))
+    assert "O Termo do plantão foi atualizado." in again[0]["text"]
+    assert "R$ 4,10 por minuto" in again[-1]["text"]
+    # The first version's buttons no longer answer.
+    assert "Esses botões são de uma pergunta anterior" in customer.text(button(first, "Aceito"))
+    refused = customer.text(button(again, "Não aceito"))
+    assert "registrei que você não aceitou o Termo" in refused
+    with Session(engine := make_engine(staff_stack.database)) as session:
+        answers = session.scalars(select(TermAcceptance).order_by(TermAcceptance.id)).all()
+        assert [a.accepted for a in answers][-1] is False
+    engine.dispose()
+    customer.client.close()
+
+
+def readjust(database: str, per_minute: Decimal) -> None:
+    """A new plantão price from today, as `consultoria prices readjust` adds it."""
+    engine = make_engine(database)
+    try:
+        with unit_of_work(sessionmaker(engine)) as session:
+            today = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
+            add_readjustment(session, PriceVersion(Modality.PLANTAO, per_minute, today))
+    finally:
+        engine.dispose()

@@ -128,8 +128,10 @@ def test_a_customer_books_staff_hears_confirms_and_ends_it_and_the_list_shows_th
     pending = ask(stack, CARLA, "/pendentes", "aguardando confirmação")[-1]["text"]
     assert ref in pending
     ask(stack, CARLA, f"confirmar o plantão {ref} com Maria Souza", "confirmado com Maria Souza")
-    ended = ask(stack, CARLA, f"encerrar o plantão {ref} às 10h", "R$ 960,00")
-    assert any(f"Plantão {ref} encerrado" in m["text"] for m in ended)
+    # The end shows its amount and waits for its own button, which shows it too.
+    asked = with_buttons(ask(stack, CARLA, f"encerrar o plantão {ref} às 10h", "R$ 960,00"))
+    ended = press(stack, CARLA, asked, "Sim, encerrar (R$ 960,00)", f"Plantão {ref} encerrado")
+    assert any("Plantão 24x7: R$ 960,00 mais impostos." in m["text"] for m in ended)
     due = ask(stack, ANA, "meus plantões", ref)[-1]["text"]
     assert "valor devido R$ 960,00" in due
 
@@ -169,3 +171,24 @@ def test_a_duplicated_update_is_answered_once(stack: Stack) -> None:
     priced = [m for m in stack.telegram.sent(user.id) if "R$ 4,00" in m["text"]]
     assert len(priced) == 1
     assert [e["text"] for e in stack.events(user)] == ["quanto custa o minuto?", "obrigado"]
+
+
+def test_an_old_keyboard_answers_only_its_own_question(stack: Stack) -> None:
+    """Two questions in a row: the first one's keyboard, still on screen, is pressed after the
+    second was asked. Nothing changes, the bot says so and shows the open question again, whose
+    own keyboard then answers it."""
+    user = User(70005, "Elisa", "elisa_ti")
+    first = with_buttons(ask(stack, user, "apagar meus dados", "Confirma a exclusão"))
+    second = with_buttons(ask(stack, user, "quero apagar meus dados", "Confirma a exclusão"))
+    stale = press(stack, user, first, "Sim, apagar", "Confirma a exclusão")
+    assert any(m["text"].startswith("Esses botões são de uma pergunta anterior") for m in stale)
+    assert stale[-1]["text"].endswith("Confirma a exclusão?")
+    assert not any("será apagado" in m["text"] for m in stale)  # nothing was erased
+    assert len(stack.events(user)) == 3
+    reshown = with_buttons(stale)
+    kept = press(stack, user, reshown, "Não", "não apaguei nada")
+    assert kept[-1]["text"] == "Certo, não apaguei nada."
+    # The second question's keyboard was replaced by the one shown again: it answers nothing.
+    late = press(stack, user, second, "Sim, apagar", "Esses botões são de uma pergunta anterior")
+    assert "não há nenhuma pergunta" in late[-1]["text"]
+    assert len(stack.events(user)) == 5

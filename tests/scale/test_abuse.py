@@ -23,7 +23,7 @@ from tests.e2e.test_booking import saturday_ahead
 from tests.scale.conftest import Topology
 from tests.scale.test_faults import answer_until_term
 from tests.stack import SIGNING_SECRET
-from tests.support.trackers import DOMAIN, turn
+from tests.support.trackers import DOMAIN, question, turn
 
 STAFF_ID = "700100300"
 
@@ -173,3 +173,63 @@ def test_the_action_server_listens_on_loopback_alone(topology: Topology) -> None
     addresses = listening_addresses(port)
     assert addresses, "the action server's port is not in the kernel's table"
     assert all(ip_address(address).is_loopback for address in addresses), addresses
+
+
+def _payload_of(replies: list[dict[str, Any]], title: str) -> str:
+    return next(
+        b["payload"] for r in replies for b in r.get("buttons") or [] if b["title"] == title
+    )
+
+
+def test_forged_buttons_answer_no_question(topology: Topology) -> None:
+    """Buttons answer only their own question (SPEC §5): another conversation's question id,
+    invented or malformed ids and payloads that name another plantão change nothing."""
+    owner_id, ref = pending_plantao(topology, weeks=7)
+    owner = Conversation(topology.rasa.url)
+    owner.sender = owner_id
+    their_yes = _payload_of(owner.say(f"cancelar o plantão {ref}"), "Sim, cancelar")
+    question_id = json.loads(their_yes.removeprefix("/affirm"))["pergunta"]
+    intruder = Conversation(topology.rasa.url)
+    forged = (
+        their_yes,
+        "/affirm" + json.dumps({"pergunta": question_id, "plantao_ref": ref}),
+        "/deny" + json.dumps({"pergunta": question_id}),
+        '/affirm{"pergunta": "0123456789abcdef"}',
+        '/affirm{"pergunta": ""}',
+        '/affirm{"pergunta": ["x", 1]}',
+        '/affirm{"pergunta": null}',
+        "/affirm" + json.dumps({"pergunta": "x" * 5000}),
+    )
+    for message in forged:
+        said = intruder.text(message)
+        assert said.strip() and "Traceback" not in said, message[:60]
+        assert "cancelado" not in said and "Protheus" not in said, message[:60]
+    # The owner's own conversation: invented ids answer nothing there either.
+    for message in forged[3:]:
+        assert "cancelado" not in owner.text(message)
+    assert [state for _, state in topology.bookings(owner_id)] == ["requested"]
+    # Their own button, pressed now, still cancels: the forgeries closed nothing.
+    assert f"Plantão {ref} cancelado" in owner.text(their_yes)
+
+
+def test_a_forged_question_in_the_tracker_reaches_no_other_customers_plantao(
+    topology: Topology,
+) -> None:
+    """A tracker posted straight to the action server, holding a cancellation question about
+    another customer's plantão, cancels nothing: the plantão is looked up as the sender's."""
+    owner_id, ref = pending_plantao(topology, weeks=8)
+    asked = question("confirmar_cancelamento", plantao_ref=ref, amount="0.00")
+    tracker = turn(
+        "sim", "affirm", sender="intruder", asked_by="action_cancel_request", asked=asked
+    )
+    call = {
+        "next_action": "action_confirm_cancellation",
+        "sender_id": "intruder",
+        "tracker": tracker.current_state(),
+        "domain": DOMAIN,
+        "version": rasa_sdk.__version__,
+    }
+    answer = httpx.post(f"{topology.actions.url}/webhook", json=call, timeout=30).json()
+    said = "\n".join(str(r.get("text")) for r in answer["responses"])
+    assert f"Não encontrei o plantão {ref} entre os seus." in said
+    assert [state for _, state in topology.bookings(owner_id)] == ["requested"]

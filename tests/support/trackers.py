@@ -3,11 +3,15 @@ server right after a user message, and readers of what an action answered."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.pending import QUESTION, ask
 
 DOMAIN_DIR = Path(__file__).parents[2] / "domain"
 SENDER = "test-user"
@@ -33,6 +37,7 @@ def turn(
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
     asked_by: str | None = None,
+    asked: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
     sender: str = SENDER,
     metadata: dict[str, Any] | None = None,
@@ -44,7 +49,9 @@ def turn(
     """The tracker after `sender` said `text`, classified as `intent`.
 
     `asked_by` is the action that asked the question being answered (it comes before the
-    message); `events` come after it, as the slot candidates a form appends. `ranking` is the
+    message) and `asked` what it said (a dispatcher's messages): they become the bot events Rasa
+    keeps, and the last question among them is the open one unless `slots` say otherwise.
+    `events` come after the message, as the slot candidates a form appends. `ranking` is the
     classifier's intent ranking (the intent alone by default) and `latest` adds other parse
     results (a response selector's) to the latest message.
     """
@@ -59,8 +66,10 @@ def turn(
     if asked_by:
         before = [
             {"event": "action", "name": asked_by},
+            *bot_events(asked or []),
             {"event": "action", "name": "action_listen"},
         ]
+    slots = {**open_slots(asked or []), **(slots or {})}
     said = {
         "event": "user",
         "text": text,
@@ -72,7 +81,7 @@ def turn(
     return Tracker.from_dict(
         {
             "sender_id": sender,
-            "slots": slots or {},
+            "slots": slots,
             "latest_message": message,
             "events": [*before, said, *(events or [])],
             "paused": False,
@@ -91,3 +100,53 @@ def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
 def texts(dispatcher: Any) -> str:
     """Everything the action said, one message a line."""
     return "\n".join(str(m.get("text") or "") for m in dispatcher.messages)
+
+
+def bot_events(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bot events Rasa records for an action's messages: the keys that are not part of a
+    message (a question's id and what it showed) become the event's metadata."""
+    return [
+        {
+            "event": "bot",
+            "text": m.get("text"),
+            "data": {"buttons": m.get("buttons")},
+            "metadata": {QUESTION: m[QUESTION]} if QUESTION in m else {},
+        }
+        for m in messages
+    ]
+
+
+def open_slots(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots that make the last question among `messages` the open one."""
+    questions = [m[QUESTION] for m in messages if QUESTION in m]
+    if not questions:
+        return {}
+    return {"pendente": questions[-1]["kind"], QUESTION: questions[-1]["id"]}
+
+
+def payload(button: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The intent and entities Rasa reads from a button's payload (`/affirm{"pergunta": …}`)."""
+    text = str(button["payload"]).removeprefix("/")
+    intent, brace, rest = text.partition("{")
+    found = json.loads(brace + rest) if brace else {}
+    return intent, [{"entity": name, "value": value} for name, value in found.items()]
+
+
+def press(button: dict[str, Any], **context: Any) -> Tracker:
+    """The tracker after a button was pressed: its payload as the message (see `turn`)."""
+    intent, entities = payload(button)
+    return turn(str(button["payload"]), intent, entities=entities, **context)
+
+
+def buttons(dispatcher: Any) -> list[dict[str, Any]]:
+    """Every button the action showed, in order."""
+    return [b for m in dispatcher.messages for b in (m.get("buttons") or [])]
+
+
+def question(kind: str, **shown: Any) -> list[dict[str, Any]]:
+    """A question of `kind` as the bot asks it (with "Sim" and "Não" bound to it), for tests of
+    the actions that answer it."""
+    dispatcher = CollectingDispatcher()
+    yes_no = [{"title": "Sim", "payload": "/affirm"}, {"title": "Não", "payload": "/deny"}]
+    ask(dispatcher, kind, f"Confirma ({kind})?", yes_no, shown)
+    return dispatcher.messages
