@@ -1,4 +1,5 @@
-"""Session start, human handoff and the two-stage fallback's clarifying question."""
+"""Session start, human handoff, the FAQ answer (only when the ResponseSelector is sure enough),
+urgent production stops by the clock, and the two-stage fallback's clarifying question."""
 
 from __future__ import annotations
 
@@ -10,12 +11,30 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messages import conversation as say
 from actions.messages.figures import template_slots
-from actions.tracker import intent_ranking, response_ranking
+from actions.tracker import intent_ranking, response_choice, response_ranking
 from consultoria import runtime
+from consultoria.tariff.business_hours import BusinessClock, business_clock
 
 MAX_SUGGESTIONS = 3
 # FAQ answers offered when the message looked like a FAQ question.
 MAX_FAQ_SUGGESTIONS = 2
+# Confidence of the FAQ ResponseSelector (Rasa 3.6 has no threshold for it). DIET is sure a
+# message is a `faq` question for most general-knowledge questions; the selector is not: on
+# tests/ood/calibration.yml (scripts/calibrate_ood.py) in-domain FAQ questions score 0.85 and
+# above, out-of-domain ones below 0.4 but a few. Below FAQ_ANSWER_MIN the answer is not given:
+# between the two the user picks among the likeliest questions, below FAQ_SUGGEST_MIN the reply
+# says what the assistant can do.
+FAQ_ANSWER_MIN = 0.7
+FAQ_SUGGEST_MIN = 0.4
+# FAQ answers about when the team answers: they are followed by whether it is open now.
+CLOCK_AWARE_FAQ = frozenset(
+    {"faq/horario_comercial", "faq/telefonica_como_abrir", "faq/telefonica_escopo"}
+)
+
+
+def clock_now() -> BusinessClock:
+    ctx = runtime.context()
+    return business_clock(ctx.settings.tariff.calendar, ctx.now)
 
 
 class ActionSessionStart(Action):
@@ -46,7 +65,55 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         settings = runtime.context().settings
-        dispatcher.utter_message(text=say.handoff(settings.contacts, settings.portal_path))
+        dispatcher.utter_message(
+            text=say.handoff(settings.contacts, settings.portal_path, clock_now())
+        )
+        return []
+
+
+class ActionAnswerFaq(Action):
+    """The FAQ answer the ResponseSelector picked, when it is confident enough (SPEC §11)."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        key, confidence = response_choice(tracker, "faq") or ("", 0.0)
+        if confidence < FAQ_SUGGEST_MIN:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif confidence < FAQ_ANSWER_MIN:
+            buttons = [*_faq_buttons(tracker), say.BUTTON_SOMETHING_ELSE]
+            dispatcher.utter_message(text=say.NOT_SURE, buttons=buttons)
+        else:
+            dispatcher.utter_message(response=f"utter_{key}")
+            if key in CLOCK_AWARE_FAQ:
+                dispatcher.utter_message(text=say.business_hours_now(clock_now()))
+        return []
+
+
+class ActionProductionStop(Action):
+    """An urgent stop of production: the Consultoria Telefônica in business hours, otherwise
+    what is possible now and when the team is back (SPEC §11)."""
+
+    def name(self) -> str:
+        return "action_production_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ctx = runtime.context()
+        clock = business_clock(ctx.settings.tariff.calendar, ctx.now)
+        figures = template_slots(ctx.settings, ctx.prices, ctx.now.date())
+        if clock.open_now:
+            text = say.production_stop(clock, figures)
+            buttons = [say.BUTTON_QUOTE_TELEFONICA, say.BUTTON_HANDOFF]
+        else:
+            notice = ctx.settings.tariff.plantao.short_notice
+            text = say.production_stop_closed(clock, figures, notice)
+            buttons = [say.BUTTON_PLANTAO, say.BUTTON_HANDOFF]
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 

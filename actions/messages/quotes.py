@@ -35,6 +35,9 @@ def quote_message(quote: Quote) -> str:
             f"{quote.modality.label}: {format_minutes(quote.charged_minutes)} a cobrar, "
             "pela tarifa do Termo."
         )
+    elif not quote.amount:
+        # Nothing to pay (a free cancellation, minutes all from the hour bank): no taxes either.
+        head = f"{quote.modality.label}: sem custo, {format_brl(quote.amount)}."
     else:
         head = f"{quote.modality.label}: {format_brl(quote.amount)} mais impostos."
     return "\n".join([head, "", *quote.lines])
