@@ -11,21 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messages import conversation as say
 from actions.messages.figures import template_slots
-from actions.tracker import intent_ranking, response_choice, response_ranking
+from actions.relevance import FaqDecision, faq_decision
+from actions.tracker import intent_ranking, response_choice, response_ranking, text
 from consultoria import runtime
 from consultoria.tariff.business_hours import BusinessClock, business_clock
 
 MAX_SUGGESTIONS = 3
 # FAQ answers offered when the message looked like a FAQ question.
 MAX_FAQ_SUGGESTIONS = 2
-# Confidence of the FAQ ResponseSelector (Rasa 3.6 has no threshold for it). DIET is sure a
-# message is a `faq` question for most general-knowledge questions; the selector is not: on
-# tests/ood/calibration.yml (scripts/calibrate_ood.py) in-domain FAQ questions score 0.85 and
-# above, out-of-domain ones below 0.4 but a few. Below FAQ_ANSWER_MIN the answer is not given:
-# between the two the user picks among the likeliest questions, below FAQ_SUGGEST_MIN the reply
-# says what the assistant can do.
-FAQ_ANSWER_MIN = 0.7
-FAQ_SUGGEST_MIN = 0.4
 # FAQ answers about when the team answers: they are followed by whether it is open now.
 CLOCK_AWARE_FAQ = frozenset(
     {"faq/horario_comercial", "faq/telefonica_como_abrir", "faq/telefonica_escopo"}
@@ -81,9 +74,10 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         key, confidence = response_choice(tracker, "faq") or ("", 0.0)
-        if confidence < FAQ_SUGGEST_MIN:
+        decision = faq_decision(confidence, text(tracker))
+        if decision is FaqDecision.REFUSE:
             dispatcher.utter_message(response="utter_out_of_scope")
-        elif confidence < FAQ_ANSWER_MIN:
+        elif decision is FaqDecision.SUGGEST:
             buttons = [*_faq_buttons(tracker), say.BUTTON_SOMETHING_ELSE]
             dispatcher.utter_message(text=say.NOT_SURE, buttons=buttons)
         else:

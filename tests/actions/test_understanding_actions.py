@@ -1,6 +1,7 @@
-"""Issue #15 in the actions: the FAQ answered only when the ResponseSelector is sure enough, and
-the answers that depend on the clock (urgent production stops, the handoff, the Consultoria
-Telefônica recommendation) against a pinned clock."""
+"""Issue #15 in the actions: the FAQ answered only when the ResponseSelector is sure enough, no
+quote opened by a detail that names nothing of one, and the answers that depend on the clock
+(urgent production stops, the handoff, the Consultoria Telefônica recommendation) against a
+pinned clock."""
 
 from __future__ import annotations
 
@@ -9,17 +10,13 @@ from datetime import datetime
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import (
-    FAQ_ANSWER_MIN,
-    FAQ_SUGGEST_MIN,
-    ActionAnswerFaq,
-    ActionHandoff,
-    ActionProductionStop,
-)
+from actions.conversation import ActionAnswerFaq, ActionHandoff, ActionProductionStop
 from actions.messages.conversation import NOT_SURE
+from actions.quotes import ValidateQuoteForm
+from actions.relevance import FAQ_ANSWER_MIN, FAQ_DOMAIN_ANSWER_MIN
 from actions.triage import ActionRecommendModality
 from tests.support.clock import PinClock
-from tests.support.trackers import texts, turn
+from tests.support.trackers import DOMAIN, texts, turn
 
 TELEFONICA_SLOTS = {
     "triage_quando": "comercial",
@@ -42,20 +39,27 @@ def faq_turn(text: str, key: str, confidence: float) -> object:
     return turn(text, intent="faq", latest={"response_selector": selector})
 
 
-@pytest.mark.parametrize("confidence", [FAQ_ANSWER_MIN, 0.93, 1.0])
-async def test_a_confident_faq_choice_is_answered(
-    dispatcher: CollectingDispatcher, confidence: float
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [
+        ("como funciona o banco de horas?", 1.0),
+        ("e esse negocio de horas compradas antes?", FAQ_ANSWER_MIN),
+        ("banco de horas sai mais barato?", FAQ_DOMAIN_ANSWER_MIN),
+        ("vcs vendem pacote de horas da telefonica?", 0.5),
+    ],
+)
+async def test_a_faq_choice_sure_enough_is_answered(
+    dispatcher: CollectingDispatcher, text: str, confidence: float
 ) -> None:
-    tracker = faq_turn("como funciona o banco de horas?", "faq/banco_horas", confidence)
-    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    await ActionAnswerFaq().run(dispatcher, faq_turn(text, "faq/banco_horas", confidence), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_faq/banco_horas"]
 
 
-@pytest.mark.parametrize("confidence", [FAQ_SUGGEST_MIN, 0.55, FAQ_ANSWER_MIN - 0.01])
-async def test_an_unsure_faq_choice_asks_which_question_was_meant(
+@pytest.mark.parametrize("confidence", [0.0, 0.1, FAQ_DOMAIN_ANSWER_MIN - 0.01])
+async def test_a_domain_question_the_selector_is_unsure_of_asks_which_was_meant(
     dispatcher: CollectingDispatcher, confidence: float
 ) -> None:
-    tracker = faq_turn("o banco abre sabado?", "faq/banco_horas", confidence)
+    tracker = faq_turn("e o banco de horas, vence?", "faq/banco_horas", confidence)
     await ActionAnswerFaq().run(dispatcher, tracker, {})
     [message] = dispatcher.messages
     assert message["text"] == NOT_SURE
@@ -66,12 +70,19 @@ async def test_an_unsure_faq_choice_asks_which_question_was_meant(
     ]
 
 
-@pytest.mark.parametrize("confidence", [0.0, 0.09, FAQ_SUGGEST_MIN - 0.01])
-async def test_a_faq_choice_the_selector_barely_believes_gets_the_out_of_scope_answer(
-    dispatcher: CollectingDispatcher, confidence: float
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [
+        ("quem pintou a mona lisa", 0.09),
+        ("qual o maior lago do mundo", 0.39),
+        ("o banco abre no sabado?", 0.56),
+        ("como pago boleto vencido", FAQ_ANSWER_MIN - 0.01),
+    ],
+)
+async def test_a_question_outside_the_domain_taken_for_a_faq_gets_the_out_of_scope_answer(
+    dispatcher: CollectingDispatcher, text: str, confidence: float
 ) -> None:
-    tracker = faq_turn("quem pintou a mona lisa", "faq/plantao_o_que_e", confidence)
-    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    await ActionAnswerFaq().run(dispatcher, faq_turn(text, "faq/banco_horas", confidence), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
 
 
@@ -157,3 +168,23 @@ async def test_telefonica_recommendation_in_business_hours_adds_nothing(
 ) -> None:
     await ActionRecommendModality().run(dispatcher, turn(slots=TELEFONICA_SLOTS), {})
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    "text", ["pressao 14 por 9 e alta?", "e o placar?", "tá, e o resto?", "sei la, 42"]
+)
+async def test_a_detail_outside_a_quote_that_names_nothing_of_one_opens_no_quote(
+    dispatcher: CollectingDispatcher, text: str
+) -> None:
+    events = await ValidateQuoteForm().run(dispatcher, turn(text, "inform"), DOMAIN)
+    assert [e["event"] for e in events] == ["action_execution_rejected"]
+    assert dispatcher.messages == []
+
+
+async def test_a_detail_outside_a_quote_that_names_one_still_refines_it(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    said = [{"entity": "especialistas", "value": "2", "start": 12, "end": 13}]
+    tracker = turn("e se forem 2 especialistas?", "inform", entities=said)
+    events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
+    assert "action_execution_rejected" not in [e["event"] for e in events]
