@@ -12,7 +12,7 @@ RASA_ENV  := TF_CPP_MIN_LOG_LEVEL=2 TF_INTRA_OP_PARALLELISM_THREADS=2 TF_INTER_O
              SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
 
 .PHONY: help venv run serve model validate test lint typecheck unit test-nlu test-stories test-e2e test-scale \
-        bench lock db-upgrade clean
+        understanding calibrate bench lock db-upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,13 @@ test-stories: model ## conversation tests, any prediction error fails
 
 test-e2e: model ## end-to-end through the REST channel against the running servers
 	$(VENV)/bin/pytest -q tests/e2e
+
+# Both evaluations also run in test-e2e; here they print their rates and what went wrong.
+understanding: model ## out-of-domain rate and in-domain conversation rate, through the REST channel
+	$(VENV)/bin/pytest -q -s tests/e2e/test_out_of_domain.py tests/e2e/test_conversation_set.py
+
+calibrate: model ## the out-of-domain thresholds on tests/ood/calibration.yml (not in make test)
+	$(RASA_ENV) $(VENV_RASA)/bin/python -m scripts.calibrate_ood $$(ls -t models/*.tar.gz | head -1)
 
 test-scale: model ## two Rasa replicas on the PostgreSQL tracker store and Redis lock store
 	$(VENV)/bin/pytest -q tests/scale

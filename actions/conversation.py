@@ -1,4 +1,5 @@
-"""Session start, human handoff and the two-stage fallback's clarifying question."""
+"""Session start, human handoff, the FAQ answer (only when the ResponseSelector is sure enough),
+urgent production stops by the clock, and the two-stage fallback's clarifying question."""
 
 from __future__ import annotations
 
@@ -12,15 +13,33 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.messages import conversation as say
 from actions.messages.figures import template_slots
-from actions.tracker import caller, intent_ranking, response_ranking, scored_intent_ranking, text
+from actions.relevance import FaqDecision, faq_decision
+from actions.tracker import (
+    caller,
+    intent_ranking,
+    response_choice,
+    response_ranking,
+    scored_intent_ranking,
+    text,
+)
 from consultoria import db, runtime
 from consultoria.services import review
+from consultoria.tariff.business_hours import BusinessClock, business_clock
 
 logger = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 3
 # FAQ answers offered when the message looked like a FAQ question.
 MAX_FAQ_SUGGESTIONS = 2
+# FAQ answers about when the team answers: they are followed by whether it is open now.
+CLOCK_AWARE_FAQ = frozenset(
+    {"faq/horario_comercial", "faq/telefonica_como_abrir", "faq/telefonica_escopo"}
+)
+
+
+def clock_now() -> BusinessClock:
+    ctx = runtime.context()
+    return business_clock(ctx.settings.tariff.calendar, ctx.now)
 
 
 class ActionSessionStart(Action):
@@ -51,7 +70,58 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         settings = runtime.context().settings
-        dispatcher.utter_message(text=say.handoff(settings.contacts, settings.portal_path))
+        dispatcher.utter_message(
+            text=say.handoff(settings.contacts, settings.portal_path, clock_now())
+        )
+        return []
+
+
+class ActionAnswerFaq(Action):
+    """The FAQ answer the ResponseSelector picked, when it is confident enough (SPEC §11)."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        key, confidence = response_choice(tracker, "faq") or ("", 0.0)
+        decision = faq_decision(confidence, text(tracker))
+        if decision is not FaqDecision.ANSWER:
+            _keep_for_review(tracker)  # below the confidence an answer needs
+        if decision is FaqDecision.REFUSE:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif decision is FaqDecision.SUGGEST:
+            buttons = [*_faq_buttons(tracker), say.BUTTON_SOMETHING_ELSE]
+            dispatcher.utter_message(text=say.NOT_SURE, buttons=buttons)
+        else:
+            dispatcher.utter_message(response=f"utter_{key}")
+            if key in CLOCK_AWARE_FAQ:
+                dispatcher.utter_message(text=say.business_hours_now(clock_now()))
+        return []
+
+
+class ActionProductionStop(Action):
+    """An urgent stop of production: the Consultoria Telefônica in business hours, otherwise
+    what is possible now and when the team is back (SPEC §11)."""
+
+    def name(self) -> str:
+        return "action_production_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ctx = runtime.context()
+        clock = business_clock(ctx.settings.tariff.calendar, ctx.now)
+        figures = template_slots(ctx.settings, ctx.prices, ctx.now.date())
+        if clock.open_now:
+            text = say.production_stop(clock, figures)
+            buttons = [say.BUTTON_QUOTE_TELEFONICA, say.BUTTON_HANDOFF]
+        else:
+            notice = ctx.settings.tariff.plantao.short_notice
+            text = say.production_stop_closed(clock, figures, notice)
+            buttons = [say.BUTTON_PLANTAO, say.BUTTON_HANDOFF]
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 

@@ -56,6 +56,9 @@ SLOTS_BY_ENTITY = {
     "encerramento": ("encerramento", "plantao_encerramento"),
 }
 
+# Every entity that says something about a quote.
+QUOTE_ENTITIES = frozenset({*SLOTS_BY_ENTITY, "modalidade"})
+
 
 def quoted_window(tracker: Tracker) -> Window | None:
     """The plantão window of the quote in progress or last shown."""
@@ -65,6 +68,16 @@ def quoted_window(tracker: Tracker) -> Window | None:
     return Window(datetime.fromisoformat(start), datetime.fromisoformat(end))
 
 
+def _says_nothing_of_a_quote(tracker: Tracker) -> bool:
+    """A detail given outside the form (it is being activated by "inform") that names nothing
+    a quote has: "pressão 14 por 9 é alta?" must not open a quote (SPEC §11)."""
+    return (
+        intent(tracker) == "inform"
+        and not tracker.active_loop
+        and not entity_names(tracker) & QUOTE_ENTITIES
+    )
+
+
 class ValidateQuoteForm(FormValidationAction):
     def name(self) -> str:
         return "validate_quote_form"
@@ -72,7 +85,7 @@ class ValidateQuoteForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if intent(tracker) in LEAVES_A_QUOTE:
+        if intent(tracker) in LEAVES_A_QUOTE or _says_nothing_of_a_quote(tracker):
             # "quero agendar esse plantão" leaves the quote even though it names the modality
             # (a slot the form would take): the rule for booking or cancelling takes over.
             return [ActionExecutionRejected(self.form_name())]

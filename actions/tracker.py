@@ -70,6 +70,20 @@ def response_ranking(tracker: Tracker, selector: str) -> list[str]:
     return [str(ranked.get("intent_response_key", "")) for ranked in found.get("ranking", [])]
 
 
+def response_choice(tracker: Tracker, selector: str) -> tuple[str, float] | None:
+    """The key (`faq/banco_horas`) a response selector picked for the latest message and its
+    confidence; a button's payload (`/faq/banco_horas`) names its key with certainty."""
+    said = text(tracker)
+    if said.startswith(f"/{selector}/"):
+        return said.removeprefix("/").split("{")[0], 1.0
+    found = tracker.latest_message.get("response_selector", {}).get(selector, {})
+    picked = found.get("response") or {}
+    key = picked.get("intent_response_key")
+    if not key:
+        return None
+    return str(key), float(picked.get("confidence") or 0.0)
+
+
 @dataclass(frozen=True)
 class Caller:
     """The sender of the latest message: a channel user a front end's signature proves, or an

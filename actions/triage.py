@@ -9,6 +9,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.messages import conversation as say
+from consultoria import runtime
+from consultoria.tariff.business_hours import business_clock
+
 TRIAGE_SLOTS = ("triage_quando", "triage_suporte", "triage_objetivo")
 
 
@@ -66,4 +70,10 @@ class ActionRecommendModality(Action):
     ) -> list[EventType]:
         # None when the form was left before the last answer: no recommendation then.
         modality = recommendation(tracker.slots)
+        if modality == "consultoria_telefonica":
+            ctx = runtime.context()
+            clock = business_clock(ctx.settings.tariff.calendar, ctx.now)
+            if not clock.open_now:
+                notice = ctx.settings.tariff.plantao.short_notice
+                dispatcher.utter_message(text=say.telefonica_closed_now(clock, notice))
         return [SlotSet("recomendacao", modality), *(SlotSet(s, None) for s in TRIAGE_SLOTS)]

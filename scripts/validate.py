@@ -54,8 +54,11 @@ def retrieval_intents(domains: list[dict[str, object]]) -> set[str]:
 
 def unexpected(warnings: list[str]) -> list[str]:
     domains = domain_files()
-    expected_unused = form_asks(domains) | FALLBACK_RESPONSES
     retrieval = retrieval_intents(domains)
+    # A retrieval intent's answers are uttered by actions/conversation.py's action_answer_faq,
+    # which applies the confidence threshold Rasa 3.6 has no setting for.
+    answered_by_action = {f"utter_{name}" for name in retrieval}
+    expected_unused = form_asks(domains) | FALLBACK_RESPONSES | answered_by_action
     left = []
     for text in warnings:
         unused, duplicated = UNUSED.search(text), DUPLICATED.search(text)

@@ -1,11 +1,15 @@
 """What the conversation-wide actions say: the team's contacts, the fallback's clarifying
-question and the apology when our records cannot be reached."""
+question, what is possible at this hour (SPEC §11) and the apology when our records cannot be
+reached."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 
 from consultoria.settings import Contact
+from consultoria.tariff.business_hours import BusinessClock
+from consultoria.tariff.calendar import WEEKDAY_NAMES
 
 # What the clarifying buttons say for each likely intent (two-stage fallback).
 INTENT_LABELS = {
@@ -55,12 +59,85 @@ NOT_SURE = "Não tenho certeza se entendi. Você quis dizer:"
 BUTTON_SOMETHING_ELSE = {"title": "Outra coisa", "payload": "/out_of_scope"}
 
 
-def handoff(contacts: Iterable[Contact], portal_path: str) -> str:
-    """The configured team contacts and the Portal path (SPEC §8)."""
+BUTTON_HANDOFF = {"title": "Falar com um atendente", "payload": "/human_handoff"}
+BUTTON_PLANTAO = {"title": "Pedir um plantão", "payload": "/book_plantao"}
+BUTTON_QUOTE_TELEFONICA = {
+    "title": "Calcular um valor",
+    "payload": '/ask_quote{"modalidade": "consultoria_telefonica"}',
+}
+
+
+def handoff(contacts: Iterable[Contact], portal_path: str, clock: BusinessClock) -> str:
+    """The configured team contacts, the Portal path (SPEC §8) and whether they answer now."""
     lines = ["Você pode falar com a equipe da Consultoria:"]
     lines += [f"• {c.name} — {c.role}: {c.phone}, {c.email}" for c in contacts]
     lines.append(f"Para abrir um atendimento: {portal_path}.")
+    lines.append(business_hours_now(clock))
     return "\n".join(lines)
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """`hoje às 08:00`, `amanhã (quinta, 03/12) às 08:00`, `segunda, 07/12, às 08:00`."""
+    days = (moment.date() - now.date()).days
+    day = f"{WEEKDAY_NAMES[moment.weekday()]}, {moment:%d/%m}"
+    if days == 0:
+        return f"hoje às {moment:%H:%M}"
+    if days == 1:
+        return f"amanhã ({day}) às {moment:%H:%M}"
+    return f"{day}, às {moment:%H:%M}"
+
+
+def _closed_now(clock: BusinessClock) -> str:
+    if clock.holiday:
+        return f"Hoje é feriado ({clock.holiday}) e a equipe não atende."
+    if clock.now.weekday() >= 5:
+        return "Agora é fim de semana e a equipe não atende."
+    return "Agora é fora do horário comercial e a equipe não atende."
+
+
+def business_hours_now(clock: BusinessClock) -> str:
+    """Open until when, or closed and back when."""
+    if clock.open_now and clock.closes_at is not None:
+        return f"Agora é horário comercial: a equipe atende até as {clock.closes_at:%H:%M}."
+    if clock.opens_at is None:
+        return f"{_closed_now(clock)} Ela volta no próximo dia útil."
+    return f"{_closed_now(clock)} Ela volta {when(clock.opens_at, clock.now)}."
+
+
+def telefonica_closed_now(clock: BusinessClock, short_notice: timedelta) -> str:
+    """What is possible tonight instead of the Consultoria Telefônica (SPEC §5)."""
+    hours = int(short_notice.total_seconds() // 3600)
+    return (
+        f"{business_hours_now(clock)} A Consultoria Telefônica só atende em horário "
+        "comercial. Até lá, o que dá para fazer: pedir um plantão (com menos de "
+        f"{hours} horas de antecedência ele fica como solicitação, sem alocação garantida) ou "
+        "abrir o ticket no Portal TOTVS para ser atendido quando a equipe voltar."
+    )
+
+
+def production_stop(clock: BusinessClock, figures: Mapping[str, str]) -> str:
+    """An urgent stop of the customer's production, in business hours."""
+    return (
+        "Para uma parada em produção, o caminho mais rápido é a Consultoria Telefônica: "
+        f"{business_hours_now(clock)} Abra um ticket no Portal TOTVS escolhendo "
+        '"Consultoria Telefônica" como tipo da solicitação, ou ligue para a Central: um '
+        "especialista atende por telefone e acesso remoto, sem depender dos prazos do suporte. "
+        f"Custa {figures['cfg_preco_minuto']} por minuto mais impostos, por especialista, com "
+        f"mínimo de {figures['cfg_minimo']}; é um serviço contratado à parte do SMS. Se a sua "
+        'empresa não tem esse serviço, abra o ticket como "Suporte Técnico" (Suporte Padrão, '
+        "sem custo adicional)."
+    )
+
+
+def production_stop_closed(
+    clock: BusinessClock, figures: Mapping[str, str], short_notice: timedelta
+) -> str:
+    """An urgent stop of the customer's production outside business hours."""
+    return (
+        f"{telefonica_closed_now(clock, short_notice)} O plantão custa "
+        f"{figures['cfg_preco_minuto']} por minuto mais impostos, por especialista, cobrado pela "
+        "janela reservada, com mínimo diário se for encerrado antes."
+    )
 
 
 def database_apology(reference: str) -> str:

@@ -36,6 +36,9 @@ def quote_message(quote: Quote, paying_unit: str | None = None) -> str:
             f"{quote.modality.label}: {format_minutes(quote.charged_minutes)} a cobrar, "
             "pela tarifa do Termo."
         )
+    elif not quote.amount:
+        # Nothing to pay (a free cancellation, minutes all from the hour bank): no taxes either.
+        head = f"{quote.modality.label}: sem custo, {format_brl(quote.amount)}."
     else:
         head = f"{quote.modality.label}: {format_brl(quote.amount)} mais impostos."
     payer = [] if paying_unit is None else [unit_pays(paying_unit)]

@@ -124,5 +124,5 @@ def _total_line(charge: Charge, amount: Decimal | None) -> str:
         return f"Total: {charged} a cobrar, conforme a tarifa do Termo."
     return (
         f"Total: {format_minutes(charge.charged_minutes)} × {format_brl(per_minute)}/min = "
-        f"{format_brl(amount)} mais impostos."
+        f"{format_brl(amount)}{' mais impostos' if amount else ''}."
     )

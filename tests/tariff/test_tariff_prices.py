@@ -278,8 +278,9 @@ def test_zero_quotes_without_taxes_end_on_the_total(rules: TariffRules, table: P
     closing = {kind: q.lines[-1] for kind, q in _zero_quotes(rules, table).items()}
     assert closing == {
         "waived": "Total: 30 min abonados = R$ 0,00.",
-        "free_cancellation": "Total: 0 min × R$ 4,00/min = R$ 0,00 mais impostos.",
-        "hour_bank": "Total: 0 min × R$ 4,00/min = R$ 0,00 mais impostos.",
+        # Nothing to pay carries no taxes: no "mais impostos" after R$ 0,00.
+        "free_cancellation": "Total: 0 min × R$ 4,00/min = R$ 0,00.",
+        "hour_bank": "Total: 0 min × R$ 4,00/min = R$ 0,00.",
     }
     for kind, q in _zero_quotes(rules, table).items():
         assert (q.amount, q.taxes, q.gross_amount) == (Decimal("0.00"), (), None), kind
