@@ -9,12 +9,16 @@ from datetime import datetime
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions.conversation import ActionAnswerFaq, ActionHandoff, ActionProductionStop
 from actions.messages.conversation import NOT_SURE
 from actions.quotes import ValidateQuoteForm
 from actions.relevance import FAQ_ANSWER_MIN, FAQ_DOMAIN_ANSWER_MIN
 from actions.triage import ActionRecommendModality
+from consultoria import runtime
+from consultoria.db import UnansweredMessage
+from consultoria.textparse.masking import mask_personal_data
 from tests.support.clock import PinClock
 from tests.support.trackers import DOMAIN, texts, turn
 
@@ -188,3 +192,20 @@ async def test_a_detail_outside_a_quote_that_names_one_still_refines_it(
     tracker = turn("e se forem 2 especialistas?", "inform", entities=said)
     events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
     assert "action_execution_rejected" not in [e["event"] for e in events]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "kept"),
+    [
+        ("qual o melhor time do brasil? me liga 47 99999-1234", 0.3, True),
+        ("e o banco de horas, vence?", 0.1, True),
+        ("como funciona o banco de horas?", 1.0, False),
+    ],
+)
+async def test_a_faq_choice_below_its_threshold_is_kept_for_review(
+    dispatcher: CollectingDispatcher, text: str, confidence: float, kept: bool
+) -> None:
+    await ActionAnswerFaq().run(dispatcher, faq_turn(text, "faq/banco_horas", confidence), {})
+    with runtime.sessions()() as session:
+        texts_kept = session.scalars(select(UnansweredMessage.text)).all()
+    assert texts_kept == ([mask_personal_data(text)] if kept else [])
