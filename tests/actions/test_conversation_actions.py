@@ -83,7 +83,6 @@ async def test_a_message_not_understood_is_kept_masked_for_review(
     assert abs(kept.created_at - runtime.now()) < timedelta(minutes=1)  # the pinned clock
 
 
-@pytest.mark.both_backends
 async def test_the_fallback_answers_even_when_nothing_can_be_kept(
     dispatcher: CollectingDispatcher, caplog: pytest.LogCaptureFixture
 ) -> None:
