@@ -11,7 +11,7 @@ from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from consultoria.db.models import Person, Plantao, TermAcceptance, TermVersion, format_ref
@@ -111,7 +111,9 @@ def _term_version(session: Session, plantao: Plantao) -> int | None:
             ),
         )
         # The acceptance of this very booking first, then the latest one before it.
-        .order_by((TermAcceptance.plantao_id == plantao.id).desc(), TermAcceptance.id.desc())
+        .order_by(
+            case((TermAcceptance.plantao_id == plantao.id, 0), else_=1), TermAcceptance.id.desc()
+        )
         .limit(1)
     )
     return session.scalar(query)

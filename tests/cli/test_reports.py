@@ -31,6 +31,7 @@ from consultoria.tariff import Modality
 
 SCRIPT = Path(sys.executable).with_name("consultoria")
 SP = ZoneInfo("America/Sao_Paulo")
+SP_MAY = datetime(2030, 5, 1, 12, 0, tzinfo=SP)
 PLANTAO_COLUMNS = [
     "reference",
     "bill_to",
@@ -119,6 +120,31 @@ def _accept(session: Session, who: Customer, term: TermVersion, sha: str, planta
     )
 
 
+def _accepted_before_0005(session: Session, who: Customer) -> None:
+    """An acceptance of another version, linked to no plantão (as revision 0005 found them)."""
+    other = TermVersion(
+        modality="plantao",
+        version=9,
+        title="Termo antigo",
+        text="Termo antigo",
+        effective_at=SP_MAY,
+    )
+    session.add(other)
+    session.flush()
+    session.add(
+        TermAcceptance(
+            person_id=who.person_id,
+            role="customer",
+            modality="plantao",
+            term_version_id=other.id,
+            text_sha256=other.sha256,
+            accepted=True,
+            channel="telegram",
+        )
+    )
+    session.flush()
+
+
 def _seed_plantoes(
     session: Session, settings: Settings, term: TermVersion, sha: str
 ) -> dict[str, str]:
@@ -132,6 +158,7 @@ def _seed_plantoes(
     )
     bia = Customer(bia_person, "rest")
     staff = Staff(staff_person(session, "telegram", "900", "Equipe"), "telegram")
+    _accepted_before_0005(session, ana)
     made = {"full": _book(session, ana, "2030-06-01T08:00", 10)}
     _accept(session, ana, term, sha, made["full"])
     made["early"] = _book(session, bia, "2030-06-08T08:00", 10, specialists=2)
@@ -275,11 +302,13 @@ def test_acceptances_report_lists_answers_with_what_they_were_for(
     assert result.stdout.splitlines()[0] == ",".join(ACCEPTANCE_COLUMNS)
     rows = _csv(result)
     assert [(r["person"], r["decision"], r["subject"]) for r in rows] == [
+        ("Ana Cliente", "accepted", ""),  # recorded before answers named their plantão
         ("Ana Cliente", "accepted", seeded.refs["full"]),
         ("Bia Consultora", "accepted", seeded.refs["early"]),
         ("Carlos", "refused", ""),
     ]
-    bia = rows[1]
+    assert [r["term_version"] for r in rows] == ["9", "1", "1", "1"]
+    bia = rows[2]
     assert (bia["channel"], bia["user_id"], bia["role"], bia["unit"]) == (
         "rest",
         "bia",
@@ -375,7 +404,7 @@ def test_terms_show_prints_the_exact_text_an_acceptance_hashed(seeded: Seeded) -
         ("report", "acceptances", "--from", "2030-06-10", "--to", "2030-06-01"),
         ("report", "vendas"),
         ("terms", "show", "--version", "0"),
-        ("terms", "show", "--version", "9", "--modality", "plantao"),
+        ("terms", "show", "--version", "99", "--modality", "plantao"),
         ("terms", "show", "--version", "1", "--modality", "plantao", "--sha256", "abc"),
         ("terms", "show", "--version", "1", "--modality", "suporte"),
     ],
