@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.terms import current_term
 from consultoria import db, runtime
-from consultoria.db import Person, Plantao, TermAcceptance, TermVersion, unit_of_work
+from consultoria.db import Person, Plantao, TermVersion, unit_of_work
 from consultoria.services import plantoes
 from consultoria.services.actors import Customer, Staff
 from consultoria.services.people import remember_person, staff_person
 from consultoria.services.terms import record_answer
 from consultoria.settings import Settings
 from consultoria.tariff import Modality
+from tests.support.terms import answer, term_version
 
 SCRIPT = Path(sys.executable).with_name("consultoria")
 SP = ZoneInfo("America/Sao_Paulo")
-SP_MAY = datetime(2030, 5, 1, 12, 0, tzinfo=SP)
 PLANTAO_COLUMNS = [
     "reference",
     "bill_to",
@@ -122,26 +122,7 @@ def _accept(session: Session, who: Customer, term: TermVersion, sha: str, planta
 
 def _accepted_before_0005(session: Session, who: Customer) -> None:
     """An acceptance of another version, linked to no plantão (as revision 0005 found them)."""
-    other = TermVersion(
-        modality="plantao",
-        version=9,
-        title="Termo antigo",
-        text="Termo antigo",
-        effective_at=SP_MAY,
-    )
-    session.add(other)
-    session.flush()
-    session.add(
-        TermAcceptance(
-            person_id=who.person_id,
-            role="customer",
-            modality="plantao",
-            term_version_id=other.id,
-            text_sha256=other.sha256,
-            accepted=True,
-            channel="telegram",
-        )
-    )
+    session.add(answer(who.person_id, term_version(session, 9, "Termo antigo")))
     session.flush()
 
 
@@ -328,19 +309,9 @@ def test_acceptances_between_days_of_sao_paulo(seeded: Seeded, engine: Engine) -
     with unit_of_work(db.session_factory(engine)) as session:
         ana = session.get_one(Person, 1)
         for minute, utc in enumerate(("2030-06-01T02:59:00", "2030-06-01T03:00:00")):
-            session.add(
-                TermAcceptance(
-                    person_id=ana.id,
-                    role="customer",
-                    modality="plantao",
-                    term_version_id=seeded.term.id,
-                    text_sha256=seeded.term.sha256,
-                    accepted=True,
-                    channel="telegram",
-                    message_id=str(minute),
-                    created_at=datetime.fromisoformat(utc).replace(tzinfo=timezone.utc),
-                )
-            )
+            moment = datetime.fromisoformat(utc).replace(tzinfo=timezone.utc)
+            term = session.get_one(TermVersion, seeded.term.id)
+            session.add(answer(ana.id, term, message_id=str(minute), created_at=moment))
     june = run(
         seeded.url,
         "report",

@@ -14,13 +14,12 @@ from consultoria.db import (
     Base,
     Person,
     PriceVersionRow,
-    TermAcceptance,
     TermText,
-    TermVersion,
     unit_of_work,
 )
 from consultoria.db.append_only import APPEND_ONLY_TABLES
-from tests.support.databases import SATURDAY, Book, postgres_only
+from tests.support.databases import Book, postgres_only
+from tests.support.terms import answer, term_version
 
 
 @pytest.fixture
@@ -34,24 +33,10 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
             effective=date(2026, 1, 1),
             source="config",
         )
-        term = TermVersion(
-            modality="plantao", version=1, title="Plantão", text="Termo", effective_at=SATURDAY
-        )
-        session.add_all([price, term])
-        session.flush()
+        session.add(price)
+        term = term_version(session)
         session.add(TermText(term_version_id=term.id, text=term.text))
-        session.add(
-            TermAcceptance(
-                person_id=person.id,
-                role="customer",
-                modality="plantao",
-                term_version_id=term.id,
-                text_sha256=term.sha256,
-                accepted=True,
-                price_version_id=price.id,
-                channel="telegram",
-            )
-        )
+        session.add(answer(person.id, term, price_version_id=price.id))
 
 
 def test_the_list_covers_the_audit_tables() -> None:

@@ -26,6 +26,7 @@ from consultoria.db import (
     unit_of_work,
 )
 from tests.support.databases import SATURDAY, Book
+from tests.support.terms import answer, term_version
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
@@ -113,24 +114,10 @@ def test_term_version_hashes_the_exact_text(factory: sessionmaker[Session]) -> N
 def test_acceptance_keeps_the_quote_shown(factory: sessionmaker[Session], person: Person) -> None:
     quote = {"amount": Decimal("960.00"), "lines": ["Mínimo diário: 240 min"], "days": []}
     with unit_of_work(factory) as session:
-        term = TermVersion(
-            modality="plantao", version=1, title="Plantão", text="Termo", effective_at=SATURDAY
-        )
-        session.add(term)
-        session.flush()
+        term = term_version(session)
         for accepted in (False, True):
             session.add(
-                TermAcceptance(
-                    person_id=person.id,
-                    role="customer",
-                    modality="plantao",
-                    term_version_id=term.id,
-                    text_sha256=term.sha256,
-                    accepted=accepted,
-                    quote_json=quote,
-                    channel="telegram",
-                    message_id="345",
-                )
+                answer(person.id, term, accepted=accepted, quote_json=quote, message_id="345")
             )
     with factory() as session:
         rows = session.scalars(select(TermAcceptance).order_by(TermAcceptance.id)).all()
