@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from consultoria import db
+from consultoria import db, runtime
 from consultoria.services import people, reports, term_texts
 from consultoria.settings import ConfigError, Settings, load_settings
 from consultoria.tariff import (
@@ -353,7 +353,10 @@ def _report(args: argparse.Namespace, settings: Settings, session: db.Session) -
     row_type: type[reports.PlantaoRow] | type[reports.AcceptanceRow]
     if args.report == "plantoes":
         rows: Sequence[reports.PlantaoRow | reports.AcceptanceRow]
-        rows, row_type = reports.plantoes_of_month(session, args.month, zone), reports.PlantaoRow
+        # The process clock, as the chat's: an operator may run it at a chosen instant.
+        now = runtime.now()
+        rows = reports.plantoes_of_month(session, args.month, now=now, rules=settings.tariff)
+        row_type = reports.PlantaoRow
     else:
         if args.last < args.first:
             raise UsageError("--to: o último dia vem antes de --from")

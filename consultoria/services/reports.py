@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from consultoria.db.models import Person, Plantao, TermAcceptance, TermVersion, format_ref
 from consultoria.db.prices import load_price_table
-from consultoria.tariff import Modality
+from consultoria.services import plantoes
+from consultoria.tariff import Modality, TariffRules
 
 # A plantão has a charge once closed with an amount: run to the end, ended early, or cancelled
 # too late to be free (SPEC §10).
@@ -125,8 +126,15 @@ def _bill_to(plantao: Plantao, customer: Person) -> str:
     return customer.name
 
 
-def plantoes_of_month(session: Session, month: Month, zone: tzinfo) -> list[PlantaoRow]:
-    """Every plantão starting in `month` (in `zone`) that has a charge, by start."""
+def plantoes_of_month(
+    session: Session, month: Month, *, now: datetime, rules: TariffRules
+) -> list[PlantaoRow]:
+    """Every plantão starting in `month` (in the rules' zone) that has a charge, by start.
+
+    Time is brought up to `now` first, as every read of plantões does: a window that ended
+    while nobody looked is completed, and billed, before it is reported."""
+    plantoes.advance(session, now, rules)
+    zone = rules.calendar.timezone
     query = (
         select(Plantao, Person)
         .join(Person, Person.id == Plantao.person_id)

@@ -74,8 +74,11 @@ class Seeded:
     summary_sha: str
 
 
-def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(url: str, *args: str, clock: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The command on the database at `url`, its clock started at `clock` if given."""
     env = {**os.environ, "DATABASE_URL": url}
+    if clock is not None:
+        env[runtime.CLOCK_START_ENV] = clock
     return subprocess.run(
         [str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60, check=False
     )
@@ -229,6 +232,30 @@ def test_plantoes_of_a_month_are_the_charged_ones_starting_in_it(seeded: Seeded)
     assert late["term_version"] == "1"
     assert rows[refs["june_last"]]["start"] == "2030-06-30T23:00:00-03:00"
     assert list(rows) == [refs["full"], refs["early"], refs["late_cancel"], refs["june_last"]]
+
+
+def test_a_plantao_whose_window_ended_unseen_is_completed_and_reported(seeded: Seeded) -> None:
+    """Nobody read the plantões since the last one ended: the report brings time up to now."""
+    before = _csv(run(seeded.url, "report", "plantoes", "--month", "2030-06", "--format", "csv"))
+    assert seeded.refs["running"] not in {row["reference"] for row in before}
+    later = run(
+        seeded.url,
+        "report",
+        "plantoes",
+        "--month",
+        "2030-06",
+        "--format",
+        "csv",
+        clock="2030-07-02T10:00:00-03:00",
+    )
+    rows = {row["reference"]: row for row in _csv(later)}
+    running = rows[seeded.refs["running"]]
+    assert (running["state"], running["minutes_per_specialist"], running["amount"]) == (
+        "completed",
+        "600",
+        "2400.00",
+    )
+    assert running["start"] == "2030-06-30T20:00:00-03:00"
 
 
 def test_plantoes_report_as_json_and_table(seeded: Seeded) -> None:
