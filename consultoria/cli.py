@@ -104,7 +104,7 @@ def _minutes(text: str) -> int:
     return value
 
 
-def _specialists(text: str) -> int:
+def _at_least_one(text: str) -> int:
     value = int(text)
     if value < 1:
         raise ValueError(text)
@@ -119,7 +119,7 @@ def _decimal(text: str) -> Decimal:
 
 
 MINUTES = _type(_minutes, "minutos inválidos (use um inteiro ≥ 0)")
-SPECIALISTS = _type(_specialists, "número de especialistas inválido")
+SPECIALISTS = _type(_at_least_one, "número de especialistas inválido")
 DAY = _type(date.fromisoformat, "data inválida (use AAAA-MM-DD)")
 MOMENT = _type(
     lambda t: datetime.fromisoformat(t.strip().replace("Z", "+00:00")),
@@ -127,7 +127,7 @@ MOMENT = _type(
 )
 PERCENT = _type(_decimal, "percentual inválido")
 MONTH = _type(reports.Month.parse, "mês inválido (use AAAA-MM)")
-VERSION = _type(_specialists, "versão inválida (use um inteiro ≥ 1)")
+VERSION = _type(_at_least_one, "versão inválida (use um inteiro ≥ 1)")
 FORMATS = ("table", "csv", "json")
 
 
@@ -364,7 +364,9 @@ def _report(args: argparse.Namespace, settings: Settings, session: db.Session) -
         row_type = reports.AcceptanceRow
     header = reports.columns(row_type)
     table = [reports.values(row) for row in rows]
-    sys.stdout.write(_FORMATTERS[args.format](header, table))
+    # UTF-8 whatever the terminal's locale (SPEC §10).
+    sys.stdout.buffer.write(_FORMATTERS[args.format](header, table).encode("utf-8"))
+    sys.stdout.flush()
     return 0
 
 
