@@ -247,8 +247,8 @@ def _outgoing(session: Session, notification: ClaimedNotification) -> Outgoing:
 
 
 def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
-    # Plantões starting within the hour get their reminder here too, even when nobody writes;
-    # claimed right away, as they are due from the moment they are written.
+    # The reminders due now are written here too, even when nobody writes; claimed right
+    # away, as they are due from the moment they are written.
     with unit_of_work(sessions) as session:
         # Business time: the process clock the actions use too (pinned in tests and demos).
         plantoes.enqueue_due_reminders(session, runtime.now(), runtime.settings().tariff)
