@@ -1,28 +1,33 @@
 """Drains the outbox into the staff chats: at least once, with backoff, marked when delivered.
-An expired request, and a plantão staff cancelled for lack of a specialist, are also told to
-their customer, in their Telegram chat (SPEC §4).
+The customer hears, in their Telegram chat, of an expired request (SPEC §4), of the reminders
+before the free cancellation ends and before the start, and of a staff cancellation and why, with
+the calendar file that removes the plantão from their calendar (SPEC §4, §9).
 
 The payload holds only references; the text is written when sending, from the plantão as it is
-now and the amounts the tariff engine stored on it and on its event.
+now and the amounts the tariff engine stored on it or computes for it. A reminder whose plantão
+is no longer open (cancelled, expired, started) is dropped, not sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.replies import send_text
+from bot.replies import send_file, send_text
 from consultoria import runtime
-from consultoria.db import Person, Plantao, unit_of_work
+from consultoria.db import Person, load_price_table, unit_of_work
 from consultoria.db.types import utcnow
-from consultoria.presentation import describe, local_moment
+from consultoria.ics import Method
+from consultoria.presentation import calendar_payload, describe, local_moment
 from consultoria.services import plantoes
 from consultoria.services.outbox import (
     ClaimedNotification,
@@ -34,13 +39,16 @@ from consultoria.services.outbox import (
 )
 from consultoria.services.people import TELEGRAM
 from consultoria.services.plantoes import (
+    CANCELLABLE,
     CANCELLED_KIND,
     EXPIRED_KIND,
+    FREE_CANCELLATION_KIND,
     REMINDER_KIND,
     REQUESTED_KIND,
     Announced,
     CancelReason,
 )
+from consultoria.tariff import format_brl, format_minutes
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,9 @@ RETRY_BASE = timedelta(seconds=5)
 RETRY_CAP = timedelta(minutes=10)
 NO_STAFF = "nenhum membro ativo da equipe no cadastro"
 
+# What the customer alone hears about: the staff chats are not told.
+CUSTOMER_ONLY = frozenset({FREE_CANCELLATION_KIND})
+REMINDERS = frozenset({REMINDER_KIND, FREE_CANCELLATION_KIND})
 TITLES = {
     REQUESTED_KIND: "Novo pedido de plantão",
     CANCELLED_KIND: "Plantão cancelado",
@@ -65,13 +76,22 @@ ACTORS_PT = {"customer": "pelo cliente", "staff": "pela equipe", "system": "auto
 
 
 @dataclass(frozen=True)
+class ToCustomer:
+    """What the customer's Telegram chat gets: a text, and a file to go with it."""
+
+    chat_id: int
+    text: str
+    attachment: tuple[str, bytes] | None = None  # file name, content
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """A notification's text for the staff chats and, when its customer is told too, their
-    Telegram chat and text."""
+    """A notification's text for the staff chats (None: not for them) and, when its customer is
+    told too, their Telegram chat and text; neither: nothing to send, it is settled."""
 
     notification: ClaimedNotification
-    text: str
-    to_customer: tuple[int, str] | None = None
+    text: str | None
+    to_customer: ToCustomer | None = None
 
 
 def _who(person: Person | None) -> str:
@@ -120,59 +140,133 @@ def compose(session: Session, notification: ClaimedNotification) -> str:
     return "\n".join(lines)
 
 
-def _customer_text(kind: str, reason: object, plantao: Plantao, zone: tzinfo) -> str | None:
-    """What the customer hears of an announcement; None for those they are not told of."""
-    window = (
-        f"Seu pedido de plantão {plantao.ref}, de {local_moment(plantao.start_at, zone)} até "
-        f"{local_moment(plantao.end_at, zone)},"
-    )
-    if kind == EXPIRED_KIND:
-        return (
-            f"{window} não foi confirmado pela equipe da Consultoria até o início e expirou: "
-            "nenhum especialista foi alocado e nada será cobrado. Se ainda precisar, diga "
-            '"agendar plantão" ou "falar com um atendente".'
-        )
-    if kind == CANCELLED_KIND and reason == CancelReason.NO_SPECIALIST.value:
-        return (
-            f"{window} foi cancelado pela equipe da Consultoria porque não há especialista "
-            "disponível nesse horário. Nada será cobrado. Se quiser outro dia ou horário, diga "
-            '"agendar plantão" ou "falar com um atendente".'
-        )
-    return None
-
-
-def compose_for_customer(
-    session: Session, notification: ClaimedNotification
-) -> tuple[int, str] | None:
-    """The customer's Telegram chat and message, for an expired request or a cancellation for
-    lack of a specialist; None when there is nobody to tell there (another kind, or a customer
-    who wrote from another channel)."""
-    found = _announced(session, notification)
-    person = None if found is None else found.customer
-    if found is None or person is None or person.channel != TELEGRAM:
+def _telegram_chat(person: Person | None) -> int | None:
+    """The customer's private chat: only people writing from Telegram can be reached."""
+    if person is None or person.channel != TELEGRAM or not person.channel_user_id.isdigit():
         return None
-    if not person.channel_user_id.isdigit():
+    return int(person.channel_user_id)
+
+
+def _expired_text(_session: Session, found: Announced, zone: ZoneInfo) -> str:
+    plantao = found.plantao
+    return (
+        f"Seu pedido de plantão {plantao.ref}, de {local_moment(plantao.start_at, zone)} até "
+        f"{local_moment(plantao.end_at, zone)}, não foi confirmado pela equipe da Consultoria "
+        "até o início e expirou: nenhum especialista foi alocado e nada será cobrado. Se ainda "
+        'precisar, diga "agendar plantão" ou "falar com um atendente".'
+    )
+
+
+def _starting_text(_session: Session, found: Announced, zone: ZoneInfo) -> str:
+    plantao = found.plantao
+    waiting = (
+        " Ele ainda aguarda a confirmação da equipe da Consultoria."
+        if plantao.state == "requested"
+        else ""
+    )
+    return (
+        f"Lembrete: seu plantão {plantao.ref} começa em {local_moment(plantao.start_at, zone)} "
+        f"e vai até {local_moment(plantao.end_at, zone)}.{waiting}"
+    )
+
+
+def _free_cancellation_text(session: Session, found: Announced, zone: ZoneInfo) -> str:
+    plantao, rules = found.plantao, runtime.settings().tariff
+    deadline = plantao.start_at - rules.plantao.free_cancellation_notice
+    late = plantoes.plantao_quote(plantao, load_price_table(session), rules, plantao.start_at)
+    cost = (
+        f"{format_brl(late.amount)} mais impostos"
+        if late.amount is not None
+        else "pela tarifa do Termo"
+    )
+    return (
+        f"Lembrete: o plantão {plantao.ref} ({local_moment(plantao.start_at, zone)} até "
+        f"{local_moment(plantao.end_at, zone)}) pode ser cancelado sem custo até "
+        f"{local_moment(deadline, zone)}. Depois disso, o cancelamento cobra o mínimo do "
+        f"primeiro dia: {format_minutes(late.charged_minutes)}, {cost}. Para cancelar, diga "
+        f'"cancelar o plantão {plantao.ref}".'
+    )
+
+
+def _cancelled_by_staff(found: Announced, zone: ZoneInfo, reason: object) -> ToCustomer | None:
+    """The staff's cancellation and why, told to the customer with the file that takes the
+    plantão out of their calendar; the customer's own cancellation was answered in their chat
+    already."""
+    chat = _telegram_chat(found.customer)
+    if chat is None or found.event is None or found.event.actor_role != "staff":
+        return None
+    plantao = found.plantao
+    settings = runtime.settings()
+    payload = calendar_payload(
+        plantao,
+        Method.CANCEL,
+        zone=zone,
+        organizer=settings.calendar_organizer,
+        stamp=found.event.at,
+    )
+    why = (
+        " porque não há especialista disponível nesse horário. Nada será cobrado. Se quiser "
+        'outro dia ou horário, diga "agendar plantão" ou "falar com um atendente".'
+        if reason == CancelReason.NO_SPECIALIST.value
+        else ", a seu pedido."
+    )
+    text = (
+        f"Seu plantão {plantao.ref}, de {local_moment(plantao.start_at, zone)} até "
+        f"{local_moment(plantao.end_at, zone)}, foi cancelado pela equipe da Consultoria{why} "
+        "Segue o arquivo que o retira da sua agenda."
+    )
+    return ToCustomer(chat, text, (payload["filename"], payload["content"].encode("utf-8")))
+
+
+def compose_for_customer(session: Session, notification: ClaimedNotification) -> ToCustomer | None:
+    """The customer's Telegram chat and message for an expiry, a reminder or a staff
+    cancellation; None when there is nobody to tell there (another kind, or a customer who
+    wrote from another channel)."""
+    found = _announced(session, notification)
+    if found is None:
         return None
     zone = runtime.settings().tariff.calendar.timezone
-    reason = notification.payload.get("reason")
-    text = _customer_text(notification.kind, reason, found.plantao, zone)
-    return None if text is None else (int(person.channel_user_id), text)
+    if notification.kind == CANCELLED_KIND:
+        return _cancelled_by_staff(found, zone, notification.payload.get("reason"))
+    chat, text = _telegram_chat(found.customer), CUSTOMER_TEXTS.get(notification.kind)
+    if chat is None or text is None:
+        return None
+    return ToCustomer(chat, text(session, found, zone))
+
+
+CUSTOMER_TEXTS: dict[str, Callable[[Session, Announced, ZoneInfo], str]] = {
+    EXPIRED_KIND: _expired_text,
+    REMINDER_KIND: _starting_text,
+    FREE_CANCELLATION_KIND: _free_cancellation_text,
+}
+
+
+def _still_due(session: Session, notification: ClaimedNotification, now: datetime) -> bool:
+    """A reminder is sent only while its plantão is open and the moment it announces is ahead."""
+    if notification.kind not in REMINDERS:
+        return True
+    found = _announced(session, notification)
+    if found is None or found.plantao.state not in CANCELLABLE:
+        return False
+    ahead = found.plantao.start_at
+    if notification.kind == FREE_CANCELLATION_KIND:
+        ahead -= runtime.settings().tariff.plantao.free_cancellation_notice
+    return now < ahead
 
 
 def _outgoing(session: Session, notification: ClaimedNotification) -> Outgoing:
-    return Outgoing(
-        notification,
-        compose(session, notification),
-        compose_for_customer(session, notification),
-    )
+    if not _still_due(session, notification, runtime.now()):
+        return Outgoing(notification, None)
+    staff_text = None if notification.kind in CUSTOMER_ONLY else compose(session, notification)
+    return Outgoing(notification, staff_text, compose_for_customer(session, notification))
 
 
 def _claim(sessions: sessionmaker[Session]) -> tuple[list[Outgoing], list[int]]:
-    # Plantões starting within the hour get their reminder here too, even when nobody writes;
-    # claimed right away, as they are due from the moment they are written.
+    # The reminders due now are written here too, even when nobody writes; claimed right
+    # away, as they are due from the moment they are written.
     with unit_of_work(sessions) as session:
         # Business time: the process clock the actions use too (pinned in tests and demos).
-        plantoes.enqueue_due_reminders(session, runtime.now())
+        plantoes.enqueue_due_reminders(session, runtime.now(), runtime.settings().tariff)
     with unit_of_work(sessions) as session:
         claimed = claim_due(session, now=utcnow(), limit=BATCH, lease=LEASE)
     if not claimed:
@@ -192,16 +286,28 @@ def _settle(
             mark_failed(session, item.id, error=error, retry_at=now + delay)
 
 
+async def _send(bot: Bot, chat_id: int, text: str, attachment: tuple[str, bytes] | None) -> None:
+    await send_text(bot, chat_id, text)
+    if attachment is not None:
+        await send_file(bot, chat_id, *attachment)
+
+
 async def _deliver(bot: Bot, chats: list[int], item: Outgoing) -> str | None:
-    """None once at least one staff chat has the message and no chat, the customer's included,
-    needs a retry."""
-    if not chats:
+    """None once every chat it is for has it (at least one staff chat, when it is for the
+    staff) and no chat, the customer's included, needs a retry."""
+    staff_chats = [] if item.text is None else chats
+    if item.text is not None and not chats:
         return NO_STAFF
-    customer_chat = [] if item.to_customer is None else [item.to_customer]
+    sends: list[tuple[int, str, tuple[str, bytes] | None]] = [
+        (chat, item.text, None) for chat in staff_chats if item.text is not None
+    ]
+    if item.to_customer is not None:
+        customer = item.to_customer
+        sends.append((customer.chat_id, customer.text, customer.attachment))
     delivered, retry = 0, None
-    for chat_id, text in [*((chat, item.text) for chat in chats), *customer_chat]:
+    for chat_id, text, attachment in sends:
         try:
-            await send_text(bot, chat_id, text)
+            await _send(bot, chat_id, text, attachment)
             delivered += 1
         except (Forbidden, BadRequest) as exc:
             # Blocked the bot, or never opened a chat with it: retrying will not help.
@@ -210,7 +316,9 @@ async def _deliver(bot: Bot, chats: list[int], item: Outgoing) -> str | None:
             retry = f"chat {chat_id}: {exc}"
     if retry is not None:
         return retry
-    return None if delivered else "nenhum chat da equipe aceitou a mensagem"
+    if item.text is not None and not delivered:
+        return "nenhum chat da equipe aceitou a mensagem"
+    return None
 
 
 async def drain_once(bot: Bot, sessions: sessionmaker[Session]) -> int:

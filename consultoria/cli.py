@@ -106,7 +106,7 @@ def _minutes(text: str) -> int:
     return value
 
 
-def _specialists(text: str) -> int:
+def _at_least_one(text: str) -> int:
     value = int(text)
     if value < 1:
         raise ValueError(text)
@@ -121,7 +121,7 @@ def _decimal(text: str) -> Decimal:
 
 
 MINUTES = _type(_minutes, "minutos inválidos (use um inteiro ≥ 0)")
-SPECIALISTS = _type(_specialists, "número de especialistas inválido")
+SPECIALISTS = _type(_at_least_one, "número de especialistas inválido")
 DAY = _type(date.fromisoformat, "data inválida (use AAAA-MM-DD)")
 MOMENT = _type(
     lambda t: datetime.fromisoformat(t.strip().replace("Z", "+00:00")),
@@ -129,7 +129,7 @@ MOMENT = _type(
 )
 PERCENT = _type(_decimal, "percentual inválido")
 MONTH = _type(reports.Month.parse, "mês inválido (use AAAA-MM)")
-VERSION = _type(_specialists, "versão inválida (use um inteiro ≥ 1)")
+VERSION = _type(_at_least_one, "versão inválida (use um inteiro ≥ 1)")
 FORMATS = ("table", "csv", "json")
 
 
@@ -361,7 +361,10 @@ def _readjust(
 def _report(args: argparse.Namespace, settings: Settings, session: db.Session) -> int:
     rows, row_type = _report_rows(args, settings, session)
     table = [reports.values(row) for row in rows]
-    sys.stdout.write(_FORMATTERS[args.format](reports.columns(row_type), table))
+    # UTF-8 whatever the terminal's locale (SPEC §10).
+    output = _FORMATTERS[args.format](reports.columns(row_type), table)
+    sys.stdout.buffer.write(output.encode("utf-8"))
+    sys.stdout.flush()
     return 0
 
 
@@ -370,15 +373,19 @@ def _report_rows(
 ) -> tuple[Sequence[Any], type[Any]]:
     zone = settings.tariff.calendar.timezone
     if args.report == "plantoes":
-        return reports.plantoes_of_month(session, args.month, zone), reports.PlantaoRow
+        # The process clock, as the chat's: an operator may run it at a chosen instant.
+        charged = reports.plantoes_of_month(
+            session, args.month, now=runtime.now(), rules=settings.tariff
+        )
+        return charged, reports.PlantaoRow
     if args.report == "usage":
         return [review.usage_of_month(_tracker_store(), args.month, zone)], review.UsageRow
     if args.last < args.first:
         raise UsageError("--to: o último dia vem antes de --from")
     if args.report == "unanswered":
         review.forget_expired(session, runtime.now(), settings.review_retention_days)
-        rows = review.unanswered_between(session, args.first, args.last, zone)
-        return rows, review.UnansweredRow
+        unanswered = review.unanswered_between(session, args.first, args.last, zone)
+        return unanswered, review.UnansweredRow
     return reports.acceptances_between(session, args.first, args.last, zone), reports.AcceptanceRow
 
 

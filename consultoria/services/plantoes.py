@@ -11,7 +11,7 @@ Refusals are exceptions carrying the plantão and what stopped the change: the f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -50,6 +50,9 @@ CANCELLED_KIND = "plantao_cancelled"
 REMINDER_KIND = "plantao_starting"
 EXPIRED_KIND = "plantao_expired"
 REMINDER_LEAD = timedelta(hours=1)
+# The customer hears this long before the free cancellation ends (SPEC §9).
+FREE_CANCELLATION_KIND = "plantao_free_cancellation_ending"
+FREE_CANCELLATION_LEAD = timedelta(hours=2)
 # The states a plantão may be closed from, by how it closes.
 _CLOSABLE_FROM = {"ended_early": ENDABLE, "cancelled": CANCELLABLE}
 # What the staff chat hears about, by the state a change leads to.
@@ -698,35 +701,49 @@ def _expire(session: Session, plantao: Plantao) -> None:
     )
 
 
-def enqueue_due_reminders(
-    session: Session, now: datetime, lead: timedelta = REMINDER_LEAD
+def _reminding(
+    session: Session, plantoes: Sequence[Plantao], kind: str, occasion: str
 ) -> list[Notification]:
-    """Outbox a "starts within the hour" reminder for each plantão, confirmed or still awaiting
-    confirmation, that starts in (now, now + lead]; once per plantão, whoever calls first.
-
-    The Telegram bot's outbox drainer calls this periodically; every read or action on plantões
-    calls it too. Returns the reminders created by this call.
-    """
-    starting = session.scalars(
-        select(Plantao)
-        .where(
-            Plantao.state.in_(CANCELLABLE),
-            Plantao.start_at > now,
-            Plantao.start_at <= now + lead,
-        )
-        .order_by(Plantao.start_at, Plantao.id)
-    ).all()
     created: list[Notification] = []
-    for plantao in starting:
+    for plantao in plantoes:
         payload = {"plantao_id": plantao.id, "ref": plantao.ref}
-        key = f"plantao:{plantao.id}:starting"
-        notification, new = outbox.enqueue(session, REMINDER_KIND, payload, key)
+        key = f"plantao:{plantao.id}:{occasion}"
+        notification, new = outbox.enqueue(session, kind, payload, key)
         if new:
             created.append(notification)
     return created
 
 
+def _open_starting_in(session: Session, after: datetime, until: datetime) -> Sequence[Plantao]:
+    """Plantões still open to cancelling (requested or confirmed) starting in (after, until]."""
+    return session.scalars(
+        select(Plantao)
+        .where(Plantao.state.in_(CANCELLABLE), Plantao.start_at > after, Plantao.start_at <= until)
+        .order_by(Plantao.start_at, Plantao.id)
+    ).all()
+
+
+def enqueue_due_reminders(
+    session: Session, now: datetime, rules: TariffRules, lead: timedelta = REMINDER_LEAD
+) -> list[Notification]:
+    """Outbox the reminders due at `now` (SPEC §9), once per plantão and occasion, whoever calls
+    first: "starts within the hour" for each plantão, confirmed or still awaiting confirmation,
+    that starts in (now, now + lead]; "free cancellation ends soon" for each one whose free
+    cancellation deadline (start − notice) is still ahead but within FREE_CANCELLATION_LEAD.
+
+    The Telegram bot's outbox drainer calls this periodically; every read or action on plantões
+    calls it too. Returns the reminders created by this call.
+    """
+    notice = rules.plantao.free_cancellation_notice
+    starting = _open_starting_in(session, now, now + lead)
+    deadline_near = _open_starting_in(session, now + notice, now + notice + FREE_CANCELLATION_LEAD)
+    return [
+        *_reminding(session, starting, REMINDER_KIND, "starting"),
+        *_reminding(session, deadline_near, FREE_CANCELLATION_KIND, "free_cancellation"),
+    ]
+
+
 def refresh(session: Session, now: datetime, rules: TariffRules) -> None:
     """What every read or action on plantões does first: advance states, then remind."""
     advance(session, now, rules)
-    enqueue_due_reminders(session, now)
+    enqueue_due_reminders(session, now, rules)

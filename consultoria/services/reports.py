@@ -11,12 +11,13 @@ from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from consultoria.db.models import Person, Plantao, TermAcceptance, TermVersion, format_ref
 from consultoria.db.prices import load_price_table
-from consultoria.tariff import Modality
+from consultoria.services import plantoes
+from consultoria.tariff import Modality, TariffRules
 
 # A plantão has a charge once closed with an amount: run to the end, ended early, or cancelled
 # too late to be free (SPEC §10).
@@ -113,7 +114,9 @@ def _term_version(session: Session, plantao: Plantao) -> int | None:
             ),
         )
         # The acceptance of this very booking first, then the latest one before it.
-        .order_by((TermAcceptance.plantao_id == plantao.id).desc(), TermAcceptance.id.desc())
+        .order_by(
+            case((TermAcceptance.plantao_id == plantao.id, 0), else_=1), TermAcceptance.id.desc()
+        )
         .limit(1)
     )
     return session.scalar(query)
@@ -125,8 +128,15 @@ def _bill_to(plantao: Plantao, customer: Person) -> str:
     return customer.name
 
 
-def plantoes_of_month(session: Session, month: Month, zone: tzinfo) -> list[PlantaoRow]:
-    """Every plantão starting in `month` (in `zone`) that has a charge, by start."""
+def plantoes_of_month(
+    session: Session, month: Month, *, now: datetime, rules: TariffRules
+) -> list[PlantaoRow]:
+    """Every plantão starting in `month` (in the rules' zone) that has a charge, by start.
+
+    Time is brought up to `now` first, as every read of plantões does: a window that ended
+    while nobody looked is completed, and billed, before it is reported."""
+    plantoes.advance(session, now, rules)
+    zone = rules.calendar.timezone
     query = (
         select(Plantao, Person)
         .join(Person, Person.id == Plantao.person_id)

@@ -24,7 +24,9 @@ _USER_IDS = itertools.count(900_000)
 
 
 def _sent_after(telegram: FakeTelegram, user: User, count: int) -> list[dict[str, Any]]:
-    return telegram.sent(user.id)[count:]
+    """The replies after the first `count` messages; a calendar file trailing the previous
+    turn's booking is no reply to this turn."""
+    return [m for m in telegram.sent(user.id)[count:] if "document" not in m]
 
 
 def _button(messages: list[dict[str, Any]], payload: str) -> tuple[dict[str, Any], str] | None:

@@ -21,13 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.terms import current_term
 from consultoria import db, runtime
-from consultoria.db import Person, Plantao, TermAcceptance, TermVersion, unit_of_work
+from consultoria.db import Person, Plantao, TermVersion, unit_of_work
 from consultoria.services import plantoes
 from consultoria.services.actors import Customer, Staff
 from consultoria.services.people import remember_person, staff_person
 from consultoria.services.terms import record_answer
 from consultoria.settings import Settings
 from consultoria.tariff import Modality
+from tests.support.terms import answer, term_version
 
 SCRIPT = Path(sys.executable).with_name("consultoria")
 SP = ZoneInfo("America/Sao_Paulo")
@@ -73,8 +74,11 @@ class Seeded:
     summary_sha: str
 
 
-def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(url: str, *args: str, clock: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The command on the database at `url`, its clock started at `clock` if given."""
     env = {**os.environ, "DATABASE_URL": url}
+    if clock is not None:
+        env[runtime.CLOCK_START_ENV] = clock
     return subprocess.run(
         [str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60, check=False
     )
@@ -119,6 +123,12 @@ def _accept(session: Session, who: Customer, term: TermVersion, sha: str, planta
     )
 
 
+def _accepted_before_0005(session: Session, who: Customer) -> None:
+    """An acceptance of another version, linked to no plantão (as revision 0005 found them)."""
+    session.add(answer(who.person_id, term_version(session, 9, "Termo antigo")))
+    session.flush()
+
+
 def _seed_plantoes(
     session: Session, settings: Settings, term: TermVersion, sha: str
 ) -> dict[str, str]:
@@ -132,6 +142,7 @@ def _seed_plantoes(
     )
     bia = Customer(bia_person, "rest")
     staff = Staff(staff_person(session, "telegram", "900", "Equipe"), "telegram")
+    _accepted_before_0005(session, ana)
     made = {"full": _book(session, ana, "2030-06-01T08:00", 10)}
     _accept(session, ana, term, sha, made["full"])
     made["early"] = _book(session, bia, "2030-06-08T08:00", 10, specialists=2)
@@ -225,6 +236,30 @@ def test_plantoes_of_a_month_are_the_charged_ones_starting_in_it(seeded: Seeded)
     assert list(rows) == [refs["full"], refs["early"], refs["late_cancel"], refs["june_last"]]
 
 
+def test_a_plantao_whose_window_ended_unseen_is_completed_and_reported(seeded: Seeded) -> None:
+    """Nobody read the plantões since the last one ended: the report brings time up to now."""
+    before = _csv(run(seeded.url, "report", "plantoes", "--month", "2030-06", "--format", "csv"))
+    assert seeded.refs["running"] not in {row["reference"] for row in before}
+    later = run(
+        seeded.url,
+        "report",
+        "plantoes",
+        "--month",
+        "2030-06",
+        "--format",
+        "csv",
+        clock="2030-07-02T10:00:00-03:00",
+    )
+    rows = {row["reference"]: row for row in _csv(later)}
+    running = rows[seeded.refs["running"]]
+    assert (running["state"], running["minutes_per_specialist"], running["amount"]) == (
+        "completed",
+        "600",
+        "2400.00",
+    )
+    assert running["start"] == "2030-06-30T20:00:00-03:00"
+
+
 def test_plantoes_report_as_json_and_table(seeded: Seeded) -> None:
     result = run(seeded.url, "report", "plantoes", "--month", "2030-05", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -277,11 +312,13 @@ def test_acceptances_report_lists_answers_with_what_they_were_for(
     assert result.stdout.splitlines()[0] == ",".join(ACCEPTANCE_COLUMNS)
     rows = _csv(result)
     assert [(r["person"], r["decision"], r["subject"]) for r in rows] == [
+        ("Ana Cliente", "accepted", ""),  # recorded before answers named their plantão
         ("Ana Cliente", "accepted", seeded.refs["full"]),
         ("Bia Consultora", "accepted", seeded.refs["early"]),
         ("Carlos", "refused", ""),
     ]
-    bia = rows[1]
+    assert [r["term_version"] for r in rows] == ["9", "1", "1", "1"]
+    bia = rows[2]
     assert (bia["channel"], bia["user_id"], bia["role"], bia["unit"]) == (
         "rest",
         "bia",
@@ -301,19 +338,9 @@ def test_acceptances_between_days_of_sao_paulo(seeded: Seeded, engine: Engine) -
     with unit_of_work(db.session_factory(engine)) as session:
         ana = session.get_one(Person, 1)
         for minute, utc in enumerate(("2030-06-01T02:59:00", "2030-06-01T03:00:00")):
-            session.add(
-                TermAcceptance(
-                    person_id=ana.id,
-                    role="customer",
-                    modality="plantao",
-                    term_version_id=seeded.term.id,
-                    text_sha256=seeded.term.sha256,
-                    accepted=True,
-                    channel="telegram",
-                    message_id=str(minute),
-                    created_at=datetime.fromisoformat(utc).replace(tzinfo=timezone.utc),
-                )
-            )
+            moment = datetime.fromisoformat(utc).replace(tzinfo=timezone.utc)
+            term = session.get_one(TermVersion, seeded.term.id)
+            session.add(answer(ana.id, term, message_id=str(minute), created_at=moment))
     june = run(
         seeded.url,
         "report",
@@ -377,7 +404,7 @@ def test_terms_show_prints_the_exact_text_an_acceptance_hashed(seeded: Seeded) -
         ("report", "acceptances", "--from", "2030-06-10", "--to", "2030-06-01"),
         ("report", "vendas"),
         ("terms", "show", "--version", "0"),
-        ("terms", "show", "--version", "9", "--modality", "plantao"),
+        ("terms", "show", "--version", "99", "--modality", "plantao"),
         ("terms", "show", "--version", "1", "--modality", "plantao", "--sha256", "abc"),
         ("terms", "show", "--version", "1", "--modality", "suporte"),
     ],

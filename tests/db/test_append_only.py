@@ -18,7 +18,8 @@ from consultoria.db import (
     unit_of_work,
 )
 from consultoria.db.append_only import APPEND_ONLY_TABLES
-from tests.support.databases import Book, plantao_term_answer, postgres_only
+from tests.support.databases import Book, postgres_only
+from tests.support.terms import answer, term_version
 
 
 @pytest.fixture
@@ -33,10 +34,9 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
             source="config",
         )
         session.add(price)
-        session.flush()
-        answer = plantao_term_answer(session, person, True, price_version_id=price.id)
-        session.flush()
-        session.add(TermText(term_version_id=answer.term_version_id, text="Termo"))
+        term = term_version(session)
+        session.add(TermText(term_version_id=term.id, text=term.text))
+        session.add(answer(person.id, term, price_version_id=price.id))
 
 
 def test_the_list_covers_the_audit_tables() -> None:

@@ -25,7 +25,8 @@ from consultoria.db import (
     text_sha256,
     unit_of_work,
 )
-from tests.support.databases import SATURDAY, Book, plantao_term_answer
+from tests.support.databases import SATURDAY, Book
+from tests.support.terms import answer, term_version
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
@@ -113,8 +114,11 @@ def test_term_version_hashes_the_exact_text(factory: sessionmaker[Session]) -> N
 def test_acceptance_keeps_the_quote_shown(factory: sessionmaker[Session], person: Person) -> None:
     quote = {"amount": Decimal("960.00"), "lines": ["Mínimo diário: 240 min"], "days": []}
     with unit_of_work(factory) as session:
+        term = term_version(session)
         for accepted in (False, True):
-            plantao_term_answer(session, person, accepted, quote_json=quote, message_id="345")
+            session.add(
+                answer(person.id, term, accepted=accepted, quote_json=quote, message_id="345")
+            )
     with factory() as session:
         rows = session.scalars(select(TermAcceptance).order_by(TermAcceptance.id)).all()
     assert [r.accepted for r in rows] == [False, True]

@@ -202,7 +202,7 @@ def reminders(factory: sessionmaker[Session]) -> list[Notification]:
 
 
 def test_a_plantao_starting_within_the_hour_is_reminded_once(
-    factory: sessionmaker[Session], book: Book
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
     soon = confirmed(factory, book)
     waiting = book(start_at=START + timedelta(minutes=20))
@@ -212,13 +212,13 @@ def test_a_plantao_starting_within_the_hour_is_reminded_once(
         by_staff(session, cancelled.id, "cancelled", "requested")
     now = START - timedelta(minutes=30)
     with unit_of_work(factory) as session:
-        created = enqueue_due_reminders(session, now)
+        created = enqueue_due_reminders(session, now, rules)
         assert [n.payload for n in created] == [
             {"plantao_id": soon.id, "ref": soon.ref},
             {"plantao_id": waiting.id, "ref": waiting.ref},
         ]
     with unit_of_work(factory) as session:
-        assert enqueue_due_reminders(session, now + timedelta(minutes=5)) == []
+        assert enqueue_due_reminders(session, now + timedelta(minutes=5), rules) == []
     assert [n.dedupe_key for n in reminders(factory)] == [
         f"plantao:{soon.id}:starting",
         f"plantao:{waiting.id}:starting",
@@ -226,24 +226,24 @@ def test_a_plantao_starting_within_the_hour_is_reminded_once(
 
 
 def test_no_reminder_for_a_plantao_that_already_started(
-    factory: sessionmaker[Session], book: Book
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
     book()
     with unit_of_work(factory) as session:
-        assert enqueue_due_reminders(session, START) == []
-        assert enqueue_due_reminders(session, START + timedelta(minutes=1)) == []
+        assert enqueue_due_reminders(session, START, rules) == []
+        assert enqueue_due_reminders(session, START + timedelta(minutes=1), rules) == []
     assert reminders(factory) == []
 
 
 @postgres_only
 def test_concurrent_reminder_runs_write_one_reminder(
-    factory: sessionmaker[Session], book: Book
+    factory: sessionmaker[Session], book: Book, rules: TariffRules
 ) -> None:
     book()
 
     def run() -> int:
         with unit_of_work(factory) as session:
-            return len(enqueue_due_reminders(session, START - timedelta(minutes=30)))
+            return len(enqueue_due_reminders(session, START - timedelta(minutes=30), rules))
 
     assert sorted(race(run, run, run)) == [0, 0, 1]
     assert len(reminders(factory)) == 1

@@ -36,18 +36,27 @@ def test_book_accept_list_and_cancel_a_saturday_plantao(conversation: Conversati
     assert term["text"].startswith("Termo de Aceite do Plantão 24x7")
     assert [b["title"] for b in term["buttons"]] == ["Aceito", "Não aceito", "Ler o Termo completo"]
 
-    booked = conversation.text(term["buttons"][0]["payload"])
+    replies = conversation.say(term["buttons"][0]["payload"])
+    booked = "\n".join(str(r.get("text", "")) for r in replies)
     found = re.search(r"Pedido registrado: plantão (P-\d{4})", booked)
     assert found, booked
     ref = found.group(1)
+    [invitation] = [r["custom"] for r in replies if "custom" in r]
+    assert (invitation["type"], invitation["filename"]) == ("calendar", f"{ref}.ics")
+    assert "METHOD:REQUEST\r\n" in invitation["content"]
+    assert f"DTSTART;TZID=America/Sao_Paulo:{day:%Y%m%d}T080000\r\n" in invitation["content"]
 
     listed = conversation.text("meus plantões")
     assert ref in listed and "aguardando confirmação" in listed and "R$ 2.400,00" in listed
 
     due = conversation.text(f"quero cancelar o plantão {ref}")
     assert "sem cobrança" in due and f"Confirma o cancelamento do plantão {ref}" in due
-    cancelled = conversation.text("/affirm")
+    replies = conversation.say("/affirm")
+    cancelled = "\n".join(str(r.get("text", "")) for r in replies)
     assert f"Plantão {ref} cancelado (sem custo)" in cancelled
+    [cancellation] = [r["custom"] for r in replies if "custom" in r]
+    assert "METHOD:CANCEL\r\n" in cancellation["content"]
+    assert f"UID:{ref}@assistente-consultoria\r\n" in cancellation["content"]
     assert "cancelado" in conversation.text("meus plantões")
 
 

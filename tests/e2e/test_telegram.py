@@ -81,12 +81,12 @@ def press(stack: Stack, user: User, message: dict[str, Any], title: str, expect:
 def _replies(stack: Stack, user: User, before: int, expect: str) -> list[dict[str, Any]]:
     def arrived() -> list[dict[str, Any]] | None:
         new = stack.telegram.sent(user.id)[before:]
-        return new if any(expect in m["text"] for m in new) else None
+        return new if any(expect in m.get("text", "") for m in new) else None
 
     try:
         return stack.telegram.wait_for(arrived, timeout=REPLY_TIMEOUT)
     except AssertionError:
-        said = [m["text"][:200] for m in stack.telegram.sent(user.id)[before:]]
+        said = [m.get("text", "")[:200] for m in stack.telegram.sent(user.id)[before:]]
         raise AssertionError(f"no reply with {expect!r}; the bot said {said}") from None
 
 
@@ -109,9 +109,18 @@ def test_a_customer_books_staff_hears_confirms_and_ends_it_and_the_list_shows_th
     summary = ask(stack, ANA, "(11) 91234-5678", "Termo de Aceite do Plantão 24x7")
     assert any("R$ 2.400,00" in m["text"] for m in summary)
     booked = press(stack, ANA, with_buttons(summary), "Aceito", "Pedido registrado")
-    found = re.search(r"Pedido registrado: plantão (P-\d{4})", booked[-1]["text"])
+    said = "\n".join(m.get("text", "") for m in booked)  # the file may already follow
+    found = re.search(r"Pedido registrado: plantão (P-\d{4})", said)
     assert found, booked
     ref = found.group(1)
+
+    # The calendar file follows as a document (SPEC §9).
+    def invitation() -> dict[str, Any] | None:
+        return next((m for m in stack.telegram.sent(ANA.id) if "document" in m), None)
+
+    document = stack.telegram.wait_for(invitation, timeout=REPLY_TIMEOUT)
+    assert document["document"]["file_name"] == f"{ref}.ics"
+    assert "METHOD:REQUEST\r\n" in document["content"]
 
     def notified() -> str | None:
         return next((m["text"] for m in stack.telegram.sent(CARLA.id) if ref in m["text"]), None)

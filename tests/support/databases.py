@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria.db import (
     Person,
     Plantao,
-    TermAcceptance,
-    TermVersion,
     make_engine,
     session_factory,
     unit_of_work,
@@ -131,28 +129,3 @@ def by_staff(
     return transition(
         session, plantao_id, staff, to_state=to_state, allowed_from=set(allowed_from), **changes
     )
-
-
-def plantao_term_answer(
-    session: Session, person: Person, accepted: bool, **recorded: Any
-) -> TermAcceptance:
-    """Record `person`'s answer to a plantão Term (version 1, stored now if missing)."""
-    term = session.scalars(select(TermVersion).where(TermVersion.modality == "plantao")).first()
-    if term is None:
-        term = TermVersion(
-            modality="plantao", version=1, title="Plantão", text="Termo", effective_at=SATURDAY
-        )
-        session.add(term)
-        session.flush()
-    answer = TermAcceptance(
-        person_id=person.id,
-        role="customer",
-        modality="plantao",
-        term_version_id=term.id,
-        text_sha256=term.sha256,
-        accepted=accepted,
-        channel="telegram",
-        **recorded,
-    )
-    session.add(answer)
-    return answer

@@ -1,0 +1,98 @@
+"""Realistic in-domain conversations (tests/conversations/*.yml, never used for training) run end
+to end through the REST channel, each file on a stack whose clock starts where the file says: at
+least 95% of the conversations must get every reply right, on the words and on the numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from consultoria.runtime import CLOCK_START_ENV
+from tests.e2e.rest import Conversation
+from tests.stack import ROOT, StackError, running_stack
+
+CORPUS = sorted((ROOT / "tests" / "conversations").glob("*.yml"))
+REQUIRED_RATE = 0.95
+
+
+def normalized(text: str) -> str:
+    """Lower case, no accents, no markdown emphasis, single spaces: what a reader compares."""
+    plain = unicodedata.normalize("NFKD", text.replace("**", ""))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", plain).casefold().strip()
+
+
+def found(expected: str, reply: str) -> bool:
+    return any(normalized(option) in reply for option in expected.split("|"))
+
+
+@dataclass
+class Outcome:
+    """One conversation as it went: the first turn that went wrong, if any."""
+
+    turns: list[str] = field(default_factory=list)
+    failure: str | None = None
+
+
+def _payload(replies: list[dict[str, Any]], title: str) -> str | None:
+    for reply in replies:
+        for button in reply.get("buttons") or []:
+            if normalized(str(button.get("title", ""))) == normalized(title):
+                return str(button["payload"])
+    return None
+
+
+def run(url: str, turns: list[dict[str, Any]]) -> Outcome:
+    talk, outcome = Conversation(url), Outcome()
+    replies: list[dict[str, Any]] = []
+    try:
+        for turn in turns:
+            message = str(turn["say"]) if "say" in turn else _payload(replies, turn["press"])
+            if message is None:
+                outcome.failure = f'no button "{turn["press"]}" to press'
+                return outcome
+            replies = talk.say(message)
+            text = "\n".join(str(r.get("text") or "") for r in replies)
+            outcome.turns.append(f"> {message}\n{text}")
+            reply = normalized(text)
+            missing = [e for e in turn.get("expect", []) if not found(e, reply)]
+            present = [f for f in turn.get("forbid", []) if found(f, reply)]
+            if missing or present:
+                outcome.failure = f"missing {missing}, forbidden {present}"
+                return outcome
+        return outcome
+    finally:
+        talk.client.close()
+
+
+@pytest.fixture(scope="module", params=CORPUS, ids=[path.stem for path in CORPUS])
+def corpus(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, Any]]]:
+    document = yaml.safe_load(Path(request.param).read_text(encoding="utf-8"))
+    try:
+        with running_stack({CLOCK_START_ENV: document["clock"]}) as url:
+            yield url, document
+    except StackError as exc:
+        pytest.fail(str(exc))
+
+
+def test_conversations_get_the_right_answers(corpus: tuple[str, dict[str, Any]]) -> None:
+    url, document = corpus
+    outcomes = [run(url, turns) for turns in document["conversations"]]
+    failed = [o for o in outcomes if o.failure]
+    rate = 1 - len(failed) / len(outcomes)
+    report = ROOT / "results" / "conversations" / f"{document['clock'][:10]}.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    details = [{"failure": o.failure, "turns": o.turns} for o in failed]
+    report.write_text(json.dumps({"rate": rate, "failed": details}, ensure_ascii=False, indent=2))
+    summary = f"{len(outcomes) - len(failed)}/{len(outcomes)} conversations right ({rate:.1%})"
+    assert rate >= REQUIRED_RATE, (
+        summary + "\n\n" + "\n\n".join(f"{o.failure}\n" + "\n".join(o.turns) for o in failed)
+    )
