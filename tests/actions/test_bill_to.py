@@ -9,13 +9,13 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.booking import ActionBookingSummary, ActionConfirmBooking
 from actions.quotes import ActionQuote
 from consultoria import db, runtime
 from consultoria.db import Plantao, TermAcceptance
+from tests.support.booking import book_through_chat
 from tests.support.people import customer
-from tests.support.plantoes import BOOKING_FORM, next_saturday
-from tests.support.trackers import DOMAIN, slots_of, texts, turn
+from tests.support.plantoes import next_saturday
+from tests.support.trackers import texts, turn
 
 pytestmark = pytest.mark.both_backends
 
@@ -58,20 +58,11 @@ async def test_an_unknown_person_is_quoted_as_a_customer(dispatcher: CollectingD
     assert "unidade" not in texts(dispatcher)
 
 
-async def _book(dispatcher: CollectingDispatcher) -> None:
-    tracker = turn("(11) 91234-5678", slots=BOOKING_FORM)
-    shown = slots_of(await ActionBookingSummary().run(dispatcher, tracker, DOMAIN))
-    answer = turn(
-        "aceito", "affirm", slots={**BOOKING_FORM, **shown}, asked_by="action_booking_summary"
-    )
-    await ActionConfirmBooking().run(dispatcher, answer, DOMAIN)
-
-
 async def test_a_consultants_booking_is_billed_to_the_unit_as_it_was_then(
     dispatcher: CollectingDispatcher,
 ) -> None:
     customer(perfil="consultor", unit="Unidade Ribeirão Preto")
-    await _book(dispatcher)
+    await book_through_chat(dispatcher)
     customer(perfil="cliente")  # the person changes afterwards
     with db.unit_of_work(runtime.sessions()) as session:
         plantao = session.scalars(select(Plantao)).one()
@@ -84,7 +75,7 @@ async def test_a_customers_booking_is_billed_to_the_customer(
     dispatcher: CollectingDispatcher,
 ) -> None:
     customer()
-    await _book(dispatcher)
+    await book_through_chat(dispatcher)
     with db.unit_of_work(runtime.sessions()) as session:
         plantao = session.scalars(select(Plantao)).one()
     assert (plantao.bill_to, plantao.bill_to_unit) == ("customer", None)

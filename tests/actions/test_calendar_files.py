@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import ActionBookingSummary, ActionConfirmBooking
 from actions.my_plantoes import ActionConfirmCancellation
+from tests.support.booking import book_through_chat
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.people import customer
-from tests.support.plantoes import BOOKING_FORM, FAR, stored_plantao
-from tests.support.trackers import DOMAIN, slots_of, turn
+from tests.support.plantoes import FAR, stored_plantao
+from tests.support.trackers import DOMAIN
 
 pytestmark = pytest.mark.both_backends
 
@@ -37,22 +37,9 @@ def field(content: str, name: str) -> str:
     return found[0][len(name) :]
 
 
-async def _confirm_booking(dispatcher: CollectingDispatcher, message_id: str = "m-2") -> None:
-    tracker = turn("(11) 91234-5678", slots=BOOKING_FORM)
-    shown = slots_of(await ActionBookingSummary().run(CollectingDispatcher(), tracker, DOMAIN))
-    answer = turn(
-        "aceito",
-        "affirm",
-        slots={**BOOKING_FORM, **shown},
-        asked_by="action_booking_summary",
-        message_id=message_id,
-    )
-    await ActionConfirmBooking().run(dispatcher, answer, DOMAIN)
-
-
 async def test_booking_attaches_the_invitation(dispatcher: CollectingDispatcher) -> None:
     customer()
-    await _confirm_booking(dispatcher)
+    await book_through_chat(dispatcher)
     [payload] = calendar_payloads(dispatcher)
     assert (payload["type"], payload["filename"]) == ("calendar", "P-0001.ics")
     content = payload["content"]
@@ -70,8 +57,8 @@ async def test_a_repeated_confirmation_sends_no_second_invitation(
     dispatcher: CollectingDispatcher,
 ) -> None:
     customer()
-    await _confirm_booking(CollectingDispatcher())
-    await _confirm_booking(dispatcher, message_id="m-3")
+    await book_through_chat(CollectingDispatcher())
+    await book_through_chat(dispatcher, message_id="m-3")
     assert calendar_payloads(dispatcher) == []
 
 

@@ -125,9 +125,7 @@ async def test_a_reminder_written_before_the_plantao_closed_is_dropped(
             plantoes.advance(session, SATURDAY, settings.tariff)
         else:
             staff = Staff(staff_person(session, "telegram", str(STAFF.id), "Carla"), "telegram")
-            plantoes.cancel_by_staff(
-                session, staff, plantao.id, now=before_start, rules=settings.tariff
-            )
+            staff_cancels(session, staff, plantao.id, before_start, settings)
     await drain_at(before_start)
     assert not any(t.startswith("Lembrete") for t in customer_texts(telegram))
     assert not any(t.startswith("Plantão começa em breve") for t in staff_texts(telegram))
@@ -173,9 +171,7 @@ async def test_a_staff_cancellation_sends_the_customer_the_cancel_file(
     plantao = book()
     with unit_of_work(factory) as session:
         staff = Staff(staff_person(session, "telegram", str(STAFF.id), "Carla"), "telegram")
-        plantoes.cancel_by_staff(
-            session, staff, plantao.id, now=DEADLINE - timedelta(days=3), rules=settings.tariff
-        )
+        staff_cancels(session, staff, plantao.id, DEADLINE - timedelta(days=3), settings)
     await drain_once(bot, factory)
     text, document = telegram.sent(CUSTOMER_CHAT)
     assert text["text"].startswith(f"Seu plantão {plantao.ref}, de sáb., 01/06/2030 08:00")
@@ -184,3 +180,16 @@ async def test_a_staff_cancellation_sends_the_customer_the_cancel_file(
     content = document["content"]
     assert "METHOD:CANCEL\r\n" in content and "STATUS:CANCELLED\r\n" in content
     assert f"UID:{plantao.ref}@assistente-consultoria\r\n" in content
+
+
+def staff_cancels(
+    session: Session, staff: Staff, plantao_id: int, now: datetime, settings: Settings
+) -> None:
+    """Staff cancel at the customer's request, at the amount the preview shows."""
+    reason, rules = plantoes.CancelReason.CUSTOMER_REQUEST, settings.tariff
+    shown = plantoes.staff_cancellation_preview(
+        session, staff, plantao_id, now=now, rules=rules, reason=reason
+    )
+    plantoes.cancel_by_staff(
+        session, staff, plantao_id, now=now, rules=rules, reason=reason, confirmed=shown.amount
+    )
