@@ -12,6 +12,7 @@ STALE_NOTHING_OPEN = (
     "Esses botões são de uma pergunta anterior: nada foi alterado, e não há nenhuma pergunta "
     "minha aguardando resposta agora. Como posso ajudar?"
 )
+STALE_IN_FORM = "Esses botões são de uma pergunta anterior: nada foi alterado. Continuando:"
 # What "não" means for each question.
 DECLINED = {
     "confirmar_reserva": "Tudo bem, não registrei o pedido; nada foi agendado.",

@@ -14,7 +14,7 @@ NO_SPECIALIST = "no_specialist"
 _CUSTOMER = re.compile(
     r"""\b(?:(?:a|por|pel[oa])\s+(?:pedido|solicitacao|vontade|decisao)\s+d[oa]s?\s+client
       |client[ea]s?\s+(?:\w+\s+)?(?:pediu|pediram|solicitou|quer|quis|desistiu|cancelou|mandou
-         |nao\s+precisa|nao\s+vai\s+precisar)
+         |remarcou|adiou|nao\s+precisa|nao\s+vai\s+precisar)
       |(?:pedido|solicitacao)\s+d[oa]\s+client)""",
     re.VERBOSE,
 )
@@ -23,7 +23,7 @@ _NO_SPECIALIST = re.compile(
       |(?:nao\s+(?:ha|tem|temos|teremos|tenho|havera|existe)|falta\s+de|faltou|nenhum)
          \s+(?:nenhum\s+)?(?:especialista|analista|consultor)
       |(?:especialista|analista|consultor)s?\s+(?:\w+\s+)?(?:indisponive|nao\s+disponive
-         |nao\s+pode|ficou\s+doente|doente))""",
+         |nao\s+pode|ficou\s+doente|doente|de\s+atestado|esta\s+de\s+atestado))""",
     re.VERBOSE,
 )
 

@@ -12,7 +12,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.booking import ActionBookingSummary, ActionConfirmBooking, ActionRefuseTerm
+from actions.booking import (
+    ActionBookingSummary,
+    ActionConfirmBooking,
+    ActionRefuseTerm,
+    ValidateBookingForm,
+)
 from actions.my_plantoes import ActionConfirmCancellation
 from actions.pending import ActionDeclinePending, ActionStaleAnswer
 from actions.privacy import ActionConfirmErasure
@@ -222,3 +227,17 @@ async def test_after_another_action_the_open_questions_button_still_answers_it()
     )
     said, _, _ = await run(ActionConfirmCancellation(), button)
     assert said.startswith(f"Plantão {plantao.ref} cancelado")
+
+
+async def test_an_old_button_during_the_booking_form_fills_nothing() -> None:
+    customer()
+    slots = {
+        "requested_slot": "reserva_motivo",
+        "reserva_data": BOOKING_FORM["reserva_data"],
+        "reserva_inicio": BOOKING_FORM["reserva_inicio"],
+        "reserva_fim": BOOKING_FORM["reserva_fim"],
+        "reserva_especialistas": 1.0,
+    }
+    old = press(yes(question("confirmar_cancelamento")), slots=slots, active_loop="booking_form")
+    said, filled, _ = await run(ValidateBookingForm(), old)
+    assert said.startswith(STALE) and filled == {}

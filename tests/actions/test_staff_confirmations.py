@@ -229,6 +229,8 @@ async def test_an_old_reason_button_cancels_nothing() -> None:
         ("cancelar P-0001 sem especialista disponível", "sem especialista disponível"),
         ("cancelar o P-0001 pq não temos especialista", "sem especialista disponível"),
         ("cancelar o plantão 1, o especialista ficou doente", "sem especialista disponível"),
+        ("o analista está de atestado, cancela o P-0001", "sem especialista disponível"),
+        ("cliente adiou a virada, cancela o P-0001", "a pedido do cliente"),
     ],
 )
 async def test_a_reason_in_the_message_is_not_asked(text: str, reason: str) -> None:
