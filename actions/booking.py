@@ -31,7 +31,12 @@ from consultoria.db import Plantao, TermVersion
 from consultoria.ics import Method
 from consultoria.services import plantoes
 from consultoria.services.actors import Customer
-from consultoria.services.terms import has_accepted, price_version_id, record_answer
+from consultoria.services.terms import (
+    has_accepted,
+    price_version_id,
+    record_answer,
+    shown_version,
+)
 from consultoria.tariff import (
     BookingCheck,
     Modality,
@@ -571,7 +576,7 @@ class ActionRefuseTerm(Action):
         request = requested(tracker)
         quote = None if request is None else _quote(ctx, request)
         with db.unit_of_work(ctx.sessions) as session:
-            version = session.get(TermVersion, int(tracker.get_slot("termo_versao") or 0))
+            version = shown_version(session, int(tracker.get_slot("termo_versao") or 0))
             if version is not None:
                 record_answer(
                     session,

@@ -30,6 +30,11 @@ def _find_version(session: Session, modality: str, version: int) -> TermVersion 
     )
 
 
+def shown_version(session: Session, version_id: int) -> TermVersion | None:
+    """The Term version a person was shown, by the id the conversation kept; None if unknown."""
+    return session.get(TermVersion, version_id)
+
+
 def sync_term(session: Session, modality: str, title: str, text: str) -> TermVersion:
     """The current version of the Term, adding a new one when `text` differs from it.
 
