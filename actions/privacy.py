@@ -46,7 +46,7 @@ from actions.failures import apologize_on_database_error
 from actions.messages import privacy as say
 from actions.pending import Question, answered, ask
 from actions.terms import split_for_chat
-from actions.tracker import caller
+from actions.tracker import DEFAULT_CHANNEL, caller, owned_by_a_channel_user
 from consultoria import db, runtime
 from consultoria.services.privacy import (
     ConversationErasure,
@@ -233,7 +233,16 @@ class ActionAskErasure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if _not_the_owner(tracker):
+            dispatcher.utter_message(text=say.ERASURE_NOT_YOURS)
+            return []
         return ask(dispatcher, "confirmar_exclusao", say.ASK_ERASURE, say.ERASURE_BUTTONS)
+
+
+def _not_the_owner(tracker: Tracker) -> bool:
+    """An unsigned message in a conversation that belongs to a channel user (the sender id is
+    theirs; anyone reaching the REST channel can write under it)."""
+    return caller(tracker).channel == DEFAULT_CHANNEL and owned_by_a_channel_user(tracker)
 
 
 class ActionConfirmErasure(Action):
@@ -247,6 +256,9 @@ class ActionConfirmErasure(Action):
         question = answered(dispatcher, tracker, {"confirmar_exclusao"})
         if not isinstance(question, Question):
             return question
+        if _not_the_owner(tracker):
+            dispatcher.utter_message(text=say.ERASURE_NOT_YOURS)
+            return [SlotSet("pendente", None)]
         ctx, who = runtime.context(), caller(tracker)
         with db.unit_of_work(ctx.sessions) as session:
             requested = erase_personal_data(session, who.channel, who.user_id)

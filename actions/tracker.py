@@ -114,6 +114,21 @@ def _proven(claim: object, sender_id: str) -> identity.Identity | None:
         return None
 
 
+def owned_by_a_channel_user(tracker: Tracker) -> bool:
+    """Whether a front end ever signed a message of this conversation: it then belongs to that
+    channel user, whatever an unsigned message under the same sender id claims."""
+    secret = identity.secret_from(os.environ)
+    sender = str(tracker.sender_id)
+    claims = (
+        (event.get("metadata") or {}).get("identity")
+        for event in tracker.events
+        if event.get("event") == "user"
+    )
+    return secret is not None and any(
+        identity.signed_ever(secret, claim, sender_id=sender) for claim in claims
+    )
+
+
 def caller(tracker: Tracker) -> Caller:
     """Who sent the latest message (SPEC §6).
 

@@ -98,13 +98,29 @@ def _parse(claim: object) -> tuple[Identity, str]:
     return Identity(channel, user_id, message_id, ts), sig
 
 
-def verify(secret: str, claim: object, *, sender_id: str, now: float) -> Identity:
-    """The identity `claim` proves for a message from `sender_id`, or Unverified with why."""
+def _genuine(secret: str, claim: object, sender_id: str) -> Identity:
     identity, sig = _parse(claim)
     if identity.user_id != sender_id:
         raise Unverified("another sender")
     if not hmac.compare_digest(sig.encode(), _signature(secret, identity).encode()):
         raise Unverified("bad signature")
+    return identity
+
+
+def signed_ever(secret: str, claim: object, *, sender_id: str) -> bool:
+    """Whether `claim` is a front end's genuine signature for `sender_id`, however old: proof
+    that the conversation belongs to a channel user, not to whoever writes unsigned under the
+    same sender id."""
+    try:
+        _genuine(secret, claim, sender_id)
+    except Unverified:
+        return False
+    return True
+
+
+def verify(secret: str, claim: object, *, sender_id: str, now: float) -> Identity:
+    """The identity `claim` proves for a message from `sender_id`, or Unverified with why."""
+    identity = _genuine(secret, claim, sender_id)
     if now - identity.ts > MAX_AGE_SECONDS:
         raise Unverified("stale")
     if identity.ts - now > FUTURE_SKEW_SECONDS:

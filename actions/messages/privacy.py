@@ -25,6 +25,12 @@ ASK_ERASURE = (
     "Posso apagar o histórico desta conversa e os telefones de contato de plantões "
     f"já encerrados ou cancelados. {KEPT} Confirma a exclusão?"
 )
+# An unsigned message in a conversation a front end signed before: not the channel user's own.
+ERASURE_NOT_YOURS = (
+    "Esta conversa pertence a uma pessoa identificada pelo Telegram, e esta mensagem não veio "
+    "do Telegram: por segurança, só ela pode pedir a exclusão, pelo próprio Telegram. Nada foi "
+    "apagado."
+)
 ERASURE_BUTTONS = [
     {"title": "Sim, apagar", "payload": "/affirm"},
     {"title": "Não", "payload": "/deny"},

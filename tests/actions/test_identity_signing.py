@@ -9,16 +9,16 @@ import time
 from typing import Any
 
 import pytest
-from rasa_sdk import Action
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions import privacy
 from actions.messages.plantoes import NO_PLANTOES
-from actions.messages.privacy import NO_RECORD
+from actions.messages.privacy import ERASURE_NOT_YOURS, NO_RECORD
 from actions.messages.staff import REFUSAL
 from actions.my_plantoes import ActionListMyPlantoes
-from actions.privacy import ActionConfirmErasure, ActionMyData
+from actions.privacy import ActionAskErasure, ActionConfirmErasure, ActionMyData
 from actions.staff_ops import ActionPreparePlantoes, ActionStaffListPlantoes
 from actions.tracker import Caller, caller
 from consultoria import db, runtime
@@ -27,7 +27,7 @@ from consultoria.identity import MAX_AGE_SECONDS, SECRET_VARIABLE, sign
 from consultoria.services import people
 from tests.stack import SIGNING_SECRET
 from tests.support.people import STAFF_ID, enroll, from_telegram
-from tests.support.plantoes import FAR, reload, stored_plantao
+from tests.support.plantoes import FAR, count, reload, stored_plantao
 from tests.support.trackers import DOMAIN, question, slots_of, texts, turn
 
 TELEGRAM_USER = "1001"
@@ -152,3 +152,42 @@ async def test_an_unsigned_erasure_request_is_recorded_for_the_rest_sender_alone
         requests = session.scalars(select(PrivacyRequest)).all()
         assert [(r.channel, r.person_id) for r in requests] == [("rest", None)]
     assert reload(1).contact_phone == "(11) 91234-5678" and person.id is not None
+
+
+def _after_signed_history(tracker: Tracker, signed: dict[str, Any]) -> Tracker:
+    """`tracker` with an earlier message of the conversation, as the front end relayed it."""
+    earlier = {"event": "user", "text": "oi", "parse_data": {}, "metadata": signed["metadata"]}
+    tracker.events.insert(0, earlier)
+    return tracker
+
+
+async def test_an_unsigned_message_cannot_erase_a_conversation_a_front_end_signed() -> None:
+    signed = from_telegram(TELEGRAM_USER)
+    asking = _after_signed_history(turn("apagar meus dados", sender=TELEGRAM_USER), signed)
+    said, slots = await run(ActionAskErasure(), asking)
+    assert said == ERASURE_NOT_YOURS and "pergunta" not in slots
+    typed_yes = turn(
+        "sim",
+        "affirm",
+        asked_by="action_ask_erasure",
+        asked=question("confirmar_exclusao"),
+        sender=TELEGRAM_USER,
+    )
+    said, _ = await run(ActionConfirmErasure(), _after_signed_history(typed_yes, signed))
+    assert said == ERASURE_NOT_YOURS and not privacy.ERASURES
+    assert count(PrivacyRequest) == 0
+
+
+@pytest.mark.parametrize("history", ["the user", "another user", "a bad signature"])
+async def test_who_may_ask_to_erase_a_conversation(history: str) -> None:
+    """The channel user themselves may; an unsigned sender may when no genuine signature for
+    this sender id was ever seen in the conversation."""
+    signed_by = {"another user": STAFF_ID}.get(history, TELEGRAM_USER)
+    earlier = from_telegram(signed_by)
+    if history == "a bad signature":
+        earlier["metadata"]["identity"] = {**earlier["metadata"]["identity"], "sig": "0" * 64}
+    latest = from_telegram(TELEGRAM_USER) if history == "the user" else {"sender": TELEGRAM_USER}
+    asking = _after_signed_history(turn("apagar meus dados", **latest), earlier)
+    said, slots = await run(ActionAskErasure(), asking)
+    assert said.startswith("Posso apagar o histórico desta conversa")
+    assert slots["pendente"] == "confirmar_exclusao"
