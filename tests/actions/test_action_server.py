@@ -46,10 +46,8 @@ class RasaApi(LoopbackServer):
 
 @pytest.fixture
 def rasa_api() -> Iterator[RasaApi]:
-    server = RasaApi()
-    server.start()
-    yield server
-    server.close()
+    with RasaApi() as server:
+        yield server
 
 
 def server_env(**changes: str) -> dict[str, str]:

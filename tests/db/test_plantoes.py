@@ -22,7 +22,7 @@ from consultoria.services.plantoes import (
     transition,
 )
 from consultoria.settings import Settings
-from tests.support.databases import SATURDAY, Book, by_staff
+from tests.support.databases import SATURDAY, Book, by_staff, end_early_by_staff
 
 
 def _history(factory: sessionmaker[Session], plantao_id: int) -> list[tuple[str | None, str]]:
@@ -101,16 +101,8 @@ def test_full_lifecycle(factory: sessionmaker[Session], book: Book) -> None:
         by_staff(session, plantao.id, "in_progress", "confirmed")
     ended_at = SATURDAY + timedelta(hours=2)
     with unit_of_work(factory) as session:
-        ended = by_staff(
-            session,
-            plantao.id,
-            "ended_early",
-            "confirmed",
-            "in_progress",
-            charged_minutes=240,
-            amount_due=Decimal("960.00"),
-            ended_at=ended_at,
-            note="Cliente liberou o especialista",
+        ended = end_early_by_staff(
+            session, plantao.id, ended_at, note="Cliente liberou o especialista"
         )
     assert (ended.state, ended.version, ended.charged_minutes) == ("ended_early", 4, 240)
     assert ended.ended_at == ended_at
