@@ -20,10 +20,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from consultoria.db import Notification, Person, Plantao, PlantaoEvent, unit_of_work
 from consultoria.services.actors import Customer
 from consultoria.services.people import get_or_create_person
-from consultoria.services.plantoes import StateConflict, request_plantao, transition
+from consultoria.services.plantoes import StateConflict, request_plantao
 from tests.support.databases import (
     SATURDAY,
     Book,
+    by_customer,
     by_staff,
     end_early_by_staff,
     postgres_only,
@@ -48,17 +49,8 @@ def _in_session(
 def _cancel(
     factory: sessionmaker[Session], plantao_id: int, person: Person
 ) -> Callable[[], Plantao]:
-    def cancel() -> Plantao:
-        with unit_of_work(factory) as session:
-            return transition(
-                session,
-                plantao_id,
-                Customer(person, "telegram"),
-                to_state="cancelled",
-                allowed_from={"requested", "confirmed"},
-            )
-
-    return cancel
+    cancellable = ("requested", "confirmed")
+    return _in_session(factory, by_customer, plantao_id, person, "cancelled", *cancellable)
 
 
 def _count(factory: sessionmaker[Session], model: type[Any], *where: Any) -> int:

@@ -132,6 +132,21 @@ def by_staff(
     )
 
 
+def by_customer(
+    session: Session,
+    plantao_id: int,
+    person: Person,
+    to_state: str,
+    *allowed_from: str,
+    **changes: Any,
+) -> Plantao:
+    """`transition` as the customer `person` acting from Telegram."""
+    customer = Customer(person, "telegram")
+    return transition(
+        session, plantao_id, customer, to_state=to_state, allowed_from=set(allowed_from), **changes
+    )
+
+
 def end_early_by_staff(
     session: Session, plantao_id: int, ended_at: datetime, **changes: Any
 ) -> Plantao:
