@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(sys.executable).with_name("consultoria")
+from tests.support.processes import CONSOLE_SCRIPT, finished
 
 
 @pytest.fixture
@@ -19,9 +18,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    return finished([str(CONSOLE_SCRIPT), *args], env)
 
 
 def quote_json(env: dict[str, str], *args: str) -> dict[str, object]:
