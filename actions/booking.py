@@ -10,20 +10,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import tracker as said
 from actions.calendar import send_calendar
-from actions.failures import apologize_on_database_error
+from actions.failures import GuardedAction, apologize_on_database_error
 from actions.forms import GAVE_UP, AnswerForm, Turn
 from actions.identity import find_person, remember_person
 from actions.messages import booking as say
 from actions.messages.pending import STALE_IN_FORM
 from actions.messages.quotes import quote_message
-from actions.pending import Question, answered, ask, clear_pending, pressed
+from actions.pending import AnswerAction, Question, ask, clear_pending, pressed
 from actions.quotes import quoted_window
 from actions.terms import TERM_QUESTION, TermText, ask_acceptance, current_term
 from consultoria import db, runtime
@@ -291,14 +291,10 @@ class ValidateBookingForm(AnswerForm):
         return {"perfil": perfil}
 
     def read_unidade(self, turn: Turn) -> dict[str, Any]:
-        text = self.answer(turn.tracker, "unidade")
-        if text is None:
-            return {}
-        shortest, longest = UNIT_LENGTH
-        if not shortest <= len(text) <= longest:
-            return self.repair(turn, say.unit_again(longest))
-        _remember(turn.ctx, said.caller(turn.tracker), "consultor", text)
-        return {"unidade": text}
+        found = self.read_text_within(turn, "unidade", UNIT_LENGTH, say.unit_again(UNIT_LENGTH[1]))
+        if found.get("unidade"):
+            _remember(turn.ctx, said.caller(turn.tracker), "consultor", found["unidade"])
+        return found
 
     def read_reserva_data(self, turn: Turn) -> dict[str, Any]:
         """Date, start and end: one message may give any of them, or all three at once."""
@@ -336,13 +332,8 @@ class ValidateBookingForm(AnswerForm):
         return {"reserva_especialistas": float(count)}
 
     def read_reserva_motivo(self, turn: Turn) -> dict[str, Any]:
-        text = self.answer(turn.tracker, "reserva_motivo")
-        if text is None:
-            return {}
-        shortest, longest = REASON_LENGTH
-        if not shortest <= len(text) <= longest:
-            return self.repair(turn, say.reason_again(shortest, longest))
-        return {"reserva_motivo": text}
+        again = say.reason_again(*REASON_LENGTH)
+        return self.read_text_within(turn, "reserva_motivo", REASON_LENGTH, again)
 
     def read_reserva_telefone(self, turn: Turn) -> dict[str, Any]:
         text = self.answer(turn.tracker, "reserva_telefone")
@@ -397,16 +388,15 @@ def _show_summary(
         dispatcher.utter_message(text=say.warning(warning))
 
 
-class ActionBookingSummary(Action):
+class ActionBookingSummary(GuardedAction):
     """After the form: the quote, the cancellation rule, then the Term or a last confirmation."""
 
-    def name(self) -> str:
-        return "action_booking_summary"
+    action_name = "action_booking_summary"
 
-    @apologize_on_database_error(reset_booking)
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def reset(self) -> list[EventType]:
+        return reset_booking()
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         stopped = tracker.get_slot("reserva_parada")
         if stopped == GAVE_UP:
             dispatcher.utter_message(text=say.GAVE_UP, buttons=say.GAVE_UP_BUTTONS)
@@ -516,19 +506,15 @@ def _tell_booked(
         dispatcher.utter_message(text=say.already_booked(plantao.ref))
 
 
-class ActionConfirmBooking(Action):
+class ActionConfirmBooking(AnswerAction):
     """ "Aceito" (or "sim" when the Term was accepted before): book, in one transaction."""
 
-    def name(self) -> str:
-        return "action_confirm_booking"
+    action_name = "action_confirm_booking"
+    answers = AWAITING_CONFIRMATION
 
-    @apologize_on_database_error(lambda: [SlotSet("pendente", None)])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    def act_on(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question
     ) -> list[EventType]:
-        question = answered(dispatcher, tracker, AWAITING_CONFIRMATION)
-        if not isinstance(question, Question):
-            return question
         request = requested(tracker)
         if request is None:
             return clear_pending(dispatcher)
@@ -558,19 +544,18 @@ class ActionConfirmBooking(Action):
         return reset_booking()
 
 
-class ActionRefuseTerm(Action):
+class ActionRefuseTerm(AnswerAction):
     """ "Não aceito": the refusal is recorded, nothing is booked, the free path is offered."""
 
-    def name(self) -> str:
-        return "action_refuse_term"
+    action_name = "action_refuse_term"
+    answers = frozenset({TERM_QUESTION})
 
-    @apologize_on_database_error(reset_booking)
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    def reset(self) -> list[EventType]:
+        return reset_booking()
+
+    def act_on(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question
     ) -> list[EventType]:
-        question = answered(dispatcher, tracker, {TERM_QUESTION})
-        if not isinstance(question, Question):
-            return question
         ctx = runtime.context()
         who = said.caller(tracker)
         request = requested(tracker)

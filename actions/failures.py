@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
@@ -53,3 +54,30 @@ def apologize_on_database_error(
         return guarded
 
     return decorate
+
+
+class GuardedAction(Action, ABC):
+    """A custom action named by `action_name`, whose database failure ends it with an apology
+    and the events of `reset`."""
+
+    action_name: ClassVar[str]
+
+    def name(self) -> str:
+        return self.action_name
+
+    def reset(self) -> list[EventType]:
+        """The events that end the turn after a database failure."""
+        return []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            return self.act(dispatcher, tracker)
+        except SQLAlchemyError as exc:
+            report_database_error(dispatcher, type(self).__name__, exc)
+            return self.reset()
+
+    @abstractmethod
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """The action itself, in the turn of `tracker`'s latest message."""

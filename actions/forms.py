@@ -85,6 +85,19 @@ class AnswerForm(FormValidationAction, ABC):
             return None
         return said.text(tracker) or None
 
+    def read_text_within(
+        self, turn: Turn, slot: str, length: tuple[int, int], again: str
+    ) -> dict[str, Any]:
+        """A free-text answer to `slot` whose length is within `length` (shortest, longest);
+        one outside is repaired with `again`."""
+        text = self.answer(turn.tracker, slot)
+        if text is None:
+            return {}
+        shortest, longest = length
+        if not shortest <= len(text) <= longest:
+            return self.repair(turn, again)
+        return {slot: text}
+
     def repair(self, turn: Turn, message: str, clear: tuple[str, ...] = ()) -> dict[str, Any]:
         """Say what was wrong and forget the `clear` slots; after too many wrong answers, stop."""
         failures = int(turn.tracker.get_slot(self.failures_slot) or 0) + 1

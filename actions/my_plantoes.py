@@ -9,19 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import tracker as said
 from actions.calendar import send_calendar
-from actions.failures import apologize_on_database_error
+from actions.failures import GuardedAction
 from actions.identity import find_person
 from actions.messages import plantoes as say
-from actions.pending import Question, answered, ask
+from actions.pending import AnswerAction, Question, ask
 from actions.tracker import Caller
 from consultoria import db, runtime
 from consultoria.db import Plantao
@@ -90,14 +90,10 @@ def _ref_asked(tracker: Tracker) -> str | None:
     return parse_ref(asked) if asked is not None else parse_ref(said.text(tracker))
 
 
-class ActionListMyPlantoes(Action):
-    def name(self) -> str:
-        return "action_list_my_plantoes"
+class ActionListMyPlantoes(GuardedAction):
+    action_name = "action_list_my_plantoes"
 
-    @apologize_on_database_error(lambda: [])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         ctx = runtime.context()
         own = _own_plantoes(ctx, said.caller(tracker), cancellable_only=False)
         if not own:
@@ -108,16 +104,15 @@ class ActionListMyPlantoes(Action):
         return []
 
 
-class ActionCancelRequest(Action):
+class ActionCancelRequest(GuardedAction):
     """Which plantão to cancel, and what cancelling it now would cost, before asking to confirm."""
 
-    def name(self) -> str:
-        return "action_cancel_request"
+    action_name = "action_cancel_request"
 
-    @apologize_on_database_error(lambda: [SlotSet("pendente", None)])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def reset(self) -> list[EventType]:
+        return [SlotSet("pendente", None)]
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         ctx = runtime.context()
         ref = _ref_asked(tracker)
         if ref is None:
@@ -190,19 +185,15 @@ def _cancel_as_shown(
     return _on_own_plantao(cancel, ctx, tracker, ref)
 
 
-class ActionConfirmCancellation(Action):
+class ActionConfirmCancellation(AnswerAction):
     """ "Sim": cancel by compare-and-set, at the amount due now if it is the amount shown."""
 
-    def name(self) -> str:
-        return "action_confirm_cancellation"
+    action_name = "action_confirm_cancellation"
+    answers = frozenset({CANCEL_QUESTION})
 
-    @apologize_on_database_error(lambda: [SlotSet("pendente", None)])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    def act_on(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question
     ) -> list[EventType]:
-        question = answered(dispatcher, tracker, {CANCEL_QUESTION})
-        if not isinstance(question, Question):
-            return question
         ctx, ref = runtime.context(), str(question.shown.get("plantao_ref"))
         try:
             done = _cancel_as_shown(ctx, tracker, question, ref)

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import json
 import secrets
+from abc import abstractmethod
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker as said
+from actions.failures import GuardedAction
 from actions.messages import pending as say
 
 # The entity a button's payload carries, the slot of the open question, and the bot message's
@@ -167,6 +169,29 @@ def answered(
     if question is None or question.kind not in kinds:
         return clear_pending(dispatcher)
     return question
+
+
+class AnswerAction(GuardedAction):
+    """An action that acts on the answer to an open question of one of the kinds it `answers`;
+    any other message closes the turn as `answered` says, and a database failure closes the
+    question."""
+
+    answers: ClassVar[Set[str]]
+
+    def reset(self) -> list[EventType]:
+        return [SlotSet(PENDING, None)]
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        question = answered(dispatcher, tracker, self.answers)
+        if not isinstance(question, Question):
+            return question
+        return self.act_on(dispatcher, tracker, question)
+
+    @abstractmethod
+    def act_on(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question
+    ) -> list[EventType]:
+        """The action on the answer to `question`."""
 
 
 class ActionDeclinePending(Action):

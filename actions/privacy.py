@@ -42,9 +42,9 @@ from sqlalchemy import Column, Float, MetaData, String, Table, delete, or_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.failures import apologize_on_database_error
+from actions.failures import GuardedAction
 from actions.messages import privacy as say
-from actions.pending import Question, answered, ask
+from actions.pending import AnswerAction, Question, ask
 from actions.terms import split_for_chat
 from actions.tracker import DEFAULT_CHANNEL, caller, owned_by_a_channel_user
 from consultoria import db, runtime
@@ -200,16 +200,12 @@ async def _erase_logged(
         logger.exception("conversation erasure request=%s crashed", erasure.request_id)
 
 
-class ActionMyData(Action):
+class ActionMyData(GuardedAction):
     """ "Quero meus dados": everything stored about the person, readable."""
 
-    def name(self) -> str:
-        return "action_my_data"
+    action_name = "action_my_data"
 
-    @apologize_on_database_error(lambda: [])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         ctx, who = runtime.context(), caller(tracker)
         with db.unit_of_work(ctx.sessions) as session:
             data = export_personal_data(session, who.channel, who.user_id)
@@ -245,17 +241,13 @@ def _not_the_owner(tracker: Tracker) -> bool:
     return caller(tracker).channel == DEFAULT_CHANNEL and owned_by_a_channel_user(tracker)
 
 
-class ActionConfirmErasure(Action):
-    def name(self) -> str:
-        return "action_confirm_erasure"
+class ActionConfirmErasure(AnswerAction):
+    action_name = "action_confirm_erasure"
+    answers = frozenset({"confirmar_exclusao"})
 
-    @apologize_on_database_error(lambda: [SlotSet("pendente", None)])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    def act_on(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question
     ) -> list[EventType]:
-        question = answered(dispatcher, tracker, {"confirmar_exclusao"})
-        if not isinstance(question, Question):
-            return question
         if _not_the_owner(tracker):
             dispatcher.utter_message(text=say.ERASURE_NOT_YOURS)
             return [SlotSet("pendente", None)]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
@@ -22,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import tracker as said
-from actions.failures import apologize_on_database_error
+from actions.failures import GuardedAction, apologize_on_database_error
 from actions.messages import plantoes as plantao_say
 from actions.messages import staff as say
 from actions.my_plantoes import amount_shown, ask_at_amount, customer
@@ -233,38 +235,73 @@ def _ask_end(
     return ask_at_amount(dispatcher, END_QUESTION, text, buttons, ref, quote, at=at.isoformat())
 
 
-class ActionStaffConfirmEnd(StaffAction):
-    """ "Sim" to an early end: recorded at the moment and amount shown; a changed amount is
-    shown and asked again."""
+class ConfirmAtAmountAction(StaffAction):
+    """A roster member's "Sim" to a final change of a plantão: recorded at the amount its
+    question showed; a changed amount is shown and asked again, and nothing changes."""
 
-    operation = "confirm_end"
     answers_question = True
+    question_kind: ClassVar[str]
 
     def name(self) -> str:
-        return "action_staff_confirm_end"
+        return f"action_staff_{self.operation}"
 
     def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
-        question = answered(dispatcher, turn.tracker, {END_QUESTION})
+        question = answered(dispatcher, turn.tracker, {self.question_kind})
         if not isinstance(question, Question):
             return question
-        ref, at = str(question.shown.get("plantao_ref")), _moment_shown(question)
+        ref = _ref_shown(question)
         try:
             with db.unit_of_work(turn.ctx.sessions) as session:
-                done = plantoes.end_early(
+                done = self.change(turn, question)(
                     session,
                     turn.staff,
                     db.parse_ref(ref),
-                    at=at,
                     rules=turn.ctx.settings.tariff,
                     confirmed=amount_shown(question),
                 )
         except AmountChanged as exc:
             dispatcher.utter_message(text=say.amount_changed(ref))
-            return _ask_end(dispatcher, turn, ref, at, exc.quote)
-        dispatcher.utter_message(
-            text=say.ended(ref, at, turn.zone, done.quote, ahead=at > turn.ctx.now)
-        )
+            return self.ask_again(dispatcher, turn, question, exc.quote)
+        dispatcher.utter_message(text=self.recorded(turn, question, done.quote))
         return [SlotSet("pendente", None), SlotSet("plantao_ref", None)]
+
+    @abstractmethod
+    def change(self, turn: Turn, question: Question) -> Callable[..., plantoes.Done]:
+        """The service call of the change as `question` showed it, but for the plantão, the
+        rules and the amount it accepts (AmountChanged at another)."""
+
+    @abstractmethod
+    def ask_again(
+        self, dispatcher: CollectingDispatcher, turn: Turn, question: Question, quote: Quote
+    ) -> list[EventType]:
+        """The same question, at the amount `quote` makes due now."""
+
+    @abstractmethod
+    def recorded(self, turn: Turn, question: Question, quote: Quote) -> str:
+        """What is said once the change is recorded at `quote`."""
+
+
+def _ref_shown(question: Question) -> str:
+    return str(question.shown.get("plantao_ref"))
+
+
+class ActionStaffConfirmEnd(ConfirmAtAmountAction):
+    """ "Sim" to an early end: recorded at the moment and amount shown."""
+
+    operation = "confirm_end"
+    question_kind = END_QUESTION
+
+    def change(self, turn: Turn, question: Question) -> Callable[..., plantoes.Done]:
+        return partial(plantoes.end_early, at=_moment_shown(question))
+
+    def ask_again(
+        self, dispatcher: CollectingDispatcher, turn: Turn, question: Question, quote: Quote
+    ) -> list[EventType]:
+        return _ask_end(dispatcher, turn, _ref_shown(question), _moment_shown(question), quote)
+
+    def recorded(self, turn: Turn, question: Question, quote: Quote) -> str:
+        at = _moment_shown(question)
+        return say.ended(_ref_shown(question), at, turn.zone, quote, ahead=at > turn.ctx.now)
 
 
 def _moment_shown(question: Question) -> datetime:
@@ -333,50 +370,35 @@ def _ask_cancel(
     )
 
 
-class ActionStaffConfirmCancel(StaffAction):
-    """ "Sim" to a staff cancellation: recorded with its reason at the amount shown; a changed
-    amount (the free deadline passed) is shown and asked again."""
+class ActionStaffConfirmCancel(ConfirmAtAmountAction):
+    """ "Sim" to a staff cancellation: recorded with its reason at the amount shown (a changed
+    one means the free deadline passed)."""
 
     operation = "confirm_cancel"
-    answers_question = True
+    question_kind = STAFF_CANCEL_QUESTION
 
-    def name(self) -> str:
-        return "action_staff_confirm_cancel"
+    def change(self, turn: Turn, question: Question) -> Callable[..., plantoes.Done]:
+        return partial(plantoes.cancel_by_staff, now=turn.ctx.now, reason=_reason_shown(question))
 
-    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
-        question = answered(dispatcher, turn.tracker, {STAFF_CANCEL_QUESTION})
-        if not isinstance(question, Question):
-            return question
-        ref = str(question.shown.get("plantao_ref"))
-        reason, ctx = CancelReason(str(question.shown.get("motivo"))), turn.ctx
-        try:
-            with db.unit_of_work(ctx.sessions) as session:
-                done = plantoes.cancel_by_staff(
-                    session,
-                    turn.staff,
-                    db.parse_ref(ref),
-                    now=ctx.now,
-                    rules=ctx.settings.tariff,
-                    reason=reason,
-                    confirmed=amount_shown(question),
-                )
-        except AmountChanged as exc:
-            dispatcher.utter_message(text=say.amount_changed(ref))
-            return _ask_cancel(dispatcher, ref, reason, exc.quote)
-        dispatcher.utter_message(text=say.cancelled_for(ref, reason, done.quote))
-        return [SlotSet("pendente", None), SlotSet("plantao_ref", None)]
+    def ask_again(
+        self, dispatcher: CollectingDispatcher, turn: Turn, question: Question, quote: Quote
+    ) -> list[EventType]:
+        return _ask_cancel(dispatcher, _ref_shown(question), _reason_shown(question), quote)
+
+    def recorded(self, turn: Turn, question: Question, quote: Quote) -> str:
+        return say.cancelled_for(_ref_shown(question), _reason_shown(question), quote)
 
 
-class ActionPlantaoAmount(Action):
+def _reason_shown(question: Question) -> CancelReason:
+    return CancelReason(str(question.shown.get("motivo")))
+
+
+class ActionPlantaoAmount(GuardedAction):
     """What a plantão costs: any plantão for staff, one's own for anyone else."""
 
-    def name(self) -> str:
-        return "action_plantao_amount"
+    action_name = "action_plantao_amount"
 
-    @apologize_on_database_error(lambda: [])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         ref = _ref(tracker)
         if ref is None:
             dispatcher.utter_message(text=plantao_say.which_amount(say.EXAMPLE["amount"]))

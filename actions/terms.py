@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.failures import apologize_on_database_error
+from actions.failures import GuardedAction
 from actions.messages import terms as say
 from actions.pending import ask, current_question, open_question, pressed, stale
 from actions.tracker import entities
@@ -110,16 +109,12 @@ def _modality_asked(tracker: Tracker) -> Modality:
     return ENTITY_MODALITIES[named[0]] if named else Modality.PLANTAO
 
 
-class ActionShowTerm(Action):
+class ActionShowTerm(GuardedAction):
     """The full text of the Term being answered, or of the modality asked about."""
 
-    def name(self) -> str:
-        return "action_show_term"
+    action_name = "action_show_term"
 
-    @apologize_on_database_error(lambda: [])
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         ctx = runtime.context()
         question = open_question(tracker)
         if pressed(tracker) is not None and question is None:

@@ -134,17 +134,21 @@ def when_does_it_end(ref: str) -> str:
     return not_done(f"Quando o plantão {ref} termina? Diga, por exemplo: {_example('end', ref)}.")
 
 
-def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bool) -> str:
-    """An early end recorded; one still `ahead` is the amount due when that moment comes."""
-    scheduled = (
+def _scheduled(ahead: bool) -> str:
+    """The note on an early end whose moment has not come yet."""
+    if not ahead:
+        return ""
+    return (
         " Esse horário ainda não chegou: o encerramento fica agendado e o especialista atende "
         "até lá."
-        if ahead
-        else ""
     )
+
+
+def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bool) -> str:
+    """An early end recorded; one still `ahead` is the amount due when that moment comes."""
     return (
-        f"Plantão {ref} encerrado em {local_moment(at, zone)}.{scheduled}\n\nValor devido:\n"
-        f"{quote_message(quote)}"
+        f"Plantão {ref} encerrado em {local_moment(at, zone)}.{_scheduled(ahead)}"
+        f"\n\nValor devido:\n{quote_message(quote)}"
     )
 
 
@@ -171,15 +175,9 @@ def cancel_buttons(quote: Quote) -> list[dict[str, str]]:
 
 def confirm_end(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bool) -> str:
     """The amount an early end at `at` makes due, asked before anything changes."""
-    scheduled = (
-        " Esse horário ainda não chegou: o encerramento fica agendado e o especialista atende "
-        "até lá."
-        if ahead
-        else ""
-    )
     return (
-        f"Encerrar o plantão {ref} em {local_moment(at, zone)}?{scheduled}\n\nValor devido:\n"
-        f"{quote_message(quote)}\n\nNada muda até você confirmar."
+        f"Encerrar o plantão {ref} em {local_moment(at, zone)}?{_scheduled(ahead)}"
+        f"\n\nValor devido:\n{quote_message(quote)}\n\nNada muda até você confirmar."
     )
 
 

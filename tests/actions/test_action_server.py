@@ -5,7 +5,6 @@ person's words while it runs an LGPD erasure through Rasa's HTTP API (here a rec
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from scripts.supervise import Service, http_ready, running
 from tests.faketg.loopback import LoopbackServer
 from tests.stack import ROOT, SIGNING_SECRET, free_port
 from tests.support.databases import fresh_sqlite
+from tests.support.processes import finished
 from tests.support.trackers import DOMAIN, question, turn
 
 COMMAND = [sys.executable, "-m", "actions.server"]
@@ -46,10 +46,8 @@ class RasaApi(LoopbackServer):
 
 @pytest.fixture
 def rasa_api() -> Iterator[RasaApi]:
-    server = RasaApi()
-    server.start()
-    yield server
-    server.close()
+    with RasaApi() as server:
+        yield server
 
 
 def server_env(**changes: str) -> dict[str, str]:
@@ -62,15 +60,7 @@ def server_env(**changes: str) -> dict[str, str]:
 )
 def test_without_a_good_signing_secret_it_refuses_to_start(secret: str | None, said: str) -> None:
     env = server_env() if secret is None else server_env(**{SECRET_VARIABLE: secret})
-    done = subprocess.run(
-        [*COMMAND, "--port", str(free_port())],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = finished([*COMMAND, "--port", str(free_port())], env)
     assert done.returncode == 2
     assert SECRET_VARIABLE in done.stderr and said in done.stderr
 

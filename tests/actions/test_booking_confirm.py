@@ -26,6 +26,20 @@ async def summary(dispatcher: CollectingDispatcher, **slots: Any) -> dict[str, A
     return slots_of(await ActionBookingSummary().run(dispatcher, tracker, DOMAIN))
 
 
+async def customer_summary(dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """The summary shown to a customer already on record."""
+    customer()
+    return await summary(dispatcher)
+
+
+def _readjust_plantao_today(per_minute: Decimal) -> None:
+    """A new plantão price from today: a new Term version, which needs its own answer."""
+    with db.unit_of_work(runtime.sessions()) as session:
+        db.add_readjustment(
+            session, PriceVersion(Modality.PLANTAO, per_minute, runtime.now().date())
+        )
+
+
 async def answer(
     action: Any,
     dispatcher: CollectingDispatcher,
@@ -49,8 +63,7 @@ async def answer(
 async def test_summary_shows_quote_breakdown_cancellation_rule_and_the_term(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    customer()
-    shown = await summary(dispatcher)
+    shown = await customer_summary(dispatcher)
     said = texts(dispatcher)
     assert "R$ 2.400,00" in said
     assert "06/06/2037 (sábado): agendados 600 min" in said
@@ -71,8 +84,7 @@ async def test_summary_shows_quote_breakdown_cancellation_rule_and_the_term(
 async def test_accepting_books_records_the_acceptance_and_notifies_staff_once(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    customer()
-    shown = await summary(dispatcher)
+    shown = await customer_summary(dispatcher)
     asked = list(dispatcher.messages)
     first = await answer(ActionConfirmBooking(), dispatcher, shown, asked)
     assert "Pedido registrado: plantão P-0001" in texts(dispatcher)
@@ -97,8 +109,7 @@ async def test_accepting_books_records_the_acceptance_and_notifies_staff_once(
 
 
 async def test_an_accepted_term_is_not_asked_again(dispatcher: CollectingDispatcher) -> None:
-    customer()
-    shown = await summary(dispatcher)
+    shown = await customer_summary(dispatcher)
     await answer(ActionConfirmBooking(), dispatcher, shown, dispatcher.messages)
     second = CollectingDispatcher()
     shown = await summary(second, **SECOND_REQUEST)
@@ -110,13 +121,9 @@ async def test_an_accepted_term_is_not_asked_again(dispatcher: CollectingDispatc
 
 
 async def test_a_new_term_version_asks_again(dispatcher: CollectingDispatcher) -> None:
-    customer()
-    shown = await summary(dispatcher)
+    shown = await customer_summary(dispatcher)
     await answer(ActionConfirmBooking(), dispatcher, shown, dispatcher.messages)
-    with db.unit_of_work(runtime.sessions()) as session:
-        db.add_readjustment(
-            session, PriceVersion(Modality.PLANTAO, Decimal("4.20"), runtime.now().date())
-        )
+    _readjust_plantao_today(Decimal("4.20"))
     again = CollectingDispatcher()
     shown = await summary(again, **SECOND_REQUEST)
     assert shown["pendente"] == "termo"
@@ -127,12 +134,8 @@ async def test_a_new_term_version_asks_again(dispatcher: CollectingDispatcher) -
 async def test_a_term_changed_after_it_was_shown_is_shown_again(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    customer()
-    shown = await summary(dispatcher)
-    with db.unit_of_work(runtime.sessions()) as session:
-        db.add_readjustment(
-            session, PriceVersion(Modality.PLANTAO, Decimal("4.20"), runtime.now().date())
-        )
+    shown = await customer_summary(dispatcher)
+    _readjust_plantao_today(Decimal("4.20"))
     result = await answer(ActionConfirmBooking(), dispatcher, shown, list(dispatcher.messages))
     assert result["pendente"] == "termo"
     assert "foi atualizado" in texts(dispatcher)
@@ -142,8 +145,7 @@ async def test_a_term_changed_after_it_was_shown_is_shown_again(
 async def test_refusing_records_the_refusal_books_nothing_and_offers_the_free_path(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    customer()
-    shown = await summary(dispatcher)
+    shown = await customer_summary(dispatcher)
     asked = list(dispatcher.messages)
     result = await answer(ActionRefuseTerm(), dispatcher, shown, asked, intent="deny")
     assert result["pendente"] is None
@@ -158,8 +160,7 @@ async def test_refusing_records_the_refusal_books_nothing_and_offers_the_free_pa
 async def test_an_answer_to_an_old_question_changes_nothing(
     dispatcher: CollectingDispatcher,
 ) -> None:
-    customer()
-    shown = await summary(dispatcher)
+    shown = await customer_summary(dispatcher)
     late = turn("sim", "affirm", slots={**BOOKING_FORM, **shown}, asked_by="action_quote")
     result = slots_of(await ActionConfirmBooking().run(dispatcher, late, DOMAIN))
     assert result == {"pendente": None}
@@ -200,8 +201,7 @@ async def test_too_many_failures_explain_and_offer_a_way_out(
 async def test_a_database_error_apologises_and_writes_nothing(
     dispatcher: CollectingDispatcher, caplog: Any
 ) -> None:
-    customer()
-    shown = await summary(dispatcher)
+    shown = await customer_summary(dispatcher)
     with db.unit_of_work(runtime.sessions()) as session:
         session.connection().exec_driver_sql("DROP TABLE notifications")
     result = await answer(ActionConfirmBooking(), dispatcher, shown, list(dispatcher.messages))

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.quotes import ActionPriceInfo, ActionQuote, ValidateQuoteForm
 from consultoria import runtime
 from tests.support.clock import PinClock
-from tests.support.plantoes import next_saturday
+from tests.support.plantoes import next_saturday, quoted_plantao
 from tests.support.trackers import DOMAIN, slots_of, turn
 
 
@@ -21,20 +21,20 @@ async def validate(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[s
     return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN))
 
 
-def candidate_events(**slots: Any) -> list[dict[str, Any]]:
-    """Slot candidates as Rasa's form appends them after the user message."""
-    return [{"event": "slot", "name": name, "value": value} for name, value in slots.items()]
+def in_quote_form(
+    text: str, *, slots: dict[str, Any], offered: dict[str, Any] | None = None, **details: Any
+) -> Tracker:
+    """`text` sent while the quote form runs, with Rasa's slot candidates appended after the
+    message as its form does: `offered`, or every slot in `slots` when not given."""
+    candidates = slots if offered is None else offered
+    events = [{"event": "slot", "name": name, "value": value} for name, value in candidates.items()]
+    return turn(text, slots=slots, events=events, active_loop="quote_form", **details)
 
 
 async def test_duration_is_parsed_into_minutes(dispatcher: CollectingDispatcher) -> None:
     slots = {"modalidade": "consultoria_telefonica", "duracao": "uma hora e meia"}
     result = await validate(
-        turn(
-            "uma hora e meia",
-            slots=slots,
-            events=candidate_events(**slots),
-            active_loop="quote_form",
-        ),
+        in_quote_form("uma hora e meia", slots=slots),
         dispatcher,
     )
     assert result["duracao_minutos"] == 90.0
@@ -46,11 +46,10 @@ async def test_unreadable_duration_is_asked_again_with_an_example(
 ) -> None:
     slots = {"modalidade": "consultoria_tecnica", "duracao": "um tempão"}
     result = await validate(
-        turn(
+        in_quote_form(
             "um tempão",
             slots={**slots, "requested_slot": "duracao"},
-            events=candidate_events(**slots),
-            active_loop="quote_form",
+            offered=slots,
         ),
         dispatcher,
     )
@@ -64,12 +63,7 @@ async def test_an_article_tagged_as_a_duration_is_not_one_minute(
 ) -> None:
     slots = {"modalidade": "consultoria_telefonica", "duracao": "uma"}
     result = await validate(
-        turn(
-            "quero calcular uma consultoria telefonica",
-            slots=slots,
-            events=candidate_events(**slots),
-            active_loop="quote_form",
-        ),
+        in_quote_form("quero calcular uma consultoria telefonica", slots=slots),
         dispatcher,
     )
     assert result["duracao"] is None
@@ -87,13 +81,11 @@ async def test_plantao_window_and_end_from_one_message(dispatcher: CollectingDis
         {"entity": "encerramento", "value": "10h"},
     ]
     result = await validate(
-        turn(
+        in_quote_form(
             text,
             intent="ask_quote",
             slots=slots,
             entities=entities,
-            events=candidate_events(**slots),
-            active_loop="quote_form",
         ),
         dispatcher,
     )
@@ -115,11 +107,10 @@ async def test_specialists_out_of_range_are_refused(
         "especialistas": count,
     }
     result = await validate(
-        turn(
+        in_quote_form(
             f"{count} especialistas",
             slots=slots,
-            events=candidate_events(especialistas=count),
-            active_loop="quote_form",
+            offered={"especialistas": count},
         ),
         dispatcher,
     )
@@ -140,13 +131,11 @@ async def test_a_new_question_forgets_details_it_does_not_repeat(
     events = await ValidateQuoteForm().run(
         dispatcher,
         # Rasa's form hands prefilled slots over as candidates too: they must still be forgotten.
-        turn(
+        in_quote_form(
             "quanto custa consultoria técnica",
             intent="ask_quote",
             slots=old,
             entities=entities,
-            events=candidate_events(**old),
-            active_loop="quote_form",
         ),
         DOMAIN,
     )
@@ -165,12 +154,11 @@ async def test_a_follow_up_keeps_the_earlier_details(dispatcher: CollectingDispa
     entities = [{"entity": "especialistas", "value": "2"}]
     events = await ValidateQuoteForm().run(
         dispatcher,
-        turn(
+        in_quote_form(
             "e se forem 2 especialistas?",
             slots=old,
             entities=entities,
-            events=candidate_events(especialistas="2"),
-            active_loop="quote_form",
+            offered={"especialistas": "2"},
         ),
         DOMAIN,
     )
@@ -272,27 +260,17 @@ async def test_non_priced_modalities_point_to_the_right_channel(
     assert dispatcher.messages == []
 
 
-def _quoted_plantao(day: str) -> dict[str, Any]:
-    return {
-        "modalidade": "plantao",
-        "janela": "das 8 às 18",
-        "plantao_inicio": f"{day}T08:00:00-03:00",
-        "plantao_fim": f"{day}T18:00:00-03:00",
-    }
-
-
 async def _follow_up(
     dispatcher: CollectingDispatcher, text: str, entities: list[dict[str, Any]], **said: Any
 ) -> dict[str, Any]:
     """A follow-up after a quoted plantão: the form comes back and revalidates every slot."""
-    known = _quoted_plantao(next_saturday())
-    tracker = turn(
+    known = quoted_plantao(next_saturday())
+    tracker = in_quote_form(
         text,
         slots={**known, **said},
         entities=entities,
         # Rasa offers the form's own slots again, not the ones validate_janela computes.
-        events=candidate_events(modalidade="plantao", janela=known["janela"], **said),
-        active_loop="quote_form",
+        offered={"modalidade": "plantao", "janela": known["janela"], **said},
     )
     return slots_of(await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN))
 
@@ -307,7 +285,7 @@ async def test_a_follow_up_that_leaves_the_window_alone_keeps_its_day(
         [{"entity": "especialistas", "value": "2"}],
         especialistas="2",
     )
-    start = _quoted_plantao(next_saturday())["plantao_inicio"]
+    start = quoted_plantao(next_saturday())["plantao_inicio"]
     assert slots.get("plantao_inicio", start) == start
     assert slots["especialistas"] == 2.0
     assert slots["requested_slot"] is None
@@ -342,13 +320,12 @@ async def test_a_follow_up_with_hours_keeps_the_day(dispatcher: CollectingDispat
 async def test_booking_or_cancelling_leaves_the_quote_for_its_own_rule(
     dispatcher: CollectingDispatcher, text: str, intent: str
 ) -> None:
-    tracker = turn(
+    tracker = in_quote_form(
         text,
         intent=intent,
         entities=[{"entity": "modalidade", "value": "plantao"}],
         slots={"modalidade": "plantao", "requested_slot": "janela"},
-        events=candidate_events(modalidade="plantao"),
-        active_loop="quote_form",
+        offered={"modalidade": "plantao"},
     )
     events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
     assert [e["event"] for e in events] == ["action_execution_rejected"]

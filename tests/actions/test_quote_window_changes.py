@@ -10,16 +10,13 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.quotes import ActionQuote, ValidateQuoteForm
-from tests.support.plantoes import next_saturday
+from tests.support.plantoes import next_saturday, quoted_plantao
 from tests.support.trackers import DOMAIN, slots_of, turn
 
 
 def _quoted_with_early_end(day: str) -> dict[str, Any]:
     return {
-        "modalidade": "plantao",
-        "janela": "das 8 às 18",
-        "plantao_inicio": f"{day}T08:00:00-03:00",
-        "plantao_fim": f"{day}T18:00:00-03:00",
+        **quoted_plantao(day),
         "encerramento": "10h",
         "plantao_encerramento": f"{day}T10:00:00-03:00",
     }

@@ -38,10 +38,8 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def rasa() -> Iterator[ScriptedRasa]:
-    server = ScriptedRasa()
-    server.start()
-    yield server
-    server.close()
+    with ScriptedRasa() as server:
+        yield server
 
 
 def add_staff(sessions: sessionmaker[Session], *users: User) -> None:

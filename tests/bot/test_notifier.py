@@ -14,11 +14,9 @@ from telegram import Bot
 from bot.notifier import NO_STAFF, drain_once
 from consultoria.db import Notification, Person, unit_of_work
 from consultoria.db.types import utcnow
-from consultoria.services.actors import Customer
-from consultoria.services.plantoes import transition
 from tests.bot.conftest import STAFF, User, add_staff
 from tests.faketg.server import FakeTelegram
-from tests.support.databases import Book
+from tests.support.databases import Book, by_customer
 
 OTHER_STAFF = User(9002, "Davi", "davi_equipe")
 
@@ -66,12 +64,12 @@ async def test_a_cancellation_says_who_cancelled_and_the_amount_due(
     add_staff(factory, STAFF)
     plantao = book()
     with unit_of_work(factory) as session:
-        transition(
+        by_customer(
             session,
             plantao.id,
-            Customer(person, "telegram"),
-            to_state="cancelled",
-            allowed_from={"requested"},
+            person,
+            "cancelled",
+            "requested",
             charged_minutes=0,
             amount_due=Decimal("0.00"),
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from consultoria.identity import SECRET_VARIABLE
 from tests.faketg.rasa import ScriptedRasa
 from tests.stack import ROOT, SIGNING_SECRET
+from tests.support.processes import finished
 
 
 def run_chat(
@@ -41,16 +42,7 @@ def run_chat(
     }
     if secret is not None:
         env[SECRET_VARIABLE] = secret
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return finished([sys.executable, "-m", "bot", *args], env, stdin)
 
 
 def test_buttons_are_numbered_and_a_number_picks_one(rasa: ScriptedRasa, tmp_path: Path) -> None:

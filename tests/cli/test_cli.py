@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(sys.executable).with_name("consultoria")
+from tests.support.processes import CONSOLE_SCRIPT, finished
 
 
 @pytest.fixture
@@ -19,9 +18,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    return finished([str(CONSOLE_SCRIPT), *args], env)
 
 
 def quote_json(env: dict[str, str], *args: str) -> dict[str, object]:
@@ -29,6 +26,15 @@ def quote_json(env: dict[str, str], *args: str) -> dict[str, object]:
     assert result.returncode == 0, result.stderr
     data: dict[str, object] = json.loads(result.stdout)
     return data
+
+
+def readjust(
+    env: dict[str, str], modality: str, *figures: str, effective: str
+) -> subprocess.CompletedProcess[str]:
+    """`prices readjust` of `modality` from `effective` by the IGP-M `figures` (with their flag)."""
+    return run(
+        env, "prices", "readjust", "--modality", modality, *figures, "--effective", effective
+    )
 
 
 SATURDAY = ("--start", "2027-03-06T08:00", "--end", "2027-03-06T18:00")
@@ -127,17 +133,7 @@ def test_readable_output_is_portuguese(env: dict[str, str]) -> None:
 
 
 def test_readjustment_adds_a_version_and_keeps_history(env: dict[str, str]) -> None:
-    result = run(
-        env,
-        "prices",
-        "readjust",
-        "--modality",
-        "telefonica",
-        "--igpm",
-        "3,75",
-        "--effective",
-        "2027-01-01",
-    )
+    result = readjust(env, "telefonica", "--igpm", "3,75", effective="2027-01-01")
     assert result.returncode == 0, result.stderr
     assert "R$ 4,15" in result.stdout
     before = quote_json(env, "telefonica", "--minutes", "10", "--date", "2026-12-31")
@@ -145,34 +141,14 @@ def test_readjustment_adds_a_version_and_keeps_history(env: dict[str, str]) -> N
     assert (before["amount"], after["amount"]) == ("40.00", "41.50")
     listing = run(env, "prices", "list")
     assert "R$ 4,00/min" in listing.stdout and "R$ 4,15/min" in listing.stdout
-    again = run(
-        env,
-        "prices",
-        "readjust",
-        "--modality",
-        "telefonica",
-        "--igpm",
-        "2",
-        "--effective",
-        "2027-06-01",
-    )
+    again = readjust(env, "telefonica", "--igpm", "2", effective="2027-06-01")
     assert again.returncode == 2
     assert "12 meses" in again.stderr
 
 
 def test_readjustment_from_monthly_figures(env: dict[str, str]) -> None:
     monthly = ["0.5"] * 12  # (1.005^12 − 1) = 6.1678% → 4.00 × 1.061678 = 4.2467 → 4.25
-    result = run(
-        env,
-        "prices",
-        "readjust",
-        "--modality",
-        "plantao",
-        "--igpm-monthly",
-        *monthly,
-        "--effective",
-        "2027-01-01",
-    )
+    result = readjust(env, "plantao", "--igpm-monthly", *monthly, effective="2027-01-01")
     assert result.returncode == 0, result.stderr
     assert "R$ 4,25/min" in result.stdout
 

@@ -9,10 +9,8 @@ import io
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,9 +26,9 @@ from consultoria.services.people import remember_person, staff_person
 from consultoria.services.terms import record_answer
 from consultoria.settings import Settings
 from consultoria.tariff import Modality
+from tests.support.processes import CONSOLE_SCRIPT, finished
 from tests.support.terms import answer, term_version
 
-SCRIPT = Path(sys.executable).with_name("consultoria")
 SP = ZoneInfo("America/Sao_Paulo")
 PLANTAO_COLUMNS = [
     "reference",
@@ -79,9 +77,7 @@ def run(url: str, *args: str, clock: str | None = None) -> subprocess.CompletedP
     env = {**os.environ, "DATABASE_URL": url}
     if clock is not None:
         env[runtime.CLOCK_START_ENV] = clock
-    return subprocess.run(
-        [str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    return finished([str(CONSOLE_SCRIPT), *args], env)
 
 
 def _book(session: Session, who: Customer, start: str, hours: int, specialists: int = 1) -> Plantao:

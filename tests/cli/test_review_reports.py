@@ -9,9 +9,7 @@ import io
 import json
 import os
 import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -21,8 +19,8 @@ from consultoria.db import unit_of_work
 from consultoria.runtime import CLOCK_START_ENV
 from consultoria.services import review
 from consultoria.services.review import TRACKER_STORE_VARIABLE
+from tests.support.processes import CONSOLE_SCRIPT, finished
 
-SCRIPT = Path(sys.executable).with_name("consultoria")
 NOW = datetime(2030, 6, 20, 13, 0, tzinfo=timezone.utc)
 COLUMNS = ["text", "count", "first_seen", "last_seen", "best_guess", "mean_confidence"]
 
@@ -30,9 +28,7 @@ COLUMNS = ["text", "count", "first_seen", "last_seen", "best_guess", "mean_confi
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url, CLOCK_START_ENV: NOW.isoformat()}
     env.pop(TRACKER_STORE_VARIABLE, None)
-    return subprocess.run(
-        [str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    return finished([str(CONSOLE_SCRIPT), *args], env)
 
 
 @pytest.fixture

@@ -20,23 +20,28 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from consultoria.db import Notification, Person, Plantao, PlantaoEvent, unit_of_work
 from consultoria.services.actors import Customer
 from consultoria.services.people import get_or_create_person
-from consultoria.services.plantoes import StateConflict, request_plantao, transition
-from tests.support.databases import SATURDAY, Book, by_staff, postgres_only
-from tests.support.races import race
+from consultoria.services.plantoes import StateConflict, request_plantao
+from tests.support.databases import (
+    SATURDAY,
+    Book,
+    by_customer,
+    by_staff,
+    end_early_by_staff,
+    postgres_only,
+)
+from tests.support.races import race, race_to_create
 
 ROUNDS = 5
 
 
-def _move(
-    factory: sessionmaker[Session],
-    plantao_id: int,
-    to_state: str,
-    *allowed_from: str,
-    **changes: Any,
+def _in_session(
+    factory: sessionmaker[Session], change: Callable[..., Plantao], *args: Any, **kwargs: Any
 ) -> Callable[[], Plantao]:
+    """`change(session, *args, **kwargs)` in a unit of work of its own, when called."""
+
     def move() -> Plantao:
         with unit_of_work(factory) as session:
-            return by_staff(session, plantao_id, to_state, *allowed_from, **changes)
+            return change(session, *args, **kwargs)
 
     return move
 
@@ -44,17 +49,8 @@ def _move(
 def _cancel(
     factory: sessionmaker[Session], plantao_id: int, person: Person
 ) -> Callable[[], Plantao]:
-    def cancel() -> Plantao:
-        with unit_of_work(factory) as session:
-            return transition(
-                session,
-                plantao_id,
-                Customer(person, "telegram"),
-                to_state="cancelled",
-                allowed_from={"requested", "confirmed"},
-            )
-
-    return cancel
+    cancellable = ("requested", "confirmed")
+    return _in_session(factory, by_customer, plantao_id, person, "cancelled", *cancellable)
 
 
 def _count(factory: sessionmaker[Session], model: type[Any], *where: Any) -> int:
@@ -101,17 +97,9 @@ def test_cancellation_racing_an_early_end(
 ) -> None:
     for round_ in range(ROUNDS):
         plantao = book(start_at=SATURDAY + timedelta(days=round_))
-        _move(factory, plantao.id, "confirmed", "requested")()
-        end_early = _move(
-            factory,
-            plantao.id,
-            "ended_early",
-            "confirmed",
-            "in_progress",
-            charged_minutes=240,
-            amount_due=Decimal("960.00"),
-            ended_at=plantao.start_at + timedelta(hours=1),
-        )
+        _in_session(factory, by_staff, plantao.id, "confirmed", "requested")()
+        ended_at = plantao.start_at + timedelta(hours=1)
+        end_early = _in_session(factory, end_early_by_staff, plantao.id, ended_at)
         wins, conflicts = _split(race(_cancel(factory, plantao.id, person), end_early))
         assert len(wins) == 1
         assert len(conflicts) == 1
@@ -172,12 +160,9 @@ def test_same_request_delivered_twice_at_once(
 
 
 def test_first_message_of_a_new_person_from_two_workers(factory: sessionmaker[Session]) -> None:
-    def first_contact() -> int:
-        with unit_of_work(factory) as session:
-            return get_or_create_person(session, "telegram", "4242", "Gil").id
-
-    outcomes = race(first_contact, first_contact, first_contact)
-    assert len(set(outcomes)) == 1
+    race_to_create(
+        factory, lambda session: get_or_create_person(session, "telegram", "4242", "Gil").id
+    )
     assert _count(factory, Person, Person.channel_user_id == "4242") == 1
 
 

@@ -19,10 +19,9 @@ from consultoria.services.plantoes import (
     InvalidTransition,
     PlantaoNotFound,
     StateConflict,
-    transition,
 )
 from consultoria.settings import Settings
-from tests.support.databases import SATURDAY, Book, by_staff
+from tests.support.databases import SATURDAY, Book, by_customer, by_staff, end_early_by_staff
 
 
 def _history(factory: sessionmaker[Session], plantao_id: int) -> list[tuple[str | None, str]]:
@@ -101,16 +100,8 @@ def test_full_lifecycle(factory: sessionmaker[Session], book: Book) -> None:
         by_staff(session, plantao.id, "in_progress", "confirmed")
     ended_at = SATURDAY + timedelta(hours=2)
     with unit_of_work(factory) as session:
-        ended = by_staff(
-            session,
-            plantao.id,
-            "ended_early",
-            "confirmed",
-            "in_progress",
-            charged_minutes=240,
-            amount_due=Decimal("960.00"),
-            ended_at=ended_at,
-            note="Cliente liberou o especialista",
+        ended = end_early_by_staff(
+            session, plantao.id, ended_at, note="Cliente liberou o especialista"
         )
     assert (ended.state, ended.version, ended.charged_minutes) == ("ended_early", 4, 240)
     assert ended.ended_at == ended_at
@@ -131,12 +122,13 @@ def test_full_lifecycle(factory: sessionmaker[Session], book: Book) -> None:
 def test_cancellation_notifies(factory: sessionmaker[Session], person: Person, book: Book) -> None:
     plantao = book()
     with unit_of_work(factory) as session:
-        cancelled = transition(
+        cancelled = by_customer(
             session,
             plantao.id,
-            Customer(person, "telegram"),
-            to_state="cancelled",
-            allowed_from={"requested", "confirmed"},
+            person,
+            "cancelled",
+            "requested",
+            "confirmed",
             charged_minutes=0,
             amount_due=Decimal("0.00"),
         )
@@ -201,13 +193,7 @@ def test_a_customer_changes_only_their_own_plantoes(
 ) -> None:
     theirs = book(other_person)
     with pytest.raises(PlantaoNotFound), unit_of_work(factory) as session:
-        transition(
-            session,
-            theirs.id,
-            Customer(person, "telegram"),
-            to_state="cancelled",
-            allowed_from={"requested"},
-        )
+        by_customer(session, theirs.id, person, "cancelled", "requested")
     assert _history(factory, theirs.id) == [(None, "requested")]
 
 

@@ -35,7 +35,7 @@ from consultoria.tariff import Modality
 from tests.support.cancellations import ask_to_cancel, yes_after
 from tests.support.databases import Book
 from tests.support.plantoes import BOOKING_FORM
-from tests.support.races import race
+from tests.support.races import race, race_to_create
 from tests.support.trackers import DOMAIN, question, texts, turn
 
 
@@ -65,12 +65,7 @@ def test_a_new_text_is_the_next_version_and_the_same_text_is_not(
 
 
 def test_concurrent_syncs_of_one_text_make_one_version(factory: sessionmaker[Session]) -> None:
-    def sync() -> int:
-        with unit_of_work(factory) as session:
-            return sync_term(session, "plantao", "Termo", "texto").id
-
-    outcomes = race(sync, sync, sync)
-    assert len(set(outcomes)) == 1
+    race_to_create(factory, lambda session: sync_term(session, "plantao", "Termo", "texto").id)
     assert _count(factory, TermVersion) == 1
 
 

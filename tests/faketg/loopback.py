@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from typing import TypeVar
 
 from aiohttp import web
+
+S = TypeVar("S", bound="LoopbackServer")
 
 
 class LoopbackServer:
@@ -28,11 +31,18 @@ class LoopbackServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> LoopbackServer:
+    def start(self: S) -> S:
         if not self._thread.is_alive():
             self._thread.start()
         asyncio.run_coroutine_threadsafe(self._serve(), self.loop).result(timeout=10)
         return self
+
+    def __enter__(self: S) -> S:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def stop(self) -> None:
         """Stop serving; `start` serves again on the same port."""

@@ -104,13 +104,6 @@ class FakeTelegram(LoopbackServer):
     async def on_start(self) -> None:
         self._arrived = asyncio.Event()
 
-    def __enter__(self) -> FakeTelegram:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
     # -- what a test says as a Telegram user ------------------------------------------------
 
     def push(self, update: dict[str, Any]) -> None:

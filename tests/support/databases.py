@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -128,4 +129,37 @@ def by_staff(
     staff = Staff(staff_person(session, "telegram", "900", "Equipe Plantão"), "telegram")
     return transition(
         session, plantao_id, staff, to_state=to_state, allowed_from=set(allowed_from), **changes
+    )
+
+
+def by_customer(
+    session: Session,
+    plantao_id: int,
+    person: Person,
+    to_state: str,
+    *allowed_from: str,
+    **changes: Any,
+) -> Plantao:
+    """`transition` as the customer `person` acting from Telegram."""
+    customer = Customer(person, "telegram")
+    return transition(
+        session, plantao_id, customer, to_state=to_state, allowed_from=set(allowed_from), **changes
+    )
+
+
+def end_early_by_staff(
+    session: Session, plantao_id: int, ended_at: datetime, **changes: Any
+) -> Plantao:
+    """A confirmed or running plantão ended early by staff, charged its 240-minute first-day
+    minimum (R$ 960,00)."""
+    return by_staff(
+        session,
+        plantao_id,
+        "ended_early",
+        "confirmed",
+        "in_progress",
+        charged_minutes=240,
+        amount_due=Decimal("960.00"),
+        ended_at=ended_at,
+        **changes,
     )

@@ -113,3 +113,13 @@ def next_saturday() -> str:
     hours for plantão quotes."""
     today = runtime.now().date()
     return (today + timedelta(days=(5 - today.weekday()) % 7 or 7)).isoformat()
+
+
+def quoted_plantao(day: str) -> dict[str, Any]:
+    """The quote form's slots after quoting a plantão on `day` (ISO date) from 8h to 18h."""
+    return {
+        "modalidade": "plantao",
+        "janela": "das 8 às 18",
+        "plantao_inicio": f"{day}T08:00:00-03:00",
+        "plantao_fim": f"{day}T18:00:00-03:00",
+    }

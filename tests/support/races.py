@@ -6,6 +6,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from consultoria.db import unit_of_work
+
 
 def race(*competitors: Callable[[], Any]) -> list[Any]:
     """Run the competitors at once, one thread each; their results or raised exceptions."""
@@ -26,3 +30,15 @@ def race(*competitors: Callable[[], Any]) -> list[Any]:
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads), "a competitor hung"
     return outcomes
+
+
+def race_to_create(factory: sessionmaker[Session], create: Callable[[Session], int]) -> None:
+    """Three workers run `create` (returning a row's id) at once, each in its own unit of work;
+    all of them must end up with the same row."""
+
+    def competitor() -> int:
+        with unit_of_work(factory) as session:
+            return create(session)
+
+    outcomes = race(competitor, competitor, competitor)
+    assert len(set(outcomes)) == 1, outcomes
