@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionAnswerFaq, ActionHandoff, ActionProductionStop
 from actions.messages.conversation import NOT_SURE
-from actions.quotes import ValidateQuoteForm
+from actions.quotes import ValidateQuoteForm, inconsistency_outcome
 from actions.relevance import FAQ_ANSWER_MIN, FAQ_DOMAIN_ANSWER_MIN
 from actions.triage import ActionRecommendModality
 from tests.support.clock import PinClock
@@ -188,3 +188,33 @@ async def test_a_detail_outside_a_quote_that_names_one_still_refines_it(
     tracker = turn("e se forem 2 especialistas?", "inform", entities=said)
     events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
     assert "action_execution_rejected" not in [e["event"] for e in events]
+
+
+async def test_a_bare_number_taken_for_specialists_opens_no_quote(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    said = [
+        {"entity": "especialistas", "value": "14", "start": 8, "end": 10},
+        {"entity": "especialistas", "value": "9", "start": 15, "end": 16},
+    ]
+    tracker = turn("pressao 14 por 9 e alta?", "inform", entities=said)
+    events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
+    assert [e["event"] for e in events] == ["action_execution_rejected"]
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("sem inconsistencia", "none"),
+        ("Sem inconsistência", "none"),
+        ("nao era inconsistencia", "none"),
+        ("inconsistencia nova", "new"),
+        ("bug novo", "new"),
+        ("ja estava publicada", "published"),
+        ("problema já documentado", "published"),
+        ("new", "new"),
+        ("talvez", None),
+    ],
+)
+def test_the_analysis_outcome_is_read_from_what_was_said(said: str, outcome: str | None) -> None:
+    assert inconsistency_outcome(said) == outcome
