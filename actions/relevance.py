@@ -25,6 +25,7 @@ class FaqDecision(Enum):
 
 
 # Stems of the domain's own words, without accents: modalities, charging, the team, the ERP.
+# Words as common elsewhere ("atendimento", "minuto") are left out on purpose.
 _DOMAIN_STEMS = (
     r"plantao",
     r"plantoes",
@@ -60,12 +61,10 @@ _DOMAIN_STEMS = (
     r"prime",
     r"ams",
     r"esn",
-    r"atendimentos?",
     r"acion\w*",
     r"cobr\w*",
     r"prec[oa]s?",
     r"cancel\w*",
-    r"minutos?",
     r"sms",
 )
 _DOMAIN = re.compile(r"\b(" + "|".join(_DOMAIN_STEMS) + r")\b")

@@ -73,5 +73,8 @@ class ActionRecommendModality(Action):
         if modality == "consultoria_telefonica" and not (clock := clock_now()).open_now:
             # Outside business hours, what is possible now comes before the recommendation.
             notice = runtime.settings().tariff.plantao.short_notice
-            dispatcher.utter_message(text=say.telefonica_closed_now(clock, notice))
+            dispatcher.utter_message(
+                text=say.telefonica_closed_now(clock, notice),
+                buttons=[say.BUTTON_PLANTAO, say.BUTTON_HANDOFF],
+            )
         return [SlotSet("recomendacao", modality), *(SlotSet(s, None) for s in TRIAGE_SLOTS)]
