@@ -1,5 +1,5 @@
-"""Session start, human handoff, the FAQ answer (only when the ResponseSelector is sure enough),
-urgent production stops by the clock, and the two-stage fallback's clarifying question."""
+"""Session start, human handoff (saying whether the team answers now), the FAQ answer (only when
+the ResponseSelector is sure enough) and the two-stage fallback's clarifying question."""
 
 from __future__ import annotations
 
@@ -98,30 +98,6 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response=f"utter_{key}")
             if key in CLOCK_AWARE_FAQ:
                 dispatcher.utter_message(text=say.business_hours_now(clock_now()))
-        return []
-
-
-class ActionProductionStop(Action):
-    """An urgent stop of production: the Consultoria Telefônica in business hours, otherwise
-    what is possible now and when the team is back (SPEC §11)."""
-
-    def name(self) -> str:
-        return "action_production_stop"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        ctx = runtime.context()
-        clock = business_clock(ctx.settings.tariff.calendar, ctx.now)
-        figures = template_slots(ctx.settings, ctx.prices, ctx.now.date())
-        if clock.open_now:
-            text = say.production_stop(clock, figures)
-            buttons = [say.BUTTON_QUOTE_TELEFONICA, say.BUTTON_HANDOFF]
-        else:
-            notice = ctx.settings.tariff.plantao.short_notice
-            text = say.production_stop_closed(clock, figures, notice)
-            buttons = [say.BUTTON_PLANTAO, say.BUTTON_HANDOFF]
-        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 

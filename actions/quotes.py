@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +60,7 @@ SLOTS_BY_ENTITY = {
 
 # Every entity that says something about a quote.
 QUOTE_ENTITIES = frozenset({*SLOTS_BY_ENTITY, "modalidade"})
+SPECIALISTS_WORD = re.compile(r"\b(especialista|analista|consultor|pessoa|t[eé]cnico)", re.I)
 
 
 def quoted_window(tracker: Tracker) -> Window | None:
@@ -68,14 +71,30 @@ def quoted_window(tracker: Tracker) -> Window | None:
     return Window(datetime.fromisoformat(start), datetime.fromisoformat(end))
 
 
+def inconsistency_outcome(said: str) -> str | None:
+    """The value of the `inconsistencia` slot that `said` names, or None."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", said.lower()) if not unicodedata.combining(c)
+    )
+    if plain in {outcome.value for outcome in Inconsistency}:
+        return plain
+    if re.search(r"\b(publicad|documentad|conhecid)", plain):
+        return Inconsistency.PUBLISHED.value
+    if re.search(r"\b(sem|nao|nenhum)\b", plain):
+        return Inconsistency.NONE.value
+    if re.search(r"\b(nov[oa])\b", plain):
+        return Inconsistency.NEW.value
+    return None
+
+
 def _says_nothing_of_a_quote(tracker: Tracker) -> bool:
     """A detail given outside the form (it is being activated by "inform") that names nothing
     a quote has: "pressão 14 por 9 é alta?" must not open a quote (SPEC §11)."""
-    return (
-        intent(tracker) == "inform"
-        and not tracker.active_loop
-        and not entity_names(tracker) & QUOTE_ENTITIES
-    )
+    named = entity_names(tracker) & QUOTE_ENTITIES
+    if not SPECIALISTS_WORD.search(text(tracker)):
+        # A bare number tagged as a count of specialists ("pressão 14 por 9") names none.
+        named -= {"especialistas"}
+    return intent(tracker) == "inform" and not tracker.active_loop and not named
 
 
 class ValidateQuoteForm(FormValidationAction):
@@ -151,6 +170,13 @@ class ValidateQuoteForm(FormValidationAction):
             dispatcher.utter_message(text=say.DURATION_AGAIN)
             return {"duracao": None, "duracao_minutos": None}
         return {"duracao": str(value), "duracao_minutos": float(minutes)}
+
+    def validate_inconsistencia(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        # The entity's text reaches here when no synonym maps it ("sem inconsistencia" without
+        # the accent); an unknown outcome is asked again, with buttons, instead of failing.
+        return {"inconsistencia": inconsistency_outcome(str(value))}
 
     def validate_especialistas(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

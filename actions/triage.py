@@ -9,9 +9,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.conversation import clock_now
 from actions.messages import conversation as say
 from consultoria import runtime
-from consultoria.tariff.business_hours import business_clock
 
 TRIAGE_SLOTS = ("triage_quando", "triage_suporte", "triage_objetivo")
 
@@ -70,10 +70,11 @@ class ActionRecommendModality(Action):
     ) -> list[EventType]:
         # None when the form was left before the last answer: no recommendation then.
         modality = recommendation(tracker.slots)
-        if modality == "consultoria_telefonica":
-            ctx = runtime.context()
-            clock = business_clock(ctx.settings.tariff.calendar, ctx.now)
-            if not clock.open_now:
-                notice = ctx.settings.tariff.plantao.short_notice
-                dispatcher.utter_message(text=say.telefonica_closed_now(clock, notice))
+        if modality == "consultoria_telefonica" and not (clock := clock_now()).open_now:
+            # Outside business hours, what is possible now comes before the recommendation.
+            notice = runtime.settings().tariff.plantao.short_notice
+            dispatcher.utter_message(
+                text=say.telefonica_closed_now(clock, notice),
+                buttons=[say.BUTTON_PLANTAO, say.BUTTON_HANDOFF],
+            )
         return [SlotSet("recomendacao", modality), *(SlotSet(s, None) for s in TRIAGE_SLOTS)]

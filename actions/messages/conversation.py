@@ -4,7 +4,7 @@ reached."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from consultoria.settings import Contact
@@ -61,10 +61,6 @@ BUTTON_SOMETHING_ELSE = {"title": "Outra coisa", "payload": "/out_of_scope"}
 
 BUTTON_HANDOFF = {"title": "Falar com um atendente", "payload": "/human_handoff"}
 BUTTON_PLANTAO = {"title": "Pedir um plantão", "payload": "/book_plantao"}
-BUTTON_QUOTE_TELEFONICA = {
-    "title": "Calcular um valor",
-    "payload": '/ask_quote{"modalidade": "consultoria_telefonica"}',
-}
 
 
 def handoff(contacts: Iterable[Contact], portal_path: str, clock: BusinessClock) -> str:
@@ -105,38 +101,14 @@ def business_hours_now(clock: BusinessClock) -> str:
 
 
 def telefonica_closed_now(clock: BusinessClock, short_notice: timedelta) -> str:
-    """What is possible tonight instead of the Consultoria Telefônica (SPEC §5)."""
+    """What is possible now instead of the Consultoria Telefônica: an urgent stop at night is told
+    so before the recommendation (SPEC §5, §11)."""
     hours = int(short_notice.total_seconds() // 3600)
     return (
         f"{business_hours_now(clock)} A Consultoria Telefônica só atende em horário "
         "comercial. Até lá, o que dá para fazer: pedir um plantão (com menos de "
         f"{hours} horas de antecedência ele fica como solicitação, sem alocação garantida) ou "
         "abrir o ticket no Portal TOTVS para ser atendido quando a equipe voltar."
-    )
-
-
-def production_stop(clock: BusinessClock, figures: Mapping[str, str]) -> str:
-    """An urgent stop of the customer's production, in business hours."""
-    return (
-        "Para uma parada em produção, o caminho mais rápido é a Consultoria Telefônica: "
-        f"{business_hours_now(clock)} Abra um ticket no Portal TOTVS escolhendo "
-        '"Consultoria Telefônica" como tipo da solicitação, ou ligue para a Central: um '
-        "especialista atende por telefone e acesso remoto, sem depender dos prazos do suporte. "
-        f"Custa {figures['cfg_preco_minuto']} por minuto mais impostos, por especialista, com "
-        f"mínimo de {figures['cfg_minimo']}; é um serviço contratado à parte do SMS. Se a sua "
-        'empresa não tem esse serviço, abra o ticket como "Suporte Técnico" (Suporte Padrão, '
-        "sem custo adicional)."
-    )
-
-
-def production_stop_closed(
-    clock: BusinessClock, figures: Mapping[str, str], short_notice: timedelta
-) -> str:
-    """An urgent stop of the customer's production outside business hours."""
-    return (
-        f"{telefonica_closed_now(clock, short_notice)} O plantão custa "
-        f"{figures['cfg_preco_minuto']} por minuto mais impostos, por especialista, cobrado pela "
-        "janela reservada, com mínimo diário se for encerrado antes."
     )
 
 

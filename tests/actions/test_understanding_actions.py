@@ -1,19 +1,20 @@
 """Issue #15 in the actions: the FAQ answered only when the ResponseSelector is sure enough, no
 quote opened by a detail that names nothing of one, and the answers that depend on the clock
-(urgent production stops, the handoff, the Consultoria Telefônica recommendation) against a
-pinned clock."""
+(the handoff, the Consultoria Telefônica recommendation an urgent stop leads to) against a pinned
+clock."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.conversation import ActionAnswerFaq, ActionHandoff, ActionProductionStop
+from actions.conversation import ActionAnswerFaq, ActionHandoff
 from actions.messages.conversation import NOT_SURE
-from actions.quotes import ValidateQuoteForm
+from actions.quotes import ValidateQuoteForm, inconsistency_outcome
 from actions.relevance import FAQ_ANSWER_MIN, FAQ_DOMAIN_ANSWER_MIN
 from actions.triage import ActionRecommendModality
 from consultoria import runtime
@@ -108,19 +109,6 @@ async def test_business_hours_answers_say_whether_the_team_answers_now(
     )
 
 
-async def test_production_stop_in_business_hours_offers_the_telefonica_now(
-    dispatcher: CollectingDispatcher,
-) -> None:
-    # The action tests run on Wednesday 02/12/2026 at 10:00.
-    await ActionProductionStop().run(dispatcher, turn("o faturamento parou", "production_stop"), {})
-    said = texts(dispatcher)
-    assert "Consultoria Telefônica" in said
-    assert "Agora é horário comercial: a equipe atende até as 18:00." in said
-    assert "R$ 4,00 por minuto" in said and "10 minutos" in said
-    assert "plantão" not in said
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][-1] == "/human_handoff"
-
-
 @pytest.mark.parametrize(
     ("moment", "why", "back"),
     [
@@ -134,16 +122,21 @@ async def test_production_stop_in_business_hours_offers_the_telefonica_now(
         ("2026-12-06T15:00:00-03:00", "Agora é fim de semana", "amanhã (segunda, 07/12) às 08:00"),
     ],
 )
-async def test_production_stop_outside_business_hours_says_what_is_possible_now(
+async def test_telefonica_recommendation_out_of_hours_says_what_is_possible_now(
     dispatcher: CollectingDispatcher, pin_clock: PinClock, moment: str, why: str, back: str
 ) -> None:
+    # "o faturamento parou, preciso de alguém agora" at night: the urgent need leads to the
+    # Consultoria Telefônica, which is closed.
     pin_clock(datetime.fromisoformat(moment))
-    await ActionProductionStop().run(dispatcher, turn("sistema fora do ar", "production_stop"), {})
+    events = await ActionRecommendModality().run(dispatcher, turn(slots=TELEFONICA_SLOTS), {})
+    assert SlotSet("recomendacao", "consultoria_telefonica") in events
     said = texts(dispatcher)
     assert f"{why} e a equipe não atende. Ela volta {back}." in said
     assert "pedir um plantão" in said and "24 horas" in said and "sem alocação garantida" in said
-    assert "R$ 4,00 por minuto" in said
-    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/book_plantao"
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        "/book_plantao",
+        "/human_handoff",
+    ]
 
 
 async def test_handoff_says_whether_the_team_answers_now(
@@ -156,15 +149,6 @@ async def test_handoff_says_whether_the_team_answers_now(
     await ActionHandoff().run(night, turn("falar com um atendente"), {})
     assert "Jackie Cristine Hansen" in texts(night)
     assert texts(night).endswith("Ela volta segunda, 07/12, às 08:00.")
-
-
-async def test_telefonica_recommendation_at_night_says_it_is_closed_now(
-    dispatcher: CollectingDispatcher, pin_clock: PinClock
-) -> None:
-    pin_clock(datetime.fromisoformat("2026-12-02T03:00:00-03:00"))
-    await ActionRecommendModality().run(dispatcher, turn(slots=TELEFONICA_SLOTS), {})
-    said = texts(dispatcher)
-    assert "não atende" in said and "hoje às 08:00" in said and "plantão" in said
 
 
 async def test_telefonica_recommendation_in_business_hours_adds_nothing(
@@ -209,3 +193,33 @@ async def test_a_faq_choice_below_its_threshold_is_kept_for_review(
     with runtime.sessions()() as session:
         texts_kept = session.scalars(select(UnansweredMessage.text)).all()
     assert texts_kept == ([mask_personal_data(text)] if kept else [])
+
+
+async def test_a_bare_number_taken_for_specialists_opens_no_quote(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    said = [
+        {"entity": "especialistas", "value": "14", "start": 8, "end": 10},
+        {"entity": "especialistas", "value": "9", "start": 15, "end": 16},
+    ]
+    tracker = turn("pressao 14 por 9 e alta?", "inform", entities=said)
+    events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
+    assert [e["event"] for e in events] == ["action_execution_rejected"]
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("sem inconsistencia", "none"),
+        ("Sem inconsistência", "none"),
+        ("nao era inconsistencia", "none"),
+        ("inconsistencia nova", "new"),
+        ("bug novo", "new"),
+        ("ja estava publicada", "published"),
+        ("problema já documentado", "published"),
+        ("new", "new"),
+        ("talvez", None),
+    ],
+)
+def test_the_analysis_outcome_is_read_from_what_was_said(said: str, outcome: str | None) -> None:
+    assert inconsistency_outcome(said) == outcome
