@@ -66,7 +66,7 @@ test-e2e: model ## end-to-end through the REST channel against the running serve
 
 # Both evaluations also run in test-e2e; here they print their rates and what went wrong.
 understanding: model ## out-of-domain rate and in-domain conversation rate, through the REST channel
-	$(VENV)/bin/pytest -q -s tests/e2e/test_out_of_domain.py tests/e2e/test_conversation_set.py
+	$(VENV)/bin/pytest -q tests/e2e/test_out_of_domain.py tests/e2e/test_conversation_corpus.py
 
 calibrate: model ## the out-of-domain thresholds on tests/ood/calibration.yml (not in make test)
 	$(RASA_ENV) $(VENV_RASA)/bin/python -m scripts.calibrate_ood $$(ls -t models/*.tar.gz | head -1)

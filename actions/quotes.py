@@ -144,13 +144,32 @@ class ValidateQuoteForm(FormValidationAction):
         if modality == "consultoria_suporte":
             needed.append("inconsistencia")
         if modality == "plantao":
-            needed += ["janela", "encerramento"] if tracker.get_slot("encerramento") else ["janela"]
+            ends = tracker.get_slot("encerramento") or _end_said(tracker) is not None
+            needed += ["janela", "encerramento"] if ends else ["janela"]
         if modality in {"consultoria_telefonica", "plantao"} and (
             tracker.get_slot("especialistas") is not None
-            or "especialistas" in tracker.slots_to_validate()
+            or ("especialistas" in tracker.slots_to_validate() and _count_asked_or_named(tracker))
+            or _specialists_said(tracker) is not None
         ):
             needed.append("especialistas")
         return needed
+
+    # The entity extractor misses some counts and end times ("com 3 especialistas", "e se eu
+    # encerrar às 10?"); the parsers read them from the message itself.
+    async def extract_especialistas(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        count = _specialists_said(tracker)
+        if count is None or "especialistas" in tracker.slots_to_validate():
+            return {}
+        return {"especialistas": float(count)}
+
+    async def extract_encerramento(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if _end_said(tracker) is None or "encerramento" in tracker.slots_to_validate():
+            return {}
+        return {"encerramento": text(tracker)}
 
     def validate_duracao(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -181,6 +200,10 @@ class ValidateQuoteForm(FormValidationAction):
     def validate_especialistas(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        if not _count_asked_or_named(tracker):
+            # A number the extractor took for a head count from a date or an hour ("12/10 das
+            # 8 às 12"): nothing was said of specialists.
+            return {"especialistas": _before_this_message(tracker, "especialistas")}
         count = _as_count(value, tracker)
         limit = runtime.context().settings.tariff.plantao.max_specialists
         if count is None or not 1 <= count <= limit:
@@ -234,6 +257,38 @@ class ValidateQuoteForm(FormValidationAction):
             dispatcher.utter_message(text=say.END_TIME_AGAIN)
             return {"encerramento": None, "plantao_encerramento": None}
         return {"encerramento": str(value), "plantao_encerramento": ended.isoformat()}
+
+
+def _before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest message (Rasa has already set its candidates)."""
+    value = before = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            before = value
+        elif event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return before
+
+
+def _count_asked_or_named(tracker: Tracker) -> bool:
+    """Whether a number in the message can be a head count: the form asked for one, or the
+    message names the specialists."""
+    asked = tracker.get_slot("requested_slot") == "especialistas"
+    return asked or bool(SPECIALISTS_WORD.search(text(tracker)))
+
+
+def _specialists_said(tracker: Tracker) -> int | None:
+    """A head count the message gives with its noun ("com 3 especialistas"), never a bare
+    number, which may be an hour or a day."""
+    message = text(tracker)
+    return parse_count(message) if SPECIALISTS_WORD.search(message) else None
+
+
+def _end_said(tracker: Tracker) -> datetime | None:
+    """An early end the message gives for the window being quoted, or the one it names."""
+    now = runtime.context().now
+    window = parse_window(text(tracker), now) or quoted_window(tracker)
+    return None if window is None else parse_end_time(text(tracker), window, now)
 
 
 def _follow_up_window(text: str, known: Window, now: datetime) -> Window | None:

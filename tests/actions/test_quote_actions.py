@@ -330,3 +330,48 @@ async def test_booking_or_cancelling_leaves_the_quote_for_its_own_rule(
     events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
     assert [e["event"] for e in events] == ["action_execution_rejected"]
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("90 minutos de consultoria telefonica com 3 especialistas, quanto da?", 3.0),
+        ("45 min de telefonica, dois analistas", 2.0),
+    ],
+)
+async def test_a_head_count_the_extractor_missed_is_read_from_the_message(
+    dispatcher: CollectingDispatcher, text: str, expected: float
+) -> None:
+    slots = {"modalidade": "consultoria_telefonica", "duracao": "90 minutos"}
+    result = await validate(in_quote_form(text, slots=slots), dispatcher)
+    assert result["especialistas"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quanto custa um plantão no dia 12/10/2027 das 8 às 12, encerrando às 9?",
+        "plantao domingo das 8 ao meio dia, quanto?",
+    ],
+)
+async def test_a_number_from_a_date_or_an_hour_is_no_head_count(
+    dispatcher: CollectingDispatcher, text: str
+) -> None:
+    slots = {"modalidade": "plantao", "janela": text, "especialistas": "12"}
+    result = await validate(in_quote_form(text, slots=slots), dispatcher)
+    assert result.get("especialistas") is None
+    assert not any("de 1 a 5" in str(m.get("text")) for m in dispatcher.messages)
+
+
+async def test_an_early_end_the_extractor_missed_is_read_from_the_message(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    saturday = {
+        "modalidade": "plantao",
+        "janela": "sábado das 8 às 18",
+        "plantao_inicio": "2026-12-05T08:00:00-03:00",
+        "plantao_fim": "2026-12-05T18:00:00-03:00",
+    }
+    tracker = in_quote_form("e se eu encerrar às 10?", slots=saturday, offered={})
+    result = await validate(tracker, dispatcher)
+    assert result["plantao_encerramento"] == "2026-12-05T10:00:00-03:00"
