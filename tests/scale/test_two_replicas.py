@@ -151,7 +151,7 @@ def _usage(replicas: Replicas, month: str) -> dict[str, Any]:
 def test_the_months_usage_is_read_from_the_tracker_store(replicas: Replicas) -> None:
     month = time.strftime("%Y-%m", time.gmtime(time.time() - 3 * 3600))  # São Paulo's month
     before = _usage(replicas, month)
-    talk = Conversation(replicas.a.url)
+    talk = Conversation(replicas.b.url)  # replica a may have been killed by an earlier test
     for message in ("quanto custa o minuto?", "xkcd qwpoe zzv blorft", "falar com um atendente"):
         talk.say(message)
     after = _usage(replicas, month)
