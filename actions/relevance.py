@@ -8,8 +8,9 @@ the same rule to tests/ood/calibration.yml."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import Enum
+
+from consultoria.textparse import normalize
 
 # Calibrated on tests/ood/calibration.yml (scripts/calibrate_ood.py): with the last models,
 # out-of-domain questions taken for a FAQ scored 0.34 at most, in-domain FAQ questions 0.43 at
@@ -71,14 +72,9 @@ _DOMAIN_STEMS = (
 _DOMAIN = re.compile(r"\b(" + "|".join(_DOMAIN_STEMS) + r")\b")
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def mentions_domain(text: str) -> bool:
     """True when the message names a modality, a charging rule, the team or the ERP."""
-    return _DOMAIN.search(_plain(text)) is not None
+    return _DOMAIN.search(normalize(text)) is not None
 
 
 def faq_decision(

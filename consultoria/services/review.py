@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from consultoria.db.models import UnansweredMessage
 from consultoria.services.reports import Month
+from consultoria.textparse import normalize
 from consultoria.textparse.masking import mask_personal_data
 
 # Where Rasa's SQL tracker store is (production: its PostgreSQL database); the action server's
@@ -98,9 +98,7 @@ def forget_conversation(session: Session, conversation_id: str) -> int:
 
 
 def _alike(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return re.sub(r"[^\w\[\]]+", " ", plain).casefold().strip()
+    return re.sub(r"[^\w\[\]]+", " ", normalize(text)).strip()
 
 
 def unanswered_between(

@@ -6,6 +6,7 @@ Nothing here reads the clock: functions that need it take `now`, an aware dateti
 answer in America/Sao_Paulo (or the `tz` given).
 """
 
+from ._text import normalize
 from .moments import (
     PERIODS,
     SAO_PAULO,
@@ -22,6 +23,7 @@ __all__ = [
     "SAO_PAULO",
     "Window",
     "names_a_duration",
+    "normalize",
     "parse_count",
     "parse_day",
     "parse_duration_minutes",
