@@ -21,9 +21,15 @@ from actions.failures import GuardedAction, apologize_on_database_error
 from actions.forms import GAVE_UP, AnswerForm, Turn
 from actions.identity import find_person, remember_person
 from actions.messages import booking as say
-from actions.messages.pending import STALE_IN_FORM
 from actions.messages.quotes import quote_message
-from actions.pending import AnswerAction, Question, ask, clear_pending, pressed
+from actions.pending import (
+    AnswerAction,
+    Question,
+    ask,
+    clear_pending,
+    pressed_elsewhere,
+    stale_in_form,
+)
 from actions.quotes import quoted_window
 from actions.terms import TERM_QUESTION, TermText, ask_acceptance, current_term
 from consultoria import db, runtime
@@ -249,11 +255,8 @@ class ValidateBookingForm(AnswerForm):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if pressed(tracker) is not None:
-            # A button of an earlier question is no answer to the form's: nothing is filled,
-            # and the form asks its question again.
-            dispatcher.utter_message(text=STALE_IN_FORM)
-            return []
+        if pressed_elsewhere(tracker):
+            return stale_in_form(dispatcher, tracker)
         return self.fill(Turn(runtime.context(), dispatcher, tracker))
 
     def max_failures(self, ctx: runtime.Context) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -31,6 +31,10 @@ from actions.messages import pending as say
 # metadata key: all named `pergunta`.
 QUESTION = "pergunta"
 PENDING = "pendente"
+# The kind of a form's question with buttons (who the person is, which modality, the triage
+# answers): it is the open question like a yes/no one, but the form, not `pendente`, routes its
+# answer.
+FORM = "formulario"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Question:
             buttons=self.buttons,
             **{QUESTION: {**self.shown, "id": self.id, "kind": self.kind}},
         )
+        if self.kind == FORM:
+            return [SlotSet(QUESTION, self.id)]
         return [SlotSet(PENDING, self.kind), SlotSet(QUESTION, self.id)]
 
 
@@ -72,6 +78,15 @@ def ask(
     question_id = secrets.token_hex(8)
     bound = [{**button, "payload": _bound(button["payload"], question_id)} for button in buttons]
     return Question(question_id, kind, dict(shown or {}), text, bound).utter(dispatcher)
+
+
+def ask_in_form(
+    dispatcher: CollectingDispatcher, slot: str, response: Mapping[str, Any]
+) -> list[EventType]:
+    """Ask a form's question about `slot` with the domain's `response` (text and buttons), its
+    buttons bound to it."""
+    buttons = response.get("buttons") or []
+    return ask(dispatcher, FORM, str(response["text"]), buttons, {"slot": slot})
 
 
 def _skipped(event: Mapping[str, Any]) -> bool:
@@ -137,6 +152,22 @@ def open_question(tracker: Tracker) -> Question | None:
     return _still_open(tracker, _asked_with_id(tracker, button))
 
 
+def pressed_elsewhere(tracker: Tracker) -> bool:
+    """Whether the latest message is a button that does not answer the form question open now
+    (one of an earlier question, of another conversation, or an invented one)."""
+    button = pressed(tracker)
+    if button is None:
+        return False
+    if button != tracker.get_slot(QUESTION):
+        return True
+    asked = _asked_with_id(tracker, button)
+    return (
+        asked is None
+        or asked.kind != FORM
+        or asked.shown.get("slot") != tracker.get_slot("requested_slot")
+    )
+
+
 def current_question(tracker: Tracker) -> Question | None:
     """The question open in this conversation, wherever it was asked: to show it again."""
     question_id = tracker.get_slot(QUESTION)
@@ -146,6 +177,15 @@ def current_question(tracker: Tracker) -> Question | None:
 def clear_pending(dispatcher: CollectingDispatcher) -> list[EventType]:
     dispatcher.utter_message(text=say.NOTHING_PENDING)
     return [SlotSet(PENDING, None)]
+
+
+def _undone(tracker: Tracker) -> list[EventType]:
+    """The slots the latest message set (a button's entities fill slots before any action
+    runs), back to what they were before it."""
+    return [
+        SlotSet(slot, said.before_this_message(tracker, slot))
+        for slot in said.set_by_this_message(tracker)
+    ]
 
 
 def stale(dispatcher: CollectingDispatcher, question: Question | None) -> list[EventType]:
@@ -158,6 +198,13 @@ def stale(dispatcher: CollectingDispatcher, question: Question | None) -> list[E
     return question.utter(dispatcher)
 
 
+def stale_in_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A button that does not answer the active form's question: whatever it filled is undone,
+    and the form asks its question again."""
+    dispatcher.utter_message(text=say.STALE_IN_FORM)
+    return _undone(tracker)
+
+
 def answered(
     dispatcher: CollectingDispatcher, tracker: Tracker, kinds: Set[str]
 ) -> Question | list[EventType]:
@@ -165,7 +212,7 @@ def answered(
     the person why nothing changed, the events that close the turn."""
     question = open_question(tracker)
     if pressed(tracker) is not None and question is None:
-        return stale(dispatcher, current_question(tracker))
+        return [*_undone(tracker), *stale(dispatcher, current_question(tracker))]
     if question is None or question.kind not in kinds:
         return clear_pending(dispatcher)
     return question
@@ -219,4 +266,38 @@ class ActionStaleAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        return stale(dispatcher, current_question(tracker))
+        return [*_undone(tracker), *stale(dispatcher, current_question(tracker))]
+
+
+class FormQuestion(Action, ABC):
+    """Asks a form's question about `slot` with its buttons bound to it (Rasa runs
+    `action_ask_<slot>` instead of the `utter_ask_<slot>` response, whose text and buttons it
+    shows)."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot the question asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        response = domain["responses"][f"utter_ask_{self.slot}"][0]
+        return ask_in_form(dispatcher, self.slot, response)
+
+
+# The form questions shown with buttons, each asked by its own `action_ask_<slot>` class.
+ASKED_WITH_BUTTONS = (
+    "perfil",
+    "modalidade",
+    "inconsistencia",
+    "triage_quando",
+    "triage_suporte",
+    "triage_objetivo",
+)
+FORM_QUESTIONS: dict[str, type[FormQuestion]] = {
+    slot: type(f"ActionAsk_{slot}", (FormQuestion,), {"slot": slot}) for slot in ASKED_WITH_BUTTONS
+}

@@ -14,7 +14,8 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.identity import find_person
 from actions.messages import quotes as say
-from actions.tracker import caller, entity, entity_names, intent, text
+from actions.pending import pressed_elsewhere, stale_in_form
+from actions.tracker import before_this_message, caller, entity, entity_names, intent, text
 from consultoria import db, runtime
 from consultoria.services import people
 from consultoria.tariff import (
@@ -104,6 +105,8 @@ class ValidateQuoteForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if pressed_elsewhere(tracker):
+            return stale_in_form(dispatcher, tracker)
         if intent(tracker) in LEAVES_A_QUOTE or _says_nothing_of_a_quote(tracker):
             # "quero agendar esse plantão" leaves the quote even though it names the modality
             # (a slot the form would take): the rule for booking or cancelling takes over.
@@ -203,7 +206,7 @@ class ValidateQuoteForm(FormValidationAction):
         if not _count_asked_or_named(tracker):
             # A number the extractor took for a head count from a date or an hour ("12/10 das
             # 8 às 12"): nothing was said of specialists.
-            return {"especialistas": _before_this_message(tracker, "especialistas")}
+            return {"especialistas": before_this_message(tracker, "especialistas")}
         count = _as_count(value, tracker)
         limit = runtime.context().settings.tariff.plantao.max_specialists
         if count is None or not 1 <= count <= limit:
@@ -257,17 +260,6 @@ class ValidateQuoteForm(FormValidationAction):
             dispatcher.utter_message(text=say.END_TIME_AGAIN)
             return {"encerramento": None, "plantao_encerramento": None}
         return {"encerramento": str(value), "plantao_encerramento": ended.isoformat()}
-
-
-def _before_this_message(tracker: Tracker, slot: str) -> Any:
-    """The slot's value before the latest message (Rasa has already set its candidates)."""
-    value = before = None
-    for event in tracker.events:
-        if event.get("event") == "user":
-            before = value
-        elif event.get("event") == "slot" and event.get("name") == slot:
-            value = event.get("value")
-    return before
 
 
 def _count_asked_or_named(tracker: Tracker) -> bool:

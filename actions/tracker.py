@@ -95,6 +95,35 @@ class Caller:
     message_id: str | None
 
 
+# Events that put every slot back to its initial value.
+_RESETS = frozenset({"restart", "reset_slots"})
+
+
+def before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest message (Rasa has already set its candidates)."""
+    value = before = None
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "user":
+            before = value
+        elif kind in _RESETS:
+            value = None
+        elif kind == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return before
+
+
+def set_by_this_message(tracker: Tracker) -> list[str]:
+    """The slots set since the latest message, in order (a button's entities, mapped by Rasa)."""
+    names: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("name") not in names:
+            names.append(str(event.get("name")))
+    return names[::-1]
+
+
 def _latest_user_event(tracker: Tracker) -> dict[str, Any]:
     for event in reversed(tracker.events):
         if event.get("event") == "user":

@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import clock_now
 from actions.messages import conversation as say
+from actions.pending import pressed_elsewhere, stale_in_form
 from consultoria import runtime
 
 TRIAGE_SLOTS = ("triage_quando", "triage_suporte", "triage_objetivo")
@@ -47,6 +48,13 @@ def open_questions(slots: dict[str, Any]) -> list[str]:
 class ValidateTriageForm(FormValidationAction):
     def name(self) -> str:
         return "validate_triage_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if pressed_elsewhere(tracker):
+            return stale_in_form(dispatcher, tracker)
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self,

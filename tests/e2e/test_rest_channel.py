@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tests.e2e.rest import Conversation
 
@@ -48,18 +49,53 @@ def test_first_message_skips_the_triage_questions(conversation: Conversation) ->
     assert "abonado" in text
 
 
+def pick(replies: list[dict[str, Any]], value: str) -> str:
+    """The payload of the button, among the last reply's, that carries `value`."""
+    return next(b["payload"] for b in replies[-1]["buttons"] if f'"{value}"' in b["payload"])
+
+
 def test_triage_with_buttons(new_conversation: Callable[[], Conversation]) -> None:
     talk = new_conversation()
     question = talk.say("/ask_modality")
     assert "Quando" in question[0]["text"]
     assert len(question[0]["buttons"]) == 3
-    second = talk.say('/inform{"triage_quando": "comercial"}')
-    assert "Suporte Padrão" in second[0]["text"]
-    third = talk.say('/inform{"triage_suporte": "nao"}')
-    assert "O que você procura" in third[0]["text"]
-    final = talk.text('/inform{"triage_objetivo": "especialista"}')
+    second = talk.say(pick(question, "comercial"))
+    assert "Suporte Padrão" in second[-1]["text"]
+    third = talk.say(pick(second, "nao"))
+    assert "O que você procura" in third[-1]["text"]
+    final = talk.text(pick(third, "especialista"))
     assert "Consultoria Telefônica" in final
     assert "R$ 4,00" in final and "R$ 240,00" in final
+
+
+def test_a_form_button_answers_only_its_own_question(
+    new_conversation: Callable[[], Conversation],
+) -> None:
+    talk = new_conversation()
+    when = talk.say("/ask_modality")
+    support = talk.say(pick(when, "comercial"))
+    # The first question's buttons, pressed again while the second is open: nothing changes,
+    # and the open question is asked again with buttons that still answer it.
+    again = talk.say(pick(when, "fora"))
+    assert "pergunta anterior" in again[0]["text"]
+    assert "Suporte Padrão" in again[-1]["text"]
+    assert "plantão" not in " ".join(r.get("text") or "" for r in again).lower()
+    goal = talk.say(pick(again, "nao_simulado"))
+    assert "Consultoria do Suporte" in goal[-1]["text"]
+    # After the recommendation, no old button answers anything.
+    late = talk.text(pick(support, "nao"))
+    assert "pergunta anterior" in late and "Recomendo" not in late
+
+
+def test_an_old_modality_button_does_not_change_the_quote(conversation: Conversation) -> None:
+    asked = conversation.say("quero fazer um orçamento")
+    assert "De qual serviço" in asked[-1]["text"]
+    window = conversation.say(pick(asked, "plantao"))
+    assert "dia e o horário" in window[-1]["text"]
+    assert "R$ 2.400,00" in conversation.text("sábado das 8 às 18")
+    late = conversation.text(pick(asked, "consultoria_tecnica"))
+    assert "pergunta anterior" in late and "R$" not in late
+    assert "R$ 4.800,00" in conversation.text("e com 2 especialistas?")
 
 
 def test_after_hours_need_recommends_a_plantao_with_configured_minimums(

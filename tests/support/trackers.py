@@ -11,15 +11,15 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.pending import QUESTION, ask
+from actions.pending import FORM, QUESTION, ask
 
 DOMAIN_DIR = Path(__file__).parents[2] / "domain"
 SENDER = "test-user"
 
 
 def _domain() -> dict[str, Any]:
-    """The slots and forms of every domain file, merged as Rasa merges them."""
-    merged: dict[str, dict[str, Any]] = {"slots": {}, "forms": {}}
+    """The slots, forms and responses of every domain file, merged as Rasa merges them."""
+    merged: dict[str, dict[str, Any]] = {"slots": {}, "forms": {}, "responses": {}}
     for path in sorted(DOMAIN_DIR.glob("*.yml")):
         part = yaml.safe_load(path.read_text("utf-8")) or {}
         for key, found in merged.items():
@@ -39,6 +39,7 @@ def turn(
     asked_by: str | None = None,
     asked: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
+    history: list[dict[str, Any]] | None = None,
     sender: str = SENDER,
     metadata: dict[str, Any] | None = None,
     active_loop: str | None = None,
@@ -51,7 +52,8 @@ def turn(
     `asked_by` is the action that asked the question being answered (it comes before the
     message) and `asked` what it said (a dispatcher's messages): they become the bot events Rasa
     keeps, and the last question among them is the open one unless `slots` say otherwise.
-    `events` come after the message, as the slot candidates a form appends. `ranking` is the
+    `events` come after the message, as the slot candidates a form appends; `history` comes
+    before everything else (the slots set earlier in the conversation). `ranking` is the
     classifier's intent ranking (the intent alone by default) and `latest` adds other parse
     results (a response selector's) to the latest message.
     """
@@ -62,13 +64,7 @@ def turn(
         "entities": entities or [],
         **(latest or {}),
     }
-    before: list[dict[str, Any]] = []
-    if asked_by:
-        before = [
-            {"event": "action", "name": asked_by},
-            *bot_events(asked or []),
-            {"event": "action", "name": "action_listen"},
-        ]
+    before = [*(history or []), *_asking(asked_by, asked or [])]
     slots = {**open_slots(asked or []), **(slots or {})}
     said = {
         "event": "user",
@@ -90,6 +86,17 @@ def turn(
             "latest_action_name": "action_listen",
         }
     )
+
+
+def _asking(asked_by: str | None, asked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events of `asked_by` saying `asked`, then waiting for the answer."""
+    if not asked_by:
+        return []
+    return [
+        {"event": "action", "name": asked_by},
+        *bot_events(asked),
+        {"event": "action", "name": "action_listen"},
+    ]
 
 
 def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -121,6 +128,8 @@ def open_slots(messages: list[dict[str, Any]]) -> dict[str, Any]:
     questions = [m[QUESTION] for m in messages if QUESTION in m]
     if not questions:
         return {}
+    if questions[-1]["kind"] == FORM:
+        return {QUESTION: questions[-1]["id"]}
     return {"pendente": questions[-1]["kind"], QUESTION: questions[-1]["id"]}
 
 
