@@ -12,7 +12,7 @@ Refusals are exceptions carrying the plantão and what stopped the change: the f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -196,9 +196,15 @@ class Announced:
 
 
 def plantao_quote(
-    plantao: PlantaoLike, prices: PriceTable, rules: TariffRules, ended_at: datetime | None = None
+    plantao: PlantaoLike,
+    prices: PriceTable,
+    rules: TariffRules,
+    ended_at: datetime | None = None,
+    *,
+    waived: bool = False,
 ) -> Quote:
-    """The engine's price of the plantão's window: whole, or ended or cancelled at `ended_at`."""
+    """The engine's price of the plantão's window: whole, or ended or cancelled at `ended_at`;
+    nothing charged when `waived`."""
     return quote_plantao(
         plantao.start_at,
         plantao.end_at,
@@ -206,6 +212,7 @@ def plantao_quote(
         table=prices,
         rules=rules,
         ended_at=ended_at,
+        waived=waived,
     )
 
 
@@ -569,21 +576,8 @@ def staff_cancellation_preview(
     customer's rule at their request, nothing without a specialist."""
     plantao = get(session, staff, plantao_id)
     _check_cancellable(plantao, staff, now)
-    quote = plantao_quote(plantao, load_price_table(session), rules, now)
-    if reason is CancelReason.CUSTOMER_REQUEST:
-        return quote
-    nothing = None if quote.amount is None else Decimal("0.00")
-    return replace(
-        quote,
-        minutes_per_specialist=0,
-        charged_minutes=0,
-        amount=nothing,
-        waived=True,
-        lines=(),
-        days=(),
-        taxes=(),
-        gross_amount=None,
-    )
+    waived = reason is CancelReason.NO_SPECIALIST
+    return plantao_quote(plantao, load_price_table(session), rules, now, waived=waived)
 
 
 def cancel_by_staff(

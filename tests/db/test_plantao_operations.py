@@ -434,6 +434,10 @@ def test_staff_cancelling_late_for_lack_of_a_specialist_charges_nothing(
         Decimal("0.00"),
         True,
     )
+    # The engine's own quote: the customer's rule would bill the 240-minute minimum, waived.
+    assert done.quote.minutes_per_specialist == 240
+    assert "Abonado: nada é cobrado por este plantão." in done.quote.lines
+    assert done.quote.lines[-1] == "Total: 240 min (4h) abonados = R$ 0,00."
     saved = reload(factory, plantao.id)
     assert (saved.state, saved.charged_minutes, saved.amount_due) == (
         "cancelled",
