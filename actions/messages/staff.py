@@ -181,6 +181,12 @@ def confirm_end(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bo
     )
 
 
+REASON_NOT_UNDERSTOOD = (
+    'Não entendi o motivo. Escolha um dos botões, ou escreva "a pedido do cliente" ou "sem '
+    'especialista disponível".'
+)
+
+
 def why_cancel(ref: str) -> str:
     return (
         f"Por que o plantão {ref} será cancelado? A pedido do cliente, vale a regra de "
