@@ -286,13 +286,14 @@ def _ref_shown(question: Question) -> str:
 
 
 class ActionStaffConfirmEnd(ConfirmAtAmountAction):
-    """ "Sim" to an early end: recorded at the moment and amount shown."""
+    """ "Sim" to an early end: recorded at the moment and amount shown; a moment still ahead is
+    scheduled, and the plantão runs until then (SPEC §4)."""
 
     operation = "confirm_end"
     question_kind = END_QUESTION
 
     def change(self, turn: Turn, question: Question) -> Callable[..., plantoes.Done]:
-        return partial(plantoes.end_early, at=_moment_shown(question))
+        return partial(plantoes.end_early, at=_moment_shown(question), now=turn.ctx.now)
 
     def ask_again(
         self, dispatcher: CollectingDispatcher, turn: Turn, question: Question, quote: Quote
@@ -300,8 +301,10 @@ class ActionStaffConfirmEnd(ConfirmAtAmountAction):
         return _ask_end(dispatcher, turn, _ref_shown(question), _moment_shown(question), quote)
 
     def recorded(self, turn: Turn, question: Question, quote: Quote) -> str:
-        at = _moment_shown(question)
-        return say.ended(_ref_shown(question), at, turn.zone, quote, ahead=at > turn.ctx.now)
+        at, ref = _moment_shown(question), _ref_shown(question)
+        if at > turn.ctx.now:
+            return say.end_scheduled(ref, at, turn.zone, quote)
+        return say.ended(ref, at, turn.zone, quote)
 
 
 def _moment_shown(question: Question) -> datetime:

@@ -61,9 +61,10 @@ async def test_a_no_to_an_end_changes_nothing() -> None:
     assert (state_of(plantao.id), len(events_of(plantao.id))) == ("confirmed", 2)
 
 
-async def test_an_end_whose_amount_changed_is_asked_again() -> None:
+async def test_an_end_whose_amount_changed_is_asked_again(pin_clock: PinClock) -> None:
     enroll()
     plantao = stored_plantao(customer(), FAR, state="confirmed")
+    pin_clock(FAR + timedelta(hours=6))  # 14:00 of its day: the end at 13:00 has come
     shown, asked = await staff_asks(
         ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 13h", "end_plantao"
     )
@@ -76,7 +77,7 @@ async def test_an_end_whose_amount_changed_is_asked_again() -> None:
     assert said.startswith(f"Nada foi alterado no plantão {plantao.ref}")
     assert "Plantão 24x7: R$ 1.320,00 mais impostos." in said
     assert slots["pendente"] == "confirmar_encerramento"
-    assert state_of(plantao.id) == "confirmed"
+    assert state_of(plantao.id) == "in_progress"
     said, _, _ = await press_yes(again, "action_staff_confirm_end")
     assert f"Plantão {plantao.ref} encerrado em" in said
     assert (reload(plantao.id).state, reload(plantao.id).amount_due) == (
