@@ -2,7 +2,8 @@
 `plantao_events` rows.
 
 A customer books, sees and cancels their own plantões; staff see all of them, confirm, end early
-and cancel any; time moves confirmed plantões in progress and running ones to completion. Every
+(now, or at a moment ahead, which schedules the end) and cancel any; time moves confirmed
+plantões in progress and running ones to completion, or to the early end staff scheduled. Every
 change is a compare-and-set on the plantão's version and lands in its append-only history with
 who, when, the channel and the amount then due; requests and cancellations are outboxed for the
 staff chat in the same transaction. Each function is one step of the caller's `unit_of_work`.
