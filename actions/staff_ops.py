@@ -28,7 +28,7 @@ from actions.failures import GuardedAction, apologize_on_database_error
 from actions.messages import plantoes as plantao_say
 from actions.messages import staff as say
 from actions.my_plantoes import amount_shown, ask_at_amount, customer
-from actions.pending import Question, answered, ask, pressed
+from actions.pending import Question, answered, ask, open_question, pressed
 from actions.tracker import Caller
 from consultoria import db, runtime
 from consultoria.db import Plantao
@@ -286,13 +286,14 @@ def _ref_shown(question: Question) -> str:
 
 
 class ActionStaffConfirmEnd(ConfirmAtAmountAction):
-    """ "Sim" to an early end: recorded at the moment and amount shown."""
+    """ "Sim" to an early end: recorded at the moment and amount shown; a moment still ahead is
+    scheduled, and the plantão runs until then (SPEC §4)."""
 
     operation = "confirm_end"
     question_kind = END_QUESTION
 
     def change(self, turn: Turn, question: Question) -> Callable[..., plantoes.Done]:
-        return partial(plantoes.end_early, at=_moment_shown(question))
+        return partial(plantoes.end_early, at=_moment_shown(question), now=turn.ctx.now)
 
     def ask_again(
         self, dispatcher: CollectingDispatcher, turn: Turn, question: Question, quote: Quote
@@ -300,8 +301,10 @@ class ActionStaffConfirmEnd(ConfirmAtAmountAction):
         return _ask_end(dispatcher, turn, _ref_shown(question), _moment_shown(question), quote)
 
     def recorded(self, turn: Turn, question: Question, quote: Quote) -> str:
-        at = _moment_shown(question)
-        return say.ended(_ref_shown(question), at, turn.zone, quote, ahead=at > turn.ctx.now)
+        at, ref = _moment_shown(question), _ref_shown(question)
+        if at > turn.ctx.now:
+            return say.end_scheduled(ref, at, turn.zone, quote)
+        return say.ended(ref, at, turn.zone, quote)
 
 
 def _moment_shown(question: Question) -> datetime:
@@ -329,20 +332,22 @@ def _reason(tracker: Tracker) -> CancelReason | None:
     return None
 
 
-class ActionStaffCancelPlantao(PlantaoAction):
+class ActionStaffCancelPlantao(StaffAction):
     """A cancellation of a plantão that has not started: why (asked with two buttons when the
-    message does not say), then the amount it makes due, asked to confirm."""
+    message does not say), then the amount it makes due, asked to confirm. The reason question
+    is answered by its buttons or in words ("o cliente pediu", "não temos especialista")."""
 
     operation = "cancel"
 
-    def act_on(self, dispatcher: CollectingDispatcher, turn: Turn, ref: str) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
         tracker, ctx = turn.tracker, turn.ctx
-        if pressed(tracker) is not None:
-            # A reason button: it answers only the question it was shown with, for its plantão.
-            question = answered(dispatcher, tracker, {REASON_QUESTION})
-            if not isinstance(question, Question):
-                return question
-            ref = str(question.shown.get("plantao_ref"))
+        answering = _reason_question_answered(dispatcher, tracker)
+        if isinstance(answering, list):
+            return answering
+        ref = _ref(tracker) if answering is None else _ref_shown(answering)
+        if ref is None:
+            dispatcher.utter_message(text=say.which_plantao(self.operation))
+            return []
         reason = _reason(tracker)
         with db.unit_of_work(ctx.sessions) as session:
             quote = plantoes.staff_cancellation_preview(
@@ -354,11 +359,27 @@ class ActionStaffCancelPlantao(PlantaoAction):
                 reason=reason or CancelReason.CUSTOMER_REQUEST,
             )
         if reason is None:
+            if answering is not None:
+                dispatcher.utter_message(text=say.REASON_NOT_UNDERSTOOD)
             asked = say.why_cancel(ref)
             return ask(
                 dispatcher, REASON_QUESTION, asked, say.reason_buttons(ref), {"plantao_ref": ref}
             )
         return _ask_cancel(dispatcher, ref, reason, quote)
+
+
+def _reason_question_answered(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Question | list[EventType] | None:
+    """The reason question the message answers: the one its button was shown with (the events
+    that close the turn if that one is no longer open), or the open one a typed answer that
+    names no plantão answers; None for a new request."""
+    if pressed(tracker) is not None:
+        return answered(dispatcher, tracker, {REASON_QUESTION})
+    if _ref(tracker) is not None:
+        return None
+    question = open_question(tracker)
+    return question if question is not None and question.kind == REASON_QUESTION else None
 
 
 def _ask_cancel(

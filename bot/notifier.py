@@ -1,7 +1,8 @@
 """Drains the outbox into the staff chats: at least once, with backoff, marked when delivered.
 The customer hears, in their Telegram chat, of an expired request (SPEC §4), of the reminders
-before the free cancellation ends and before the start, and of a staff cancellation and why, with
-the calendar file that removes the plantão from their calendar (SPEC §4, §9).
+before the free cancellation ends and before the start, of an early end staff scheduled once it
+came, and of a staff cancellation and why, with the calendar file that removes the plantão from
+their calendar (SPEC §4, §9).
 
 The payload holds only references; the text is written when sending, from the plantão as it is
 now and the amounts the tariff engine stored on it or computes for it. A reminder whose plantão
@@ -45,6 +46,7 @@ from consultoria.services.plantoes import (
     FREE_CANCELLATION_KIND,
     REMINDER_KIND,
     REQUESTED_KIND,
+    SCHEDULED_END_KIND,
     Announced,
     CancelReason,
 )
@@ -66,6 +68,7 @@ TITLES = {
     CANCELLED_KIND: "Plantão cancelado",
     REMINDER_KIND: "Plantão começa em breve",
     EXPIRED_KIND: "Plantão expirado sem confirmação",
+    SCHEDULED_END_KIND: "Plantão encerrado no horário agendado pela equipe",
 }
 ROLES_PT = {"customer": "cliente", "consultant": "consultor", "staff": "equipe"}
 REASONS_PT = {
@@ -170,6 +173,17 @@ def _starting_text(_session: Session, found: Announced, zone: ZoneInfo) -> str:
     )
 
 
+def _scheduled_end_text(_session: Session, found: Announced, zone: ZoneInfo) -> str:
+    plantao = found.plantao
+    ended = local_moment(plantao.ended_at or plantao.end_at, zone)
+    amount = plantao.amount_due
+    due = "" if amount is None else f" Valor devido: {format_brl(amount)} mais impostos."
+    return (
+        f"Seu plantão {plantao.ref} foi encerrado em {ended}, como combinado com a equipe da "
+        f"Consultoria.{due}"
+    )
+
+
 def _free_cancellation_text(session: Session, found: Announced, zone: ZoneInfo) -> str:
     plantao, rules = found.plantao, runtime.settings().tariff
     deadline = plantao.start_at - rules.plantao.free_cancellation_notice
@@ -238,6 +252,7 @@ CUSTOMER_TEXTS: dict[str, Callable[[Session, Announced, ZoneInfo], str]] = {
     EXPIRED_KIND: _expired_text,
     REMINDER_KIND: _starting_text,
     FREE_CANCELLATION_KIND: _free_cancellation_text,
+    SCHEDULED_END_KIND: _scheduled_end_text,
 }
 
 

@@ -38,6 +38,10 @@ STATE_NOW = {
 }
 
 
+# The states in which an early end staff scheduled is still ahead.
+ENDS_AHEAD = frozenset({"confirmed", "in_progress"})
+
+
 def local_moment(moment: datetime, zone: tzinfo) -> str:
     """`sáb., 06/06/2037 08:00`: an instant as people in `zone` read it."""
     return format_moment(moment.astimezone(zone))
@@ -54,6 +58,8 @@ def describe(plantao: Plantao, zone: tzinfo) -> str:
         f"{plantao.ref} — {local_moment(plantao.start_at, zone)} até {_until(plantao, zone)}, "
         f"{plantao.specialists} especialista(s), {STATE_NAMES[plantao.state]}"
     )
+    if plantao.scheduled_end_at is not None and plantao.state in ENDS_AHEAD:
+        line += f", encerramento agendado para {local_moment(plantao.scheduled_end_at, zone)}"
     if plantao.amount_due is not None:
         return f"{line}; valor devido {format_brl(plantao.amount_due)}."
     if plantao.quoted_amount is not None:

@@ -118,6 +118,7 @@ def amounts(description: str, found: Amounts) -> str:
         return f"{description}\n\nSe for cumprido inteiro:\n{now}{cancel_now}"
     if found.if_run_to_end is not None:
         full = found.if_run_to_end.amount
-        until_end = "" if full is None else f"\n\nSe for até o fim: {format_brl(full)}."
+        until = "o encerramento agendado" if found.plantao.scheduled_end_at else "o fim"
+        until_end = "" if full is None else f"\n\nSe for até {until}: {format_brl(full)}."
         return f"{description}\n\nSe for encerrado agora:\n{now}{until_end}"
     return f"{description}\n\nValor devido:\n{now}"

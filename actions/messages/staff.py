@@ -105,6 +105,9 @@ def listed_line(listed: Listed, zone: tzinfo) -> str:
         line += f" Especialista: {plantao.specialist_name}."
     if listed.if_ended_now is not None and listed.if_ended_now.amount is not None:
         line += f" Se encerrado agora: {format_brl(listed.if_ended_now.amount)}."
+    scheduled = listed.at_scheduled_end
+    if scheduled is not None and scheduled.amount is not None:
+        line += f" No encerramento agendado: {format_brl(scheduled.amount)}."
     return line
 
 
@@ -144,11 +147,21 @@ def _scheduled(ahead: bool) -> str:
     )
 
 
-def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bool) -> str:
-    """An early end recorded; one still `ahead` is the amount due when that moment comes."""
+def ended(ref: str, at: datetime, zone: tzinfo, quote: Quote) -> str:
+    """An early end recorded, at the amount now due."""
     return (
-        f"Plantão {ref} encerrado em {local_moment(at, zone)}.{_scheduled(ahead)}"
+        f"Plantão {ref} encerrado em {local_moment(at, zone)}."
         f"\n\nValor devido:\n{quote_message(quote)}"
+    )
+
+
+def end_scheduled(ref: str, at: datetime, zone: tzinfo, quote: Quote) -> str:
+    """An early end scheduled for a moment still ahead, at the amount due when it comes."""
+    return (
+        f"Encerramento do plantão {ref} agendado para {local_moment(at, zone)}: o especialista "
+        "atende até lá, e então o plantão é encerrado. Para encerrar antes, diga "
+        f"{_example('end', ref)}."
+        f"\n\nValor devido no encerramento:\n{quote_message(quote)}"
     )
 
 
@@ -179,6 +192,12 @@ def confirm_end(ref: str, at: datetime, zone: tzinfo, quote: Quote, *, ahead: bo
         f"Encerrar o plantão {ref} em {local_moment(at, zone)}?{_scheduled(ahead)}"
         f"\n\nValor devido:\n{quote_message(quote)}\n\nNada muda até você confirmar."
     )
+
+
+REASON_NOT_UNDERSTOOD = (
+    'Não entendi o motivo. Escolha um dos botões, ou escreva "a pedido do cliente" ou "sem '
+    'especialista disponível".'
+)
 
 
 def why_cancel(ref: str) -> str:

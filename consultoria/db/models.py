@@ -240,6 +240,8 @@ class Plantao(Base):
     quoted_minutes: Mapped[int]
     quoted_amount: Mapped[Decimal | None]
     ended_at: Mapped[datetime | None]
+    # An early end staff confirmed for a moment still ahead: time ends the plantão then.
+    scheduled_end_at: Mapped[datetime | None]
     charged_minutes: Mapped[int | None]  # for all specialists together
     amount_due: Mapped[Decimal | None]
     version: Mapped[int] = mapped_column(default=1)

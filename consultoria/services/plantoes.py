@@ -2,7 +2,8 @@
 `plantao_events` rows.
 
 A customer books, sees and cancels their own plantões; staff see all of them, confirm, end early
-and cancel any; time moves confirmed plantões in progress and running ones to completion. Every
+(now, or at a moment ahead, which schedules the end) and cancel any; time moves confirmed
+plantões in progress and running ones to completion, or to the early end staff scheduled. Every
 change is a compare-and-set on the plantão's version and lands in its append-only history with
 who, when, the channel and the amount then due; requests and cancellations are outboxed for the
 staff chat in the same transaction. Each function is one step of the caller's `unit_of_work`.
@@ -11,8 +12,8 @@ Refusals are exceptions carrying the plantão and what stopped the change: the f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -49,14 +50,18 @@ REQUESTED_KIND = "plantao_requested"
 CANCELLED_KIND = "plantao_cancelled"
 REMINDER_KIND = "plantao_starting"
 EXPIRED_KIND = "plantao_expired"
+# An early end staff scheduled, carried out when its moment came.
+SCHEDULED_END_KIND = "plantao_ended_as_scheduled"
 REMINDER_LEAD = timedelta(hours=1)
 # The customer hears this long before the free cancellation ends (SPEC §9).
 FREE_CANCELLATION_KIND = "plantao_free_cancellation_ending"
 FREE_CANCELLATION_LEAD = timedelta(hours=2)
 # The states a plantão may be closed from, by how it closes.
 _CLOSABLE_FROM = {"ended_early": ENDABLE, "cancelled": CANCELLABLE}
-# What the staff chat hears about, by the state a change leads to.
+# What the staff chat hears about, by the state a change leads to; when time makes the change,
+# an early end too: staff scheduled it and nobody was there when it happened.
 _ANNOUNCED = {"requested": REQUESTED_KIND, "cancelled": CANCELLED_KIND, "expired": EXPIRED_KIND}
+_ANNOUNCED_AS_TIME_PASSES = {**_ANNOUNCED, "ended_early": SCHEDULED_END_KIND}
 
 
 class CancelReason(str, Enum):
@@ -174,7 +179,7 @@ class Amounts:
     plantao: Plantao
     current: Quote  # the whole window ahead of it, ended now while running, then what is due
     if_cancelled_now: Quote | None  # a requested or confirmed plantão not started yet
-    if_run_to_end: Quote | None  # a running plantão
+    if_run_to_end: Quote | None  # a running plantão, to its end or to the end staff scheduled
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,7 @@ class Listed:
     plantao: Plantao
     customer: Person | None
     if_ended_now: Quote | None  # a running plantão
+    at_scheduled_end: Quote | None  # one whose early end staff scheduled
 
 
 @dataclass(frozen=True)
@@ -196,9 +202,15 @@ class Announced:
 
 
 def plantao_quote(
-    plantao: PlantaoLike, prices: PriceTable, rules: TariffRules, ended_at: datetime | None = None
+    plantao: PlantaoLike,
+    prices: PriceTable,
+    rules: TariffRules,
+    ended_at: datetime | None = None,
+    *,
+    waived: bool = False,
 ) -> Quote:
-    """The engine's price of the plantão's window: whole, or ended or cancelled at `ended_at`."""
+    """The engine's price of the plantão's window: whole, or ended or cancelled at `ended_at`;
+    nothing charged when `waived`."""
     return quote_plantao(
         plantao.start_at,
         plantao.end_at,
@@ -206,7 +218,16 @@ def plantao_quote(
         table=prices,
         rules=rules,
         ended_at=ended_at,
+        waived=waived,
     )
+
+
+def scheduled_end_quote(plantao: Plantao, prices: PriceTable, rules: TariffRules) -> Quote | None:
+    """What an open plantão will cost when the early end staff scheduled comes; None without
+    one."""
+    if plantao.scheduled_end_at is None or plantao.state not in ENDABLE:
+        return None
+    return plantao_quote(plantao, prices, rules, plantao.scheduled_end_at)
 
 
 def current_quote(plantao: Plantao, now: datetime, prices: PriceTable, rules: TariffRules) -> Quote:
@@ -225,7 +246,9 @@ def current_quote(plantao: Plantao, now: datetime, prices: PriceTable, rules: Ta
 def _announce(
     session: Session, plantao: Plantao, event: PlantaoEvent, details: Mapping[str, Any]
 ) -> None:
-    kind = _ANNOUNCED.get(event.to_state)
+    kind = (_ANNOUNCED_AS_TIME_PASSES if event.actor_role == "system" else _ANNOUNCED).get(
+        event.to_state
+    )
     if kind is not None:
         payload = {"plantao_id": plantao.id, "ref": plantao.ref, "event_id": event.id, **details}
         outbox.enqueue(session, kind, payload, f"plantao:{plantao.id}:{event.to_state}")
@@ -271,9 +294,17 @@ def _require(plantao: Plantao, states: Set[str]) -> None:
 
 
 def _compare_and_set(
-    session: Session, plantao: Plantao, allowed_from: Set[str], **changes: Any
+    session: Session,
+    plantao: Plantao,
+    allowed_from: Set[str],
+    *,
+    next_version: bool = True,
+    **changes: Any,
 ) -> None:
-    """Write `changes` only if the plantão is still in `allowed_from` at the version read."""
+    """Write `changes` only if the plantão is still in `allowed_from` at the version read. The
+    write takes the next version, so that a change prepared on this one fails, unless told not
+    to (`next_version` False) by a change that leaves the state as it is."""
+    version = plantao.version + 1 if next_version else plantao.version
     changed = session.scalar(
         update(Plantao)
         .where(
@@ -281,7 +312,7 @@ def _compare_and_set(
             Plantao.state.in_(allowed_from),
             Plantao.version == plantao.version,
         )
-        .values(**changes, version=plantao.version + 1, updated_at=utcnow())
+        .values(**changes, version=version, updated_at=utcnow())
         .returning(Plantao.id)
         # Refresh in-session objects only for rows the database really changed.
         .execution_options(synchronize_session="fetch")
@@ -325,7 +356,7 @@ def transition(
         "ended_at": ended_at,
         "specialist_name": specialist_name,
     }
-    changes = {key: value for key, value in optional.items() if value is not None}
+    changes: dict[str, Any] = {k: v for k, v in optional.items() if v is not None}
     _compare_and_set(session, plantao, allowed_from, state=to_state, **changes)
     _record(
         session,
@@ -493,6 +524,7 @@ def list_for_staff(
             plantao,
             session.get(Person, plantao.person_id),
             current_quote(plantao, now, prices, rules) if plantao.state == "in_progress" else None,
+            scheduled_end_quote(plantao, prices, rules),
         )
         for plantao in plantoes
     ]
@@ -546,14 +578,37 @@ def end_early(
     plantao_id: int,
     *,
     at: datetime,
+    now: datetime,
     rules: TariffRules,
     confirmed: Decimal | None,
 ) -> Done:
-    """End the plantão at `at` as `end_preview` prices it, only at the amount `confirmed`."""
+    """End the plantão at `at` as `end_preview` prices it, only at the amount `confirmed`: at
+    once when `at` is not after `now`, otherwise scheduled (SPEC §4): it keeps running, and time
+    ends it early then, at this amount (`advance`). A later end replaces a scheduled one."""
     quote = end_preview(session, staff, plantao_id, at=at, rules=rules)
+    plantao = get(session, staff, plantao_id)
     local_end = format_moment(at.astimezone(rules.calendar.timezone))
-    closing = Closing("ended_early", quote, at, confirmed, f"encerrado pela equipe em {local_end}")
-    return _close(session, get(session, staff, plantao_id), staff, closing)
+    if at <= now:
+        note = f"encerrado pela equipe em {local_end}"
+        return _close(session, plantao, staff, Closing("ended_early", quote, at, confirmed, note))
+    if quote.amount != confirmed:
+        raise AmountChanged(plantao.id, quote)
+    # The state stays, and so does the version: a cancellation or an end confirmed meanwhile
+    # still applies, and makes this one moot.
+    _require(plantao, ENDABLE)
+    state = plantao.state
+    _compare_and_set(session, plantao, {state}, next_version=False, scheduled_end_at=at)
+    _record(
+        session,
+        plantao,
+        staff,
+        from_state=state,
+        to_state=state,
+        charged_minutes=quote.charged_minutes,
+        amount_due=quote.amount,
+        note=f"encerramento agendado pela equipe para {local_end}",
+    )
+    return Done(plantao, quote)
 
 
 def staff_cancellation_preview(
@@ -569,21 +624,8 @@ def staff_cancellation_preview(
     customer's rule at their request, nothing without a specialist."""
     plantao = get(session, staff, plantao_id)
     _check_cancellable(plantao, staff, now)
-    quote = plantao_quote(plantao, load_price_table(session), rules, now)
-    if reason is CancelReason.CUSTOMER_REQUEST:
-        return quote
-    nothing = None if quote.amount is None else Decimal("0.00")
-    return replace(
-        quote,
-        minutes_per_specialist=0,
-        charged_minutes=0,
-        amount=nothing,
-        waived=True,
-        lines=(),
-        days=(),
-        taxes=(),
-        gross_amount=None,
-    )
+    waived = reason is CancelReason.NO_SPECIALIST
+    return plantao_quote(plantao, load_price_table(session), rules, now, waived=waived)
 
 
 def cancel_by_staff(
@@ -615,11 +657,12 @@ def amounts(
     prices = load_price_table(session)
     cancellable_now = plantao.state in CANCELLABLE and now < plantao.start_at
     running = plantao.state == "in_progress" and now < plantao.end_at
+    to_end = scheduled_end_quote(plantao, prices, rules) or plantao_quote(plantao, prices, rules)
     return Amounts(
         plantao,
         current_quote(plantao, now, prices, rules),
         plantao_quote(plantao, prices, rules, now) if cancellable_now else None,
-        plantao_quote(plantao, prices, rules) if running else None,
+        to_end if running else None,
     )
 
 
@@ -637,15 +680,19 @@ def announced(session: Session, plantao_id: int, event_id: int | None) -> Announ
 
 def advance(session: Session, now: datetime, rules: TariffRules) -> list[Plantao]:
     """Requests nobody confirmed by their start expire, charged nothing (SPEC §4); confirmed
-    plantões whose window started go in progress; running ones whose window ended are completed,
-    billed in full. Safe to repeat and to run concurrently: a plantão another session moved first
-    is skipped."""
+    plantões whose window started go in progress; running ones whose scheduled end came are ended
+    early then, billed as staff confirmed it; those whose window ended are completed, billed in
+    full. Safe to repeat and to run concurrently: a plantão another session moved first is
+    skipped."""
     due = session.scalars(
         select(Plantao)
         .where(
             or_(
                 and_(Plantao.state.in_(("requested", "confirmed")), Plantao.start_at <= now),
-                and_(Plantao.state == "in_progress", Plantao.end_at <= now),
+                and_(
+                    Plantao.state == "in_progress",
+                    or_(Plantao.end_at <= now, Plantao.scheduled_end_at <= now),
+                ),
             )
         )
         .order_by(Plantao.id)
@@ -656,35 +703,61 @@ def advance(session: Session, now: datetime, rules: TariffRules) -> list[Plantao
     moved: list[Plantao] = []
     for plantao in due:
         try:
-            _advance_one(session, plantao, plantao_quote(plantao, prices, rules), now)
+            _advance_one(session, plantao, partial(plantao_quote, plantao, prices, rules), now)
         except StateConflict:
             continue
         moved.append(plantao)
     return moved
 
 
-def _advance_one(session: Session, plantao: Plantao, full: Quote, now: datetime) -> None:
+def _advance_one(
+    session: Session, plantao: Plantao, quote: Callable[[datetime | None], Quote], now: datetime
+) -> None:
+    """Move one plantão as far as `now` takes it; `quote` prices it ended at a moment (None: in
+    full)."""
     if plantao.state == "requested":
         _expire(session, plantao)
         return
-    steps = [("confirmed", "in_progress")] if plantao.state == "confirmed" else []
-    if plantao.end_at <= now:
-        steps.append(("in_progress", "completed"))
-    for from_state, to_state in steps:
-        finished = to_state == "completed"
-        transition(
-            session,
-            plantao.id,
-            None,
-            to_state=to_state,
-            allowed_from={from_state},
-            charged_minutes=full.charged_minutes if finished else None,
-            amount_due=full.amount if finished else None,
-            ended_at=plantao.end_at if finished else None,
-            due_minutes=full.charged_minutes,
-            due_amount=full.amount,
-            note=f"janela {'encerrada' if finished else 'iniciada'} no horário agendado",
+    full = quote(None)
+    if plantao.state == "confirmed":
+        _system_step(
+            session, plantao, "in_progress", full, note="janela iniciada no horário agendado"
         )
+    scheduled = plantao.scheduled_end_at
+    if scheduled is not None and scheduled <= now:
+        due = quote(scheduled)
+        note = "encerrado no horário agendado pela equipe"
+        _system_step(session, plantao, "ended_early", due, ended_at=scheduled, note=note)
+    elif plantao.end_at <= now:
+        note = "janela encerrada no horário agendado"
+        _system_step(session, plantao, "completed", full, ended_at=plantao.end_at, note=note)
+
+
+def _system_step(
+    session: Session,
+    plantao: Plantao,
+    to_state: str,
+    due: Quote,
+    *,
+    note: str,
+    ended_at: datetime | None = None,
+) -> None:
+    """Time moves the plantão to `to_state`, recording `due` as then due; a final step
+    (`ended_at` given) stores it on the plantão too."""
+    final = ended_at is not None
+    transition(
+        session,
+        plantao.id,
+        None,
+        to_state=to_state,
+        allowed_from={"confirmed"} if to_state == "in_progress" else {"in_progress"},
+        charged_minutes=due.charged_minutes if final else None,
+        amount_due=due.amount if final else None,
+        ended_at=ended_at,
+        due_minutes=due.charged_minutes,
+        due_amount=due.amount,
+        note=note,
+    )
 
 
 def _expire(session: Session, plantao: Plantao) -> None:

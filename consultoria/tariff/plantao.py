@@ -20,6 +20,7 @@ from .prices import PriceTable
 from .pricing import Charge, finish_quote, price_line, specialists_text
 
 _END_NOT_AFTER_START = "O fim do plantão precisa ser depois do início."
+_WAIVED = "Abonado: nada é cobrado por este plantão."
 
 
 def _specialists_error(specialists: int, rules: TariffRules) -> str | None:
@@ -44,11 +45,13 @@ def check_specialists(specialists: int, rules: TariffRules) -> None:
 
 @dataclass(frozen=True)
 class _Window:
-    """A booked window and the moment it ended, if it did, in the configured zone."""
+    """A booked window and the moment it ended, if it did, in the configured zone; `waived`
+    when nothing of it is charged."""
 
     start: datetime
     end: datetime
     ended: datetime | None
+    waived: bool = False
 
 
 def quote_plantao(
@@ -59,8 +62,13 @@ def quote_plantao(
     table: PriceTable,
     rules: TariffRules,
     ended_at: datetime | None = None,
+    waived: bool = False,
 ) -> Quote:
-    """Price a window; `ended_at` ≤ start is a cancellation, inside the window an early end."""
+    """Price a window; `ended_at` ≤ start is a cancellation, inside the window an early end.
+
+    `waived`: nothing is charged (staff cancel for lack of a specialist, SPEC §4); the quote
+    still shows the minutes the rule bills, as abonados, and costs R$ 0,00.
+    """
     cal = WorkCalendar(rules.calendar)
     start, end = cal.localize(start), cal.localize(end)
     check_specialists(specialists, rules)
@@ -68,7 +76,7 @@ def quote_plantao(
         raise TariffError(_END_NOT_AFTER_START)
     if elapsed(start, end) > rules.plantao.max_window:
         raise TariffError(_too_long(rules))
-    window = _Window(start, end, None if ended_at is None else cal.localize(ended_at))
+    window = _Window(start, end, None if ended_at is None else cal.localize(ended_at), waived)
     charge = _plantao_charge(cal, window, specialists, table, rules)
     return finish_quote(charge, _plantao_lines(window, charge, rules), rules)
 
@@ -85,8 +93,9 @@ def _plantao_charge(
         modality=Modality.PLANTAO,
         minutes_per_specialist=per_specialist,
         specialists=specialists,
-        charged_minutes=per_specialist * specialists,
+        charged_minutes=0 if window.waived else per_specialist * specialists,
         price=table.price_on(Modality.PLANTAO, window.start.date()),
+        waived=window.waived,
         days=tuple(days),
         outcome=outcome,
     )
@@ -159,10 +168,11 @@ def _plantao_lines(window: _Window, charge: Charge, rules: TariffRules) -> list[
         f"{format_minutes(ceil_minutes(elapsed(start, end)))}, "
         f"{specialists_text(charge.specialists)}.",
         _outcome_line(charge.outcome, window.ended, rules),
+        *([_WAIVED] if window.waived else []),
         *(_day_line(d) for d in charge.days),
         price_line(charge.price, Modality.PLANTAO.label),
     ]
-    if charge.specialists > 1:
+    if charge.specialists > 1 and not charge.waived:
         lines.append(
             f"{format_minutes(charge.minutes_per_specialist)} por especialista × "
             f"{charge.specialists} especialistas = {format_minutes(charge.charged_minutes)}."

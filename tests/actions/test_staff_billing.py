@@ -1,5 +1,6 @@
 """Staff actions bill what really happened (SPEC §4): the end time staff give on a long plantão,
-and requests nobody confirmed before their start. Real trackers, dispatchers and databases."""
+an end time still ahead, which schedules the end, and requests nobody confirmed before their
+start. Real trackers, dispatchers and databases."""
 
 from __future__ import annotations
 
@@ -13,15 +14,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.messages.staff import refusal
 from actions.my_plantoes import ActionListMyPlantoes
 from actions.staff_ops import (
+    ActionPlantaoAmount,
     ActionPreparePlantoes,
     ActionStaffConfirmPlantao,
     ActionStaffEndPlantao,
+    ActionStaffListPlantoes,
 )
 from consultoria import db, runtime
-from consultoria.db import Notification
+from consultoria.db import Notification, Plantao
 from consultoria.services import people, plantoes
 from consultoria.services.actors import Staff
-from consultoria.services.plantoes import StartPassed
+from consultoria.services.plantoes import SCHEDULED_END_KIND, StartPassed
 from consultoria.textparse import SAO_PAULO
 from tests.support.clock import PinClock
 from tests.support.people import STAFF_ID, customer, enroll, from_telegram
@@ -63,19 +66,92 @@ async def test_an_end_time_on_the_third_day_is_that_days(pin_clock: PinClock) ->
     assert [e.to_state for e in events_of(plantao.id)][-2:] == ["in_progress", "ended_early"]
 
 
-async def test_an_end_time_still_ahead_is_recorded_for_that_moment(pin_clock: PinClock) -> None:
+async def schedule_the_end_at_two(pin_clock: PinClock) -> Plantao:
+    """At 10:00 of a Wednesday plantão from 08:00 to 22:00, staff end it "às 14h" and confirm
+    the amount shown: the end is scheduled, and the plantão keeps running."""
     enroll()
     pin_clock(local("2026-12-02 10:00"))
     plantao = stored_plantao(customer(), local("2026-12-02 08:00"), hours=14, state="confirmed")
     said = await staff_confirm(
         ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 14h", "end_plantao"
     )
-    assert f"Plantão {plantao.ref} encerrado em qua., 02/12/2026 14:00." in said
     assert "Esse horário ainda não chegou: o encerramento fica agendado" in said
-    # Wednesday 08:00 to 14:00, not a day later nor earlier.
-    assert "Plantão 24x7: R$ 1.440,00 mais impostos." in said
+    assert f"Encerramento do plantão {plantao.ref} agendado para qua., 02/12/2026 14:00" in said
+    # Wednesday 08:00 to 14:00, not a day later nor earlier, shown twice: asked and confirmed.
+    assert said.count("Plantão 24x7: R$ 1.440,00 mais impostos.") == 2
+    return plantao
+
+
+async def test_an_end_time_still_ahead_schedules_the_end(pin_clock: PinClock) -> None:
+    plantao = await schedule_the_end_at_two(pin_clock)
     saved = reload(plantao.id)
-    assert (saved.ended_at, saved.charged_minutes) == (local("2026-12-02 14:00"), 360)
+    assert (saved.state, saved.scheduled_end_at, saved.ended_at, saved.amount_due) == (
+        "in_progress",
+        local("2026-12-02 14:00"),
+        None,
+        None,
+    )
+    scheduled = events_of(plantao.id)[-1]
+    assert (scheduled.from_state, scheduled.to_state, scheduled.actor_role) == (
+        "in_progress",
+        "in_progress",
+        "staff",
+    )
+    assert (scheduled.charged_minutes, scheduled.amount_due) == (360, Decimal("1440.00"))
+    listing = await staff_says(ActionStaffListPlantoes(), "plantões de hoje", "list_plantoes")
+    assert "em andamento, encerramento agendado para qua., 02/12/2026 14:00" in listing
+    assert ". Se encerrado agora: R$ " in listing
+    assert listing.endswith(". No encerramento agendado: R$ 1.440,00.")
+    amount = await staff_says(ActionPlantaoAmount(), f"valor do {plantao.ref}", "plantao_amount")
+    assert "Se for até o encerramento agendado: R$ 1.440,00." in amount
+
+
+async def test_time_ends_the_plantao_at_its_scheduled_end_at_the_amount_confirmed(
+    pin_clock: PinClock,
+) -> None:
+    plantao = await schedule_the_end_at_two(pin_clock)
+    pin_clock(local("2026-12-02 13:59"))
+    await ActionPreparePlantoes().run(CollectingDispatcher(), turn("meus plantões"), DOMAIN)
+    assert state_of(plantao.id) == "in_progress"
+    pin_clock(local("2026-12-02 19:00"))  # nobody looked at 14:00
+    await ActionPreparePlantoes().run(CollectingDispatcher(), turn("meus plantões"), DOMAIN)
+    saved = reload(plantao.id)
+    assert (saved.state, saved.ended_at, saved.charged_minutes, saved.amount_due) == (
+        "ended_early",
+        local("2026-12-02 14:00"),
+        360,
+        Decimal("1440.00"),
+    )
+    ended = events_of(plantao.id)[-1]
+    assert (ended.from_state, ended.actor_role, ended.amount_due) == (
+        "in_progress",
+        "system",
+        Decimal("1440.00"),
+    )
+    told = count(Notification, Notification.dedupe_key == f"plantao:{plantao.id}:ended_early")
+    assert told == 1
+    pin_clock(local("2026-12-02 23:00"))  # after the window: not completed on top
+    await ActionPreparePlantoes().run(CollectingDispatcher(), turn("meus plantões"), DOMAIN)
+    assert [e.to_state for e in events_of(plantao.id)][-2:] == ["in_progress", "ended_early"]
+
+
+async def test_staff_end_a_scheduled_plantao_earlier(pin_clock: PinClock) -> None:
+    plantao = await schedule_the_end_at_two(pin_clock)
+    pin_clock(local("2026-12-02 11:05"))
+    said = await staff_confirm(
+        ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 11h", "end_plantao"
+    )
+    assert f"Plantão {plantao.ref} encerrado em qua., 02/12/2026 11:00." in said
+    assert "Plantão 24x7: R$ 720,00 mais impostos." in said  # 3 h worked
+    pin_clock(local("2026-12-02 15:00"))
+    await ActionPreparePlantoes().run(CollectingDispatcher(), turn("meus plantões"), DOMAIN)
+    saved = reload(plantao.id)
+    assert (saved.state, saved.ended_at, saved.amount_due) == (
+        "ended_early",
+        local("2026-12-02 11:00"),
+        Decimal("720.00"),
+    )
+    assert count(Notification, Notification.kind == SCHEDULED_END_KIND) == 0
 
 
 # --- requests nobody confirmed by their start ---------------------------------------------

@@ -18,7 +18,7 @@ from actions.pending import ActionDeclinePending
 from actions.staff_ops import ActionStaffCancelPlantao, ActionStaffConfirmEnd, ActionStaffEndPlantao
 from consultoria import db, runtime
 from consultoria.db import Notification, Plantao
-from consultoria.tariff import Modality, PriceVersion
+from consultoria.tariff import Modality, PriceVersion, format_brl
 from tests.support.clock import WEDNESDAY_MORNING, PinClock
 from tests.support.people import customer, enroll, from_telegram
 from tests.support.plantoes import FAR, events_of, reload, state_of, stored_plantao
@@ -61,9 +61,10 @@ async def test_a_no_to_an_end_changes_nothing() -> None:
     assert (state_of(plantao.id), len(events_of(plantao.id))) == ("confirmed", 2)
 
 
-async def test_an_end_whose_amount_changed_is_asked_again() -> None:
+async def test_an_end_whose_amount_changed_is_asked_again(pin_clock: PinClock) -> None:
     enroll()
     plantao = stored_plantao(customer(), FAR, state="confirmed")
+    pin_clock(FAR + timedelta(hours=6))  # 14:00 of its day: the end at 13:00 has come
     shown, asked = await staff_asks(
         ActionStaffEndPlantao(), f"encerrar o {plantao.ref} às 13h", "end_plantao"
     )
@@ -76,7 +77,7 @@ async def test_an_end_whose_amount_changed_is_asked_again() -> None:
     assert said.startswith(f"Nada foi alterado no plantão {plantao.ref}")
     assert "Plantão 24x7: R$ 1.320,00 mais impostos." in said
     assert slots["pendente"] == "confirmar_encerramento"
-    assert state_of(plantao.id) == "confirmed"
+    assert state_of(plantao.id) == "in_progress"
     said, _, _ = await press_yes(again, "action_staff_confirm_end")
     assert f"Plantão {plantao.ref} encerrado em" in said
     assert (reload(plantao.id).state, reload(plantao.id).amount_due) == (
@@ -250,3 +251,73 @@ async def test_a_typed_yes_after_the_reason_question_cancels_nothing() -> None:
     said, _ = await staff_answer(ActionStaffConfirmEnd(), asked, "action_staff_cancel_plantao")
     assert "Não há nenhuma pergunta" in said
     assert state_of(plantao.id) == "confirmed"
+
+
+async def reason_typed(ref: str, typed: str) -> tuple[str, list[dict], dict]:
+    """ "cancelar o `ref`", then `typed` as the answer to "Por que…?" (the intent the staff's
+    cancellation rule routes): what the cancellation action said, its messages and slots."""
+    _, asked = await staff_asks(ActionStaffCancelPlantao(), f"cancelar o {ref}", "cancel_plantao")
+    context = {"asked_by": "action_staff_cancel_plantao", "asked": asked, **from_telegram()}
+    dispatcher = CollectingDispatcher()
+    events = await ActionStaffCancelPlantao().run(
+        dispatcher, turn(typed, "cancel_plantao", **context), DOMAIN
+    )
+    return texts(dispatcher), dispatcher.messages, slots_of(events)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason", "amount"),
+    [
+        ("o cliente pediu", "a pedido do cliente", "R$ 480,00"),
+        ("cliente desistiu", "a pedido do cliente", "R$ 480,00"),
+        ("não temos especialista", "sem especialista disponível", "R$ 0,00"),
+        ("falta de especialista disponível", "sem especialista disponível", "R$ 0,00"),
+        ("nao tem ngm", "sem especialista disponível", "R$ 0,00"),
+    ],
+)
+async def test_a_typed_reason_answers_why(typed: str, reason: str, amount: str) -> None:
+    enroll()
+    plantao = stored_plantao(customer(), runtime.now() + timedelta(hours=3))
+    said, asked, slots = await reason_typed(plantao.ref, typed)
+    assert f"Cancelar o plantão {plantao.ref} ({reason})?" in said
+    assert slots["pendente"] == "confirmar_cancelamento_equipe"
+    assert yes_button(asked)["title"] == f"Sim, cancelar ({amount})"
+    assert state_of(plantao.id) == "requested"
+    said, _, _ = await press_yes(asked, "action_staff_cancel_plantao")
+    assert f"Plantão {plantao.ref} cancelado pela equipe" in said
+    saved = reload(plantao.id)
+    assert saved.state == "cancelled" and saved.amount_due is not None
+    assert format_brl(saved.amount_due) == amount
+    assert events_of(plantao.id)[-1].note == f"cancelado pela equipe: {reason}"
+
+
+async def test_a_typed_answer_without_a_reason_asks_again() -> None:
+    enroll()
+    plantao = stored_plantao(customer(), FAR, state="confirmed")
+    said, asked, slots = await reason_typed(plantao.ref, "sei lá, vê aí")
+    assert said.startswith("Não entendi o motivo.")
+    assert f"Por que o plantão {plantao.ref} será cancelado?" in said
+    assert slots["pendente"] == "motivo_cancelamento"
+    assert [b["title"] for b in asked[-1]["buttons"]] == [
+        "A pedido do cliente",
+        "Sem especialista disponível",
+    ]
+    assert (state_of(plantao.id), len(events_of(plantao.id))) == ("confirmed", 2)
+
+
+async def test_a_typed_reason_naming_another_plantao_is_about_that_one() -> None:
+    enroll()
+    person = customer()
+    first = stored_plantao(person, FAR, state="confirmed")
+    second = stored_plantao(person, FAR + timedelta(days=7), state="confirmed")
+    said, _, _ = await reason_typed(first.ref, f"cancelar o {second.ref}, o cliente pediu")
+    assert f"Cancelar o plantão {second.ref} (a pedido do cliente)?" in said
+    assert first.ref not in said
+
+
+async def test_a_typed_reason_with_no_question_open_asks_which_plantao() -> None:
+    enroll()
+    stored_plantao(customer(), FAR, state="confirmed")
+    said, _ = await staff_asks(ActionStaffCancelPlantao(), "o cliente pediu", "cancel_plantao")
+    assert said.startswith("Qual plantão?")
+    assert state_of(1) == "confirmed"

@@ -22,6 +22,7 @@ from actions.staff_ops import (
 )
 from consultoria import db, runtime
 from consultoria.db import Notification, Person
+from tests.support.clock import PinClock
 from tests.support.people import STAFF_ID, customer, enroll, from_telegram
 from tests.support.plantoes import (
     FAR,
@@ -233,18 +234,20 @@ async def test_a_plantao_is_confirmed_once() -> None:
     ],
 )
 async def test_ending_early_bills_per_the_rules(
-    text: str, entities: list[dict[str, Any]], minutes: int, amount: str
+    text: str, entities: list[dict[str, Any]], minutes: int, amount: str, pin_clock: PinClock
 ) -> None:
     enroll()
     plantao = stored_plantao(customer(), FAR, state="confirmed")
+    pin_clock(FAR + timedelta(hours=9, minutes=30))  # 17:30 of its day: every end time has come
     asked, messages = await staff_asks(
         ActionStaffEndPlantao(), text, "end_plantao", entities=entities
     )
     # Nothing changes before the staff confirm the amount shown, on the button itself too.
     assert f"Encerrar o plantão {plantao.ref} em sáb., 06/06/2037" in asked
+    assert "ainda não chegou" not in asked
     assert f"Plantão 24x7: {amount} mais impostos." in asked
     assert yes_button(messages)["title"] == f"Sim, encerrar ({amount})"
-    assert (state_of(plantao.id), len(events_of(plantao.id))) == ("confirmed", 2)
+    assert (state_of(plantao.id), len(events_of(plantao.id))) == ("in_progress", 3)
     said, _, slots = await press_yes(messages, "action_staff_end_plantao")
     assert slots == {"pendente": None, "plantao_ref": None}
     assert f"Plantão {plantao.ref} encerrado em sáb., 06/06/2037" in said
@@ -253,7 +256,7 @@ async def test_ending_early_bills_per_the_rules(
     assert (saved.state, saved.charged_minutes) == ("ended_early", minutes)
     event = events_of(plantao.id)[-1]
     assert (event.from_state, event.to_state, event.charged_minutes) == (
-        "confirmed",
+        "in_progress",
         "ended_early",
         minutes,
     )
@@ -354,9 +357,10 @@ async def test_staff_see_the_amount_of_any_plantao() -> None:
     assert "Se for cancelado agora: R$ 0,00." in said
 
 
-async def test_the_amount_of_an_ended_plantao_is_what_is_due() -> None:
+async def test_the_amount_of_an_ended_plantao_is_what_is_due(pin_clock: PinClock) -> None:
     enroll()
     plantao = stored_plantao(customer(), FAR, state="confirmed")
+    pin_clock(FAR + timedelta(hours=3))  # 11:00 of its day
     await staff_confirm(ActionStaffEndPlantao(), "encerrar o P-0001 às 10h", "end_plantao")
     said = await staff_says(ActionPlantaoAmount(), "valor do P-0001", "plantao_amount")
     assert "valor devido R$ 960,00" in said

@@ -155,7 +155,7 @@ def _seed_plantoes(
         _confirm(session, staff, made[name], settings)
     ended, early = sp("2030-06-08T10:00"), made["early"].id
     due = plantoes.end_preview(session, staff, early, at=ended, rules=rules).amount
-    plantoes.end_early(session, staff, early, at=ended, rules=rules, confirmed=due)
+    plantoes.end_early(session, staff, early, at=ended, now=ended, rules=rules, confirmed=due)
     for name in ("late_cancel", "free_cancel"):
         moment = made[name].start_at - timedelta(hours=12 if name == "late_cancel" else 120)
         due = plantoes.cancellation_preview(session, ana, made[name].id, now=moment, rules=rules)

@@ -23,6 +23,7 @@ from consultoria.services.actors import Customer, Staff
 from consultoria.services.people import staff_person
 from consultoria.services.plantoes import (
     REMINDER_KIND,
+    SCHEDULED_END_KIND,
     AlreadyStarted,
     AmountChanged,
     CancelReason,
@@ -294,7 +295,7 @@ def test_ending_a_saturday_plantao_at_ten_bills_the_daily_minimum(
     at = START + timedelta(hours=2)  # 10:00 in São Paulo
     with unit_of_work(factory) as session:
         done = end_early(
-            session, staff, plantao.id, at=at, rules=rules, confirmed=Decimal("960.00")
+            session, staff, plantao.id, at=at, now=at, rules=rules, confirmed=Decimal("960.00")
         )
     assert (done.quote.charged_minutes, done.quote.amount) == (240, Decimal("960.00"))
     saved = reload(factory, plantao.id)
@@ -321,10 +322,195 @@ def test_ending_a_running_plantao_after_the_minimum_bills_the_worked_time(
     with unit_of_work(factory) as session:
         advance(session, START + timedelta(hours=1), rules)
         done = end_early(
-            session, staff, plantao.id, at=at, rules=rules, confirmed=Decimal("1200.00")
+            session, staff, plantao.id, at=at, now=at, rules=rules, confirmed=Decimal("1200.00")
         )
     assert (done.quote.charged_minutes, done.quote.amount) == (300, Decimal("1200.00"))
     assert reload(factory, plantao.id).state == "ended_early"
+
+
+# --- an end time still ahead schedules the end (SPEC §4) --------------------------------------
+
+TEN = START + timedelta(hours=2)  # 10:00 in São Paulo: the Saturday minimum, R$ 960,00
+
+
+def schedule(
+    factory: sessionmaker[Session],
+    staff: Staff,
+    plantao: Plantao,
+    rules: TariffRules,
+    *,
+    at: datetime,
+    now: datetime,
+    confirmed: str,
+) -> Decimal | None:
+    with unit_of_work(factory) as session:
+        done = end_early(
+            session, staff, plantao.id, at=at, now=now, rules=rules, confirmed=Decimal(confirmed)
+        )
+    return done.quote.amount
+
+
+def test_an_end_ahead_is_scheduled_and_time_ends_the_plantao_then(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    with unit_of_work(factory) as session:
+        advance(session, START, rules)
+    version = reload(factory, plantao.id).version
+    now = START + timedelta(hours=1)
+    assert schedule(factory, staff, plantao, rules, at=TEN, now=now, confirmed="960.00") == (
+        Decimal("960.00")
+    )
+    running = reload(factory, plantao.id)
+    assert (running.state, running.scheduled_end_at, running.ended_at, running.amount_due) == (
+        "in_progress",
+        TEN,
+        None,
+        None,
+    )
+    assert running.version == version  # no state changed: nothing prepared meanwhile fails
+    event = history(factory, plantao.id)[-1]
+    assert (event.from_state, event.to_state, event.actor_person_id, event.amount_due) == (
+        "in_progress",
+        "in_progress",
+        staff.person.id,
+        Decimal("960.00"),
+    )
+    assert event.note == "encerramento agendado pela equipe para sáb., 01/06/2030 10:00"
+    with unit_of_work(factory) as session:
+        assert advance(session, TEN - timedelta(seconds=1), rules) == []
+    with unit_of_work(factory) as session:
+        assert [p.id for p in advance(session, TEN, rules)] == [plantao.id]
+    ended = reload(factory, plantao.id)
+    assert (ended.state, ended.ended_at, ended.charged_minutes, ended.amount_due) == (
+        "ended_early",
+        TEN,
+        240,
+        Decimal("960.00"),
+    )
+    last = history(factory, plantao.id)[-1]
+    assert (last.from_state, last.actor_role, last.channel, last.amount_due) == (
+        "in_progress",
+        "system",
+        "system",
+        Decimal("960.00"),
+    )
+    with factory() as session:
+        told = session.scalars(
+            select(Notification).where(Notification.kind == SCHEDULED_END_KIND)
+        ).all()
+    assert [n.payload["event_id"] for n in told] == [last.id]
+
+
+def test_a_scheduled_end_read_long_after_is_an_early_end_not_a_completion(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    ahead = START - timedelta(days=2)  # not even started: the end waits for the window
+    schedule(
+        factory,
+        staff,
+        plantao,
+        rules,
+        at=START + timedelta(hours=5),
+        now=ahead,
+        confirmed="1200.00",
+    )
+    assert reload(factory, plantao.id).state == "confirmed"
+    with unit_of_work(factory) as session:
+        advance(session, END + timedelta(days=3), rules)
+    saved = reload(factory, plantao.id)
+    assert (saved.state, saved.ended_at, saved.amount_due) == (
+        "ended_early",
+        START + timedelta(hours=5),
+        Decimal("1200.00"),
+    )
+    assert [e.to_state for e in history(factory, plantao.id)] == [
+        "requested",
+        "confirmed",
+        "confirmed",  # the end scheduled
+        "in_progress",
+        "ended_early",
+    ]
+
+
+def test_a_later_end_replaces_the_scheduled_one(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    now = START + timedelta(minutes=30)
+    with unit_of_work(factory) as session:
+        advance(session, now, rules)
+    schedule(factory, staff, plantao, rules, at=TEN, now=now, confirmed="960.00")
+    three = START + timedelta(hours=7)
+    schedule(factory, staff, plantao, rules, at=three, now=now, confirmed="1680.00")
+    with unit_of_work(factory) as session:
+        assert advance(session, TEN + timedelta(hours=1), rules) == []
+    with unit_of_work(factory) as session:
+        advance(session, three, rules)
+    saved = reload(factory, plantao.id)
+    assert (saved.state, saved.ended_at, saved.charged_minutes) == ("ended_early", three, 420)
+
+
+def test_an_end_now_or_a_cancellation_overrides_a_scheduled_end(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff, person: Person
+) -> None:
+    running, waiting = (
+        confirmed(factory, book),
+        confirmed(factory, book, start_at=START + timedelta(days=7)),
+    )
+    with unit_of_work(factory) as session:
+        advance(session, START, rules)
+    schedule(factory, staff, running, rules, at=TEN, now=START, confirmed="960.00")
+    eve = START - timedelta(days=1)
+    week_later = waiting.start_at + timedelta(hours=2)
+    schedule(factory, staff, waiting, rules, at=week_later, now=eve, confirmed="960.00")
+    nine = START + timedelta(hours=1)
+    with unit_of_work(factory) as session:
+        end_early(
+            session, staff, running.id, at=nine, now=nine, rules=rules, confirmed=Decimal("960.00")
+        )
+        cancel_by_customer(
+            session,
+            Customer(person, "telegram"),
+            waiting.id,
+            now=START,
+            rules=rules,
+            confirmed=Decimal("0.00"),
+        )
+    with unit_of_work(factory) as session:
+        assert advance(session, END + timedelta(days=10), rules) == []
+    assert (reload(factory, running.id).state, reload(factory, running.id).ended_at) == (
+        "ended_early",
+        nine,
+    )
+    assert reload(factory, waiting.id).state == "cancelled"
+    with factory() as session:
+        assert (
+            session.scalars(
+                select(Notification).where(Notification.kind == SCHEDULED_END_KIND)
+            ).all()
+            == []
+        )
+
+
+def test_a_scheduled_end_at_another_amount_schedules_nothing(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = confirmed(factory, book)
+    with pytest.raises(AmountChanged) as caught:
+        schedule(
+            factory,
+            staff,
+            plantao,
+            rules,
+            at=TEN,
+            now=START - timedelta(days=1),
+            confirmed="900.00",
+        )
+    assert caught.value.quote.amount == Decimal("960.00")
+    assert reload(factory, plantao.id).scheduled_end_at is None
+    assert len(history(factory, plantao.id)) == 2
 
 
 @pytest.mark.parametrize(
@@ -339,7 +525,15 @@ def test_an_end_outside_the_window_is_refused(
 ) -> None:
     plantao = confirmed(factory, book)
     with pytest.raises(EndOutsideWindow) as caught, unit_of_work(factory) as session:
-        end_early(session, staff, plantao.id, at=START + offset, rules=rules, confirmed=None)
+        end_early(
+            session,
+            staff,
+            plantao.id,
+            at=START + offset,
+            now=START + offset,
+            rules=rules,
+            confirmed=None,
+        )
     refused = caught.value
     assert (refused.start_at, refused.end_at, refused.at) == (START, END, START + offset)
     assert reload(factory, plantao.id).state == "confirmed"
@@ -352,10 +546,10 @@ def test_only_confirmed_or_running_plantoes_can_be_ended(
     plantao = book()
     at = START + timedelta(hours=2)
     with pytest.raises(StateConflict) as caught, unit_of_work(factory) as session:
-        end_early(session, staff, plantao.id, at=at, rules=rules, confirmed=None)
+        end_early(session, staff, plantao.id, at=at, now=at, rules=rules, confirmed=None)
     assert caught.value.state == "requested"
     with pytest.raises(PlantaoNotFound, match="P-0999"), unit_of_work(factory) as session:
-        end_early(session, staff, 999, at=START, rules=rules, confirmed=None)
+        end_early(session, staff, 999, at=START, now=START, rules=rules, confirmed=None)
 
 
 def staff_cancel(
@@ -434,6 +628,10 @@ def test_staff_cancelling_late_for_lack_of_a_specialist_charges_nothing(
         Decimal("0.00"),
         True,
     )
+    # The engine's own quote: the customer's rule would bill the 240-minute minimum, waived.
+    assert done.quote.minutes_per_specialist == 240
+    assert "Abonado: nada é cobrado por este plantão." in done.quote.lines
+    assert done.quote.lines[-1] == "Total: 240 min (4h) abonados = R$ 0,00."
     saved = reload(factory, plantao.id)
     assert (saved.state, saved.charged_minutes, saved.amount_due) == (
         "cancelled",
@@ -452,7 +650,9 @@ def test_an_end_confirmed_at_another_amount_changes_nothing(
     plantao = confirmed(factory, book)
     at = START + timedelta(hours=2)
     with pytest.raises(AmountChanged) as caught, unit_of_work(factory) as session:
-        end_early(session, staff, plantao.id, at=at, rules=rules, confirmed=Decimal("900.00"))
+        end_early(
+            session, staff, plantao.id, at=at, now=at, rules=rules, confirmed=Decimal("900.00")
+        )
     assert caught.value.quote.amount == Decimal("960.00")
     assert (reload(factory, plantao.id).state, len(history(factory, plantao.id))) == (
         "confirmed",

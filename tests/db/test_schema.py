@@ -308,3 +308,37 @@ def test_0005_records_bill_to_and_keeps_shown_texts(empty_url: str, empty_engine
     assert _stored(empty_engine, "charged_minutes") == before
     with pytest.raises(IntegrityError, match="append-only"), empty_engine.begin() as connection:
         connection.execute(text("DELETE FROM term_acceptances"))
+
+
+def test_0007_keeps_every_plantao_and_refuses_to_drop_a_pending_scheduled_end(
+    empty_url: str, empty_engine: Engine
+) -> None:
+    command.upgrade(alembic_config(empty_url), "0004")
+    with empty_engine.begin() as connection:
+        for statement in (*_PLANTAO_AT_0003, *_CONSULTANT_AT_0004):
+            connection.execute(text(statement))
+    command.upgrade(alembic_config(empty_url), "0006")
+    before = _stored(empty_engine, "charged_minutes")
+    upgrade(empty_url)
+    assert _revision(empty_engine) == _head()
+    assert _stored(empty_engine, "charged_minutes") == before
+    with session_factory(empty_engine)() as session:
+        kept = {p.ref: (p.state, p.scheduled_end_at) for p in session.scalars(select(Plantao))}
+    assert kept == {"P-0042": ("ended_early", None), "P-0043": ("requested", None)}
+    with empty_engine.begin() as connection:  # P-0043 waits on an end at 10:00 of its day
+        connection.execute(
+            text(
+                "UPDATE plantoes SET state = 'confirmed', "
+                "scheduled_end_at = '2030-06-08 13:00:00+00:00' WHERE id = 43"
+            )
+        )
+    with pytest.raises(RuntimeError, match="wait on a scheduled end"):
+        command.downgrade(alembic_config(empty_url), "0006")
+    assert _revision(empty_engine) == _head()
+    with empty_engine.begin() as connection:  # once it is closed, nothing waits
+        connection.execute(text("UPDATE plantoes SET state = 'cancelled' WHERE id = 43"))
+    command.downgrade(alembic_config(empty_url), "0006")
+    assert _stored(empty_engine, "charged_minutes") == before
+    with empty_engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("plantoes")}
+    assert "scheduled_end_at" not in columns

@@ -1,6 +1,7 @@
 """End-to-end through the REST channel: a customer books a Saturday 08:00–18:00 plantão, a staff
-member writing from Telegram (signed as the bot signs) confirms it and ends it at 10:00, and the
-database shows 240 billed minutes and R$ 960,00 (real Rasa model, action server and database).
+member writing from Telegram (signed as the bot signs) confirms it and ends it at 10:00, a time
+still ahead, so the end is scheduled: the database shows it, with 240 billed minutes and R$ 960,00
+in the history (real Rasa model, action server and database).
 
 The stack here has its own configuration, with one roster member, and a database this test
 reads directly.
@@ -92,10 +93,12 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
     assert "Plantão 24x7: R$ 960,00 mais impostos." in asked[-1]["text"]
     listed = customer.text("meus plantões")
     assert "confirmado" in listed and "encerrado" not in listed  # nothing changed yet
-    ended = staff.text(button(asked, "Sim, encerrar (R$ 960,00)"))
-    assert f"Plantão {ref} encerrado em sáb., {day:%d/%m/%Y} 10:00." in ended
-
-    assert "valor devido R$ 960,00" in customer.text("meus plantões")
+    # 10:00 of a Saturday ahead has not come: the end is scheduled, and the plantão stays.
+    scheduled = staff.text(button(asked, "Sim, encerrar (R$ 960,00)"))
+    assert f"Encerramento do plantão {ref} agendado para sáb., {day:%d/%m/%Y} 10:00" in scheduled
+    assert "Valor devido no encerramento:\nPlantão 24x7: R$ 960,00 mais impostos." in scheduled
+    mine = customer.text("meus plantões")
+    assert f"confirmado, encerramento agendado para sáb., {day:%d/%m/%Y} 10:00" in mine
 
     engine = make_engine(staff_stack.database)
     try:
@@ -108,9 +111,10 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
             ).all()
     finally:
         engine.dispose()
-    assert (plantao.state, plantao.specialist_name) == ("ended_early", "Maria Souza")
-    assert (plantao.charged_minutes, plantao.amount_due) == (240, Decimal("960.00"))
-    assert [e.to_state for e in events] == ["requested", "confirmed", "ended_early"]
+    assert (plantao.state, plantao.specialist_name) == ("confirmed", "Maria Souza")
+    ten = datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    assert (plantao.scheduled_end_at, plantao.amount_due) == (ten, None)
+    assert [e.to_state for e in events] == ["requested", "confirmed", "confirmed"]
     end = events[-1]
     assert (end.actor_role, end.channel, end.charged_minutes, end.amount_due) == (
         "staff",

@@ -120,6 +120,27 @@ def test_outcome_matches_end_time(case: tuple[datetime, datetime, datetime]) -> 
 
 
 @PROPERTY
+@given(case=plantao_cases(), specialists=specialists_st)
+def test_a_waived_plantao_costs_nothing_and_explains_the_same_days(
+    case: tuple[datetime, datetime, datetime], specialists: int
+) -> None:
+    start, end, ended = case
+    rule = plantao(start, end, ended, specialists)
+    waived = quote_plantao(
+        start,
+        end,
+        specialists=specialists,
+        table=TABLE,
+        rules=TAX_RULES,
+        ended_at=ended,
+        waived=True,
+    )
+    assert (waived.amount, waived.gross_amount, waived.charged_minutes) == (0, 0, 0)
+    assert (waived.outcome, waived.days) == (rule.outcome, rule.days)
+    assert waived.minutes_per_specialist == rule.minutes_per_specialist
+
+
+@PROPERTY
 @given(case=plantao_cases())
 def test_early_end_never_exceeds_full(case: tuple[datetime, datetime, datetime]) -> None:
     start, end, ended = case

@@ -15,7 +15,9 @@ from consultoria.tariff import (
     PriceVersion,
     TariffError,
     TariffRules,
+    TaxRate,
     WorkCalendar,
+    quote_plantao,
 )
 from tests.support.tariff import at
 from tests.support.tariff import quote_window as quote
@@ -367,6 +369,82 @@ def test_cancellation_notice_comes_from_the_rules(rules: TariffRules, table: Pri
     assert quote(rules, table, at(SAT, 8), at(SAT, 18), at(date(2027, 3, 4), 9)).outcome is (
         PlantaoOutcome.CANCELLED_FREE
     )
+
+
+# --- SPEC §4: a staff cancellation for lack of a specialist is waived ---------------------------
+
+
+def test_a_waived_late_cancellation_shows_the_minimum_and_charges_nothing(
+    rules: TariffRules, table: PriceTable
+) -> None:
+    q = quote_plantao(
+        at(SAT, 8),
+        at(SAT, 18),
+        specialists=1,
+        table=table,
+        rules=rules,
+        ended_at=at(FRI, 20),
+        waived=True,
+    )
+    assert (q.outcome, q.waived, q.amount, q.charged_minutes) == (
+        PlantaoOutcome.CANCELLED,
+        True,
+        Decimal("0.00"),
+        0,
+    )
+    assert q.minutes_per_specialist == 240  # what the customer's rule bills, waived
+    assert "Abonado: nada é cobrado por este plantão." in q.lines
+    assert q.lines[-1] == "Total: 240 min (4h) abonados = R$ 0,00."
+
+
+def test_a_waived_quote_of_two_specialists_does_not_multiply_into_a_charge(
+    rules: TariffRules, table: PriceTable
+) -> None:
+    q = quote_plantao(
+        at(MON, 19),
+        at(MON, 23),
+        specialists=2,
+        table=table,
+        rules=rules,
+        ended_at=at(MON, 12),
+        waived=True,
+    )
+    assert (q.amount, q.charged_minutes, q.minutes_per_specialist) == (Decimal("0.00"), 0, 120)
+    assert not any("por especialista ×" in line for line in q.lines)
+    assert q.lines[-1] == "Total: 240 min (4h) abonados = R$ 0,00."
+
+
+def test_a_waived_quote_with_taxes_configured_grosses_up_nothing(
+    rules: TariffRules, table: PriceTable
+) -> None:
+    taxed = dataclasses.replace(rules, taxes=(TaxRate("ISS", Decimal("0.05")),))
+    q = quote_plantao(
+        at(SAT, 8),
+        at(SAT, 18),
+        specialists=1,
+        table=table,
+        rules=taxed,
+        ended_at=at(FRI, 20),
+        waived=True,
+    )
+    assert (q.amount, q.gross_amount) == (Decimal("0.00"), Decimal("0.00"))
+    assert [t.amount for t in q.taxes] == [Decimal("0.00")]
+
+
+def test_not_waived_is_the_customers_rule(rules: TariffRules, table: PriceTable) -> None:
+    waived = quote_plantao(
+        at(SAT, 8),
+        at(SAT, 18),
+        specialists=1,
+        table=table,
+        rules=rules,
+        ended_at=at(FRI, 20),
+        waived=True,
+    )
+    charged = quote(rules, table, at(SAT, 8), at(SAT, 18), ended_at=at(FRI, 20))
+    assert (charged.amount, charged.waived) == (Decimal("960.00"), False)
+    assert waived.days == charged.days
+    assert "Abonado: nada é cobrado por este plantão." not in charged.lines
 
 
 # --- §3.3.5: specialists, and validation ---------------------------------------------------------
