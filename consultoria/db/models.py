@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
@@ -244,6 +245,8 @@ class Plantao(Base):
     scheduled_end_at: Mapped[datetime | None]
     charged_minutes: Mapped[int | None]  # for all specialists together
     amount_due: Mapped[Decimal | None]
+    # Nothing charged by decision: staff cancelled it for want of a specialist (SPEC §4).
+    waived: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

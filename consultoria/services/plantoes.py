@@ -234,7 +234,7 @@ def current_quote(plantao: Plantao, now: datetime, prices: PriceTable, rules: Ta
     """What the plantão costs as things stand: at its recorded end once closed, ended now while it
     runs, the whole window before it starts."""
     if plantao.state in ("ended_early", "cancelled"):
-        return plantao_quote(plantao, prices, rules, plantao.ended_at)
+        return plantao_quote(plantao, prices, rules, plantao.ended_at, waived=plantao.waived)
     if plantao.state == "in_progress" and now < plantao.end_at:
         return plantao_quote(plantao, prices, rules, max(now, plantao.start_at))
     return plantao_quote(plantao, prices, rules)
@@ -333,6 +333,7 @@ def transition(
     amount_due: Decimal | None = None,
     ended_at: datetime | None = None,
     specialist_name: str | None = None,
+    waived: bool = False,
     note: str | None = None,
     due_minutes: int | None = None,
     due_amount: Decimal | None = None,
@@ -355,6 +356,7 @@ def transition(
         "amount_due": amount_due,
         "ended_at": ended_at,
         "specialist_name": specialist_name,
+        "waived": waived or None,
     }
     changes: dict[str, Any] = {k: v for k, v in optional.items() if v is not None}
     _compare_and_set(session, plantao, allowed_from, state=to_state, **changes)
@@ -445,6 +447,7 @@ class Closing:
     confirmed: Decimal | None
     note: str
     announced: Mapping[str, Any] | None = None
+    waived: bool = False
 
 
 def _close(session: Session, plantao: Plantao, actor: Actor, closing: Closing) -> Done:
@@ -461,6 +464,7 @@ def _close(session: Session, plantao: Plantao, actor: Actor, closing: Closing) -
         charged_minutes=quote.charged_minutes,
         amount_due=quote.amount,
         ended_at=closing.at,
+        waived=closing.waived,
         note=closing.note,
         announced=closing.announced,
     )
@@ -644,7 +648,8 @@ def cancel_by_staff(
         session, staff, plantao_id, now=now, rules=rules, reason=reason
     )
     note = f"cancelado pela equipe: {_REASON_NOTES[reason]}"
-    closing = Closing("cancelled", quote, now, confirmed, note, {"reason": reason.value})
+    waived = reason is CancelReason.NO_SPECIALIST
+    closing = Closing("cancelled", quote, now, confirmed, note, {"reason": reason.value}, waived)
     return _close(session, get(session, staff, plantao_id), staff, closing)
 
 

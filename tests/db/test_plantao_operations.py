@@ -642,6 +642,31 @@ def test_staff_cancelling_late_for_lack_of_a_specialist_charges_nothing(
         history(factory, plantao.id)[-1].note
         == "cancelado pela equipe: sem especialista disponível"
     )
+    # What it cost, asked afterwards, is what was recorded: nothing, not the customer's rule.
+    with unit_of_work(factory) as session:
+        asked = amounts(session, staff, plantao.id, now=START + timedelta(days=1), rules=rules)
+    assert (asked.current.amount, asked.current.waived, saved.waived) == (
+        Decimal("0.00"),
+        True,
+        True,
+    )
+
+
+def test_a_late_cancellation_at_the_customers_request_is_not_waived(
+    factory: sessionmaker[Session], book: Book, rules: TariffRules, staff: Staff
+) -> None:
+    plantao = book()
+    late = START - timedelta(hours=3)
+    with unit_of_work(factory) as session:
+        cancel_by_staff(
+            session,
+            staff,
+            plantao.id,
+            **staff_cancel(late, CancelReason.CUSTOMER_REQUEST, Decimal("960.00"), rules),
+        )
+    with unit_of_work(factory) as session:
+        asked = amounts(session, staff, plantao.id, now=START + timedelta(days=1), rules=rules)
+    assert (asked.current.amount, reload(factory, plantao.id).waived) == (Decimal("960.00"), False)
 
 
 def test_an_end_confirmed_at_another_amount_changes_nothing(

@@ -342,3 +342,35 @@ def test_0007_keeps_every_plantao_and_refuses_to_drop_a_pending_scheduled_end(
     with empty_engine.connect() as connection:
         columns = {c["name"] for c in inspect(connection).get_columns("plantoes")}
     assert "scheduled_end_at" not in columns
+
+
+_CANCELLED_AT_0007 = [
+    "UPDATE plantoes SET state = 'cancelled', ended_at = '2030-06-07 10:00:00+00:00', "
+    "charged_minutes = 0, amount_due = 0 WHERE id = 43",
+    "INSERT INTO plantao_events (id, plantao_id, from_state, to_state, actor_role, channel, at, "
+    "charged_minutes, amount_due, note) VALUES (9, 43, 'requested', 'cancelled', 'staff', "
+    "'telegram', '2030-06-07 10:00:00+00:00', 0, 0, "
+    "'cancelado pela equipe: sem especialista disponível')",
+]
+
+
+def test_0008_marks_the_plantoes_cancelled_for_want_of_a_specialist_as_waived(
+    empty_url: str, empty_engine: Engine
+) -> None:
+    command.upgrade(alembic_config(empty_url), "0004")
+    with empty_engine.begin() as connection:
+        for statement in (*_PLANTAO_AT_0003, *_CONSULTANT_AT_0004):
+            connection.execute(text(statement))
+    command.upgrade(alembic_config(empty_url), "0007")
+    with empty_engine.begin() as connection:
+        for statement in _CANCELLED_AT_0007:
+            connection.execute(text(statement))
+    before = _stored(empty_engine, "amount_due")
+    upgrade(empty_url)
+    assert _revision(empty_engine) == _head()
+    assert _stored(empty_engine, "amount_due") == before
+    with session_factory(empty_engine)() as session:
+        waived = {p.ref: p.waived for p in session.scalars(select(Plantao))}
+    assert waived == {"P-0042": False, "P-0043": True}
+    command.downgrade(alembic_config(empty_url), "0007")
+    assert _stored(empty_engine, "amount_due") == before
