@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 RASA      := $(VENV_RASA)/bin/rasa
 RASA_ENV  := TF_CPP_MIN_LOG_LEVEL=2 TF_INTRA_OP_PARALLELISM_THREADS=2 TF_INTER_OP_PARALLELISM_THREADS=1 \
-             SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
+             SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false PYTHONPATH=$(CURDIR)
 
 .PHONY: help venv run serve model validate test lint typecheck unit test-nlu test-stories test-e2e test-scale \
         understanding calibrate bench lock db-upgrade clean

@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
-INPUTS = ("config.yml", "domain", "data", "nlu")
+# The training data, and the NLU component of ours the pipeline names.
+INPUTS = ("config.yml", "domain", "data", "nlu", "rasa_runtime/nlu.py")
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 # The Rasa server runs with the project's runtime fixes (rasa_runtime/patches.py).
 RASA_SERVER = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "rasa_runtime"]
@@ -38,6 +39,8 @@ def rasa_env() -> dict[str, str]:
         "TF_INTER_OP_PARALLELISM_THREADS": os.environ.get("TF_INTER_OP_PARALLELISM_THREADS", "1"),
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RASA_TELEMETRY_ENABLED": "false",
+        # The pipeline names a component of rasa_runtime/, imported from the project's root.
+        "PYTHONPATH": str(ROOT),
     }
 
 

@@ -72,6 +72,7 @@ def unexpected(warnings: list[str]) -> list[str]:
 
 def main() -> int:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"}
+    env["PYTHONPATH"] = str(ROOT)  # the pipeline's tokenizer lives in rasa_runtime/
     command = [str(RASA), "data", "validate", "--data", "data", "nlu", "--domain", "domain"]
     command += ["--config", "config.yml", "--fail-on-warnings"]
     run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
