@@ -148,6 +148,28 @@ def test_staff_cancel_for_lack_of_a_specialist_after_the_reason_and_the_amount(
         talk.client.close()
 
 
+@pytest.mark.parametrize(
+    ("typed", "charged"),
+    [
+        ("o cliente pediu", "(a pedido do cliente)?"),
+        ("nao temos especialista", "(sem especialista disponível)?"),
+    ],
+)
+def test_staff_answer_why_in_their_own_words(
+    staff_stack: StaffStack, typed: str, charged: str
+) -> None:
+    customer = Conversation(staff_stack.url)
+    ref = book(customer, saturday_ahead() + timedelta(days=14), "das 8 às 18")
+    staff = FromTelegram(staff_stack.url, STAFF_ID)
+    why = staff.say(f"cancelar o {ref}")
+    assert f"Por que o plantão {ref} será cancelado?" in why[-1]["text"]
+    asked = staff.text(typed)
+    assert f"Cancelar o plantão {ref} {charged}" in asked
+    assert "cancelado" not in customer.text("meus plantões")
+    for talk in (customer, staff):
+        talk.client.close()
+
+
 def test_the_term_asked_again_after_a_new_version_takes_both_answers(
     staff_stack: StaffStack,
 ) -> None:
