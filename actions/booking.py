@@ -50,7 +50,15 @@ from consultoria.tariff import (
     TariffError,
     check_booking,
 )
-from consultoria.textparse import Window, parse_count, parse_day, parse_end_time, parse_window
+from consultoria.textparse import (
+    Window,
+    corrects,
+    parse_count,
+    parse_day,
+    parse_end_time,
+    parse_window,
+    window_said_of,
+)
 
 FORM_SLOTS = (
     "perfil",
@@ -281,6 +289,24 @@ class ValidateBookingForm(AnswerForm):
         if not _starting(turn.tracker) or any(turn.tracker.get_slot(s) for s in WINDOW_SLOTS):
             return []
         return _quoted_plantao(turn)
+
+    def correct(self, turn: Turn) -> list[EventType]:
+        """A correction of the window while a later question is asked ("na verdade é sábado"):
+        the window it means, checked as a first answer is; the form then asks again."""
+        tracker = turn.tracker
+        known = _window_from_slots(tracker.slots)
+        message = said.text(tracker)
+        if known is None or tracker.get_slot("requested_slot") in WINDOW_SLOTS:
+            return []
+        window = window_said_of(message, known, turn.ctx.now) if corrects(message) else None
+        if window is None or window == known:
+            return []
+        problem = _window_problem(turn.ctx, _window_slots(window))
+        if problem is not None:
+            repaired = self.repair(turn, say.not_corrected(problem))
+            return [SlotSet(slot, value) for slot, value in repaired.items()]
+        turn.dispatcher.utter_message(text=say.window_corrected(window))
+        return [SlotSet(slot, value) for slot, value in _window_slots(window).items()]
 
     def read_perfil(self, turn: Turn) -> dict[str, Any]:
         text = self.answer(turn.tracker, "perfil")

@@ -68,14 +68,21 @@ class AnswerForm(FormValidationAction, ABC):
         """Slots the conversation answered before the form asked, read after the message."""
         return []
 
+    def correct(self, turn: Turn) -> list[EventType]:
+        """Slots a correction of an earlier answer sets ("na verdade é sábado"); when it sets
+        any, the message answers nothing else and the form asks its question again."""
+        return []
+
     def fill(self, turn: Turn) -> list[EventType]:
         """The form's step for this message, which the subclass's `run` returns: the slots it
         answered and the next question (none when every slot is filled or the form stopped)."""
         tracker = turn.tracker
         restarted = take(tracker, self.restart(turn))
-        answered = take(tracker, self._read_answers(turn))
+        corrected = take(tracker, self.correct(turn))
+        answered = [] if corrected else take(tracker, self._read_answers(turn))
         prefilled = take(tracker, self.prefill(turn))
-        return [*restarted, *answered, *prefilled, SlotSet("requested_slot", self._next(turn))]
+        next_question = SlotSet("requested_slot", self._next(turn))
+        return [*restarted, *corrected, *answered, *prefilled, next_question]
 
     def answer(self, tracker: Tracker, *slots: str) -> str | None:
         """The latest message when it answers the form's question about one of `slots`."""

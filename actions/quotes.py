@@ -34,10 +34,10 @@ from consultoria.textparse import (
     Window,
     names_a_duration,
     parse_count,
-    parse_day,
     parse_duration_minutes,
     parse_end_time,
     parse_window,
+    window_said_of,
 )
 
 # Entity values of `modalidade` that the tariff engine prices.
@@ -221,7 +221,7 @@ class ValidateQuoteForm(FormValidationAction):
         message, known = text(tracker), quoted_window(tracker)
         if known is not None and tracker.get_slot("requested_slot") != "janela":
             # A follow-up revalidates the window; the slot's text alone may lack its day.
-            window = _follow_up_window(message, known, now)
+            window = window_said_of(message, known, now)
             if window is None:  # "e se forem 2 especialistas?" leaves the window alone
                 return {"janela": str(value)}
         else:
@@ -281,17 +281,6 @@ def _end_said(tracker: Tracker) -> datetime | None:
     now = runtime.context().now
     window = parse_window(text(tracker), now) or quoted_window(tracker)
     return None if window is None else parse_end_time(text(tracker), window, now)
-
-
-def _follow_up_window(text: str, known: Window, now: datetime) -> Window | None:
-    """What a message says of a window already quoted, the quoted one filling in what it leaves
-    out: "e se for no domingo?" keeps the hours, "e se for das 20h às 2h?" keeps the day. None
-    when it says neither."""
-    if parse_day(text, now) is None:
-        return parse_window(f"{known.start:%d/%m/%Y} {text}", now)
-    return parse_window(text, now) or parse_window(
-        f"{text} das {known.start:%H:%M} às {known.end:%H:%M}", now
-    )
 
 
 def _as_count(value: Any, tracker: Tracker) -> int | None:

@@ -52,6 +52,17 @@ def reason_again(shortest: int, longest: int) -> str:
     )
 
 
+def window_corrected(window: Window) -> str:
+    return (
+        f"Certo, corrigi o plantão para: de {format_moment(window.start)} até "
+        f"{format_moment(window.end)}."
+    )
+
+
+def not_corrected(problem: str) -> str:
+    return f"Não corrigi o dia nem o horário: {problem}"
+
+
 def quoted_refused(problem: str) -> str:
     return f"O plantão da cotação não pode ser agendado: {problem}"
 

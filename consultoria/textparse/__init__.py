@@ -11,10 +11,13 @@ from .moments import (
     PERIODS,
     SAO_PAULO,
     Window,
+    corrects,
     parse_day,
     parse_end_time,
     parse_staff_end_time,
     parse_window,
+    said_of_window,
+    window_said_of,
 )
 from .quantities import names_a_duration, parse_count, parse_duration_minutes, parse_ref
 
@@ -22,6 +25,7 @@ __all__ = [
     "PERIODS",
     "SAO_PAULO",
     "Window",
+    "corrects",
     "names_a_duration",
     "normalize",
     "parse_count",
@@ -31,4 +35,6 @@ __all__ = [
     "parse_ref",
     "parse_staff_end_time",
     "parse_window",
+    "said_of_window",
+    "window_said_of",
 ]

@@ -76,6 +76,10 @@ _DAY_NAMED = rf"""(?:
 )"""
 DAY = re.sub(r"\(\?P<\w+>", "(?:", _DAY_NAMED)
 _DAY_RE = re.compile(_DAY_NAMED, re.VERBOSE)
+# A day the message says is not the one meant: "não sábado", "e não no sábado", "não é sábado".
+_NEGATED_DAY = re.compile(rf"\b(?:e\s+)?nao\s+(?:e\s+)?(?:(?:n|d)?[oa]s?\s+)?{DAY}", re.VERBOSE)
+# How far a bare weekday said of a known day may lie from it, either way: the nearest one.
+_NEAREST_SPAN = 3
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,23 @@ class CalendarDay:
 
 DaySpec = RelativeDay | Weekday | CalendarDay
 _RELATIVE = {"today": 0, "tomorrow": 1, "after_tomorrow": 2}
+
+
+def of_known_day(plain: str, known: date, today: date) -> str:
+    """`plain` (normalized) as said of a window on `known`: the days it negates dropped, and
+    each bare weekday written as the date of that weekday nearest `known`, never before `today`
+    ("é domingo, não sábado" of Saturday 06/03/2027 says 07/03/2027)."""
+
+    def nearest(match: re.Match[str]) -> str:
+        named = match.group("wd")
+        modified = any(match.group(g) for g in ("wd_this", "wd_next", "wd_after", "wd_week"))
+        if named is None or modified:
+            return match.group(0)
+        offset = (_WEEKDAYS[named] - known.weekday()) % 7
+        day = known + timedelta(days=offset - 7 if offset > _NEAREST_SPAN else offset)
+        return f"{day + timedelta(days=7) if day < today else day:%d/%m/%Y}"
+
+    return _DAY_RE.sub(nearest, _NEGATED_DAY.sub(" ", plain))
 
 
 def find_day(text: str, pos: int = 0) -> re.Match[str] | None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 from ._clock import CLOCK, END_OF_DAY, Clock, read_clock
-from ._days import DAY, find_day, read_day, spec_of
+from ._days import DAY, find_day, of_known_day, read_day, spec_of
 from ._text import normalize
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
@@ -97,6 +97,42 @@ def parse_day(text: str, now: datetime, *, tz: tzinfo = SAO_PAULO) -> date | Non
     if window is not None:
         return window.start.date()
     return spec_of(found).resolve(local.date(), local.date())
+
+
+def said_of_window(text: str, known: Window, now: datetime, *, tz: tzinfo = SAO_PAULO) -> str:
+    """What a follow-up or a correction says of the window `known`, ready for parse_day and
+    parse_window: "ops, é domingo, não sábado" of Saturday 06/03/2027 reads as 07/03/2027 (a
+    bare weekday is the one nearest the known day, and a negated day is not meant)."""
+    return of_known_day(normalize(text), known.start.astimezone(tz).date(), _local(now, tz).date())
+
+
+# How people correct what they said a moment ago: "ops", "na verdade", "errei", "troca pra".
+_CORRECTION = re.compile(
+    r"^(?:ops|opa|epa|ops+|nao|errei|corrigindo|correcao|pera|peraí|perai|espera|desculpa|"
+    r"foi mal|melhor|ah)\b|\bna verdade\b|\b(?:troca|trocar|muda|mudar|altera|alterar)\s+"
+    r"(?:pra|para|o dia|a data|o horario)\b|\b(?:em vez|ao inves|no lugar)\s+d[eo]\b|\berrei\b"
+)
+
+
+def corrects(text: str) -> bool:
+    """Whether a message corrects something said before ("na verdade é sábado", "ops, é das
+    20h", "troca pra domingo")."""
+    return _CORRECTION.search(normalize(text)) is not None
+
+
+def window_said_of(
+    text: str, known: Window, now: datetime, *, tz: tzinfo = SAO_PAULO
+) -> Window | None:
+    """The window a follow-up or a correction of `known` means, `known` filling in what it
+    leaves out: "e se for no domingo?" keeps the hours (on the Sunday next to the known day),
+    "errei o horário, é das 20h às 2h" keeps the day. None when it names neither."""
+    plain = said_of_window(text, known, now, tz=tz)
+    start, end = known.start.astimezone(tz), known.end.astimezone(tz)
+    if parse_day(plain, now, tz=tz) is None:
+        return parse_window(f"{start:%d/%m/%Y} {plain}", now, tz=tz)
+    return parse_window(plain, now, tz=tz) or parse_window(
+        f"{plain} das {start:%H:%M} às {end:%H:%M}", now, tz=tz
+    )
 
 
 def parse_window(text: str, now: datetime, *, tz: tzinfo = SAO_PAULO) -> Window | None:

@@ -12,6 +12,7 @@ from actions.booking import ValidateBookingForm
 from consultoria import db, runtime
 from consultoria.db import Person
 from tests.support.people import customer
+from tests.support.plantoes import BOOKING_FORM
 from tests.support.trackers import DOMAIN, slots_of, texts, turn
 
 FAR_DAY = "06/06/2037"  # tests.support.plantões.FAR, as a customer writes it
@@ -291,3 +292,58 @@ async def test_a_quoted_plantao_that_cannot_be_booked_is_explained(
     result = await form(dispatcher, "quero agendar esse plantão", intent="book_plantao", slots=past)
     assert result["requested_slot"] == "reserva_data"
     assert "O plantão da cotação não pode ser agendado: Essa data já passou" in texts(dispatcher)
+
+
+WINDOW_KNOWN = {key: BOOKING_FORM[key] for key in ("reserva_data", "reserva_inicio", "reserva_fim")}
+
+
+async def test_a_correction_of_the_day_moves_the_window_and_asks_again(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    for said in ("na verdade é domingo", "ops, domingo e não sábado", "errei, troca pra domingo"):
+        result = await form(
+            dispatcher, said, slots={**WINDOW_KNOWN, "requested_slot": "reserva_especialistas"}
+        )
+        assert result["reserva_inicio"].startswith("2037-06-07T08:00"), said
+        assert result["reserva_fim"].startswith("2037-06-07T18:00"), said
+        assert result["requested_slot"] == "reserva_especialistas"
+        assert "reserva_especialistas" not in result and "reserva_falhas" not in result
+    assert "corrigi o plantão" in texts(dispatcher)
+
+
+async def test_a_correction_of_the_hours_keeps_the_day(dispatcher: CollectingDispatcher) -> None:
+    customer()
+    result = await form(
+        dispatcher,
+        "opa, errei o horário: é das 20h às 23h",
+        slots={**WINDOW_KNOWN, "reserva_especialistas": 1.0, "requested_slot": "reserva_motivo"},
+    )
+    assert result["reserva_inicio"].startswith("2037-06-06T20:00")
+    assert result["reserva_fim"].startswith("2037-06-06T23:00")
+    assert result["requested_slot"] == "reserva_motivo"
+
+
+async def test_an_answer_that_names_a_day_is_no_correction(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    result = await form(
+        dispatcher,
+        "virada de versão do Protheus no domingo",
+        slots={**WINDOW_KNOWN, "requested_slot": "reserva_motivo"},
+    )
+    assert result["reserva_motivo"] == "virada de versão do Protheus no domingo"
+    assert "reserva_inicio" not in result
+
+
+async def test_a_correction_to_a_past_day_changes_nothing(dispatcher: CollectingDispatcher) -> None:
+    customer()
+    result = await form(
+        dispatcher,
+        "na verdade é 01/01/2020",
+        slots={**WINDOW_KNOWN, "requested_slot": "reserva_especialistas"},
+    )
+    assert "reserva_inicio" not in result
+    assert result["reserva_falhas"] == 1.0
+    assert "Não corrigi" in texts(dispatcher)

@@ -3,7 +3,7 @@ and keeps it when the window stays or the message restates it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -83,3 +83,13 @@ async def test_a_follow_up_that_keeps_the_window_keeps_the_early_end() -> None:
         slots["plantao_encerramento"]
         == _quoted_with_early_end(next_saturday())["plantao_encerramento"]
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["ops, é domingo, não sábado", "não é sábado, é domingo", "errei, domingo e nao sabado"]
+)
+async def test_a_corrected_day_is_the_one_next_to_the_quoted_saturday(text: str) -> None:
+    saturday = next_saturday()
+    slots = await _follow_up(text, [{"entity": "data", "value": "sábado"}])
+    sunday = datetime.fromisoformat(f"{saturday}T08:00:00-03:00") + timedelta(days=1)
+    assert datetime.fromisoformat(slots["plantao_inicio"]) == sunday
