@@ -116,7 +116,11 @@ class ActionCancelRequest(GuardedAction):
         ctx = runtime.context()
         ref = _ref_asked(tracker)
         if ref is None:
-            return _ask_which(dispatcher, ctx, said.caller(tracker))
+            # "cancelar o plantão" with a single one that can be cancelled means that one.
+            open_ones = _own_plantoes(ctx, said.caller(tracker), cancellable_only=True)
+            if len(open_ones) != 1:
+                return _ask_which(dispatcher, ctx, open_ones)
+            ref = open_ones[0].ref
         try:
             quote = _on_own_plantao(plantoes.cancellation_preview, ctx, tracker, ref)
         except PlantaoNotFound:
@@ -162,9 +166,8 @@ def amount_shown(question: Question) -> Decimal | None:
 
 
 def _ask_which(
-    dispatcher: CollectingDispatcher, ctx: runtime.Context, who: Caller
+    dispatcher: CollectingDispatcher, ctx: runtime.Context, open_ones: list[Plantao]
 ) -> list[EventType]:
-    open_ones = _own_plantoes(ctx, who, cancellable_only=True)
     if not open_ones:
         dispatcher.utter_message(text=say.NOTHING_TO_CANCEL)
         return [SlotSet("pendente", None)]

@@ -152,6 +152,21 @@ async def test_without_a_reference_the_open_plantoes_are_offered(
     assert len(payloads) == 2
 
 
+async def test_without_a_reference_the_only_open_plantao_is_the_one_meant(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    person = customer()
+    plantao = stored_plantao(person, FAR)
+    stored_plantao(person, FAR + timedelta(days=1), state="cancelled")
+    stored_plantao(customer("someone-else"), FAR + timedelta(days=2))
+    result = await cancel(dispatcher, "cancelar o plantão")
+    assert result["pendente"] == "confirmar_cancelamento"
+    assert result["plantao_ref"] == plantao.ref
+    assert f"Confirma o cancelamento do plantão {plantao.ref}?" in texts(dispatcher)
+    with db.unit_of_work(runtime.sessions()) as session:
+        assert session.get_one(Plantao, plantao.id).state == "requested"
+
+
 async def test_a_plantao_that_started_cannot_be_cancelled_by_the_customer(
     dispatcher: CollectingDispatcher,
 ) -> None:
