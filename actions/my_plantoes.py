@@ -169,7 +169,9 @@ def _ask_which(
     dispatcher: CollectingDispatcher, ctx: runtime.Context, open_ones: list[Plantao]
 ) -> list[EventType]:
     if not open_ones:
+        # Often asked as "posso cancelar um plantão depois de marcar?": the rule answers that.
         dispatcher.utter_message(text=say.NOTHING_TO_CANCEL)
+        dispatcher.utter_message(response=say.CANCELLATION_RULE_RESPONSE)
         return [SlotSet("pendente", None)]
     zone = ctx.settings.tariff.calendar.timezone
     dispatcher.utter_message(

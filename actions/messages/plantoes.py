@@ -14,6 +14,8 @@ from consultoria.tariff import Quote, format_brl
 NO_PLANTOES = 'Você não tem plantões registrados. Para agendar, diga "agendar plantão".'
 BOOK_BUTTON = {"title": "Agendar plantão", "payload": "/book_plantao"}
 NOTHING_TO_CANCEL = "Você não tem plantões que possam ser cancelados."
+# The FAQ answer with the cancellation rule, shown with NOTHING_TO_CANCEL.
+CANCELLATION_RULE_RESPONSE = "utter_faq/plantao_cancelamento"
 WHICH_TO_CANCEL = "Qual plantão você quer cancelar?"
 HANDOFF_BUTTON = {"title": "Falar com um atendente", "payload": "/human_handoff"}
 CONFIRM_CANCEL_BUTTONS = [

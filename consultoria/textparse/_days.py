@@ -66,6 +66,7 @@ _DAY_NAMED = rf"""(?:
   | \bdia\s+(?P<dom_d>{_DAY_OF_MONTH})o?\b(?![/:]|\s*(?:h|hs|hrs?|horas?)\b)
   | \b(?P<after_tomorrow>depois\s+de\s+amanha)\b
   | \b(?P<tomorrow>amanha)\b
+  | \b(?P<yesterday>ontem)\b
   | \b(?P<today>hoje|hj)\b
   | \b(?:daqui\s+a|em|dentro\s+de)\s+(?P<in_n>\d{{1,3}})\s+(?P<in_unit>dias?|semanas?)\b
   | \b(?:(?P<wd_this>{_THIS})|(?P<wd_next>{_NEXT}))?(?P<wd>{_WEEKDAY})\b(?:[\s-]*feira\b)?
@@ -84,7 +85,8 @@ _NEAREST_SPAN = 3
 
 @dataclass(frozen=True)
 class RelativeDay:
-    """Days after today: "hoje", "amanhã", "depois de amanhã", "daqui a 3 dias"."""
+    """Days after today: "hoje", "amanhã", "depois de amanhã", "daqui a 3 dias"; "ontem" is
+    the day before, so that a booking for it is refused as past rather than misread."""
 
     offset: int
     rolls = False
@@ -131,7 +133,7 @@ class CalendarDay:
 
 
 DaySpec = RelativeDay | Weekday | CalendarDay
-_RELATIVE = {"today": 0, "tomorrow": 1, "after_tomorrow": 2}
+_RELATIVE = {"yesterday": -1, "today": 0, "tomorrow": 1, "after_tomorrow": 2}
 
 
 def of_known_day(plain: str, known: date, today: date) -> str:

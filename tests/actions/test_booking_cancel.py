@@ -167,6 +167,17 @@ async def test_without_a_reference_the_only_open_plantao_is_the_one_meant(
         assert session.get_one(Plantao, plantao.id).state == "requested"
 
 
+async def test_with_nothing_to_cancel_the_cancellation_rule_is_given(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    person = customer()
+    stored_plantao(person, FAR, state="cancelled")
+    result = await cancel(dispatcher, "posso cancelar um plantão depois de marcar?")
+    assert result == {"pendente": None}
+    assert texts(dispatcher).startswith("Você não tem plantões que possam ser cancelados.")
+    assert dispatcher.messages[-1]["response"] == "utter_faq/plantao_cancelamento"
+
+
 async def test_a_plantao_that_started_cannot_be_cancelled_by_the_customer(
     dispatcher: CollectingDispatcher,
 ) -> None:

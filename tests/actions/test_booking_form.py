@@ -347,3 +347,10 @@ async def test_a_correction_to_a_past_day_changes_nothing(dispatcher: Collecting
     assert "reserva_inicio" not in result
     assert result["reserva_falhas"] == 1.0
     assert "Não corrigi" in texts(dispatcher)
+
+
+async def test_a_plantao_for_yesterday_is_refused_as_past(dispatcher: CollectingDispatcher) -> None:
+    customer()
+    result = await form(dispatcher, "quero um plantão ontem das 20 às 22", intent="book_plantao")
+    assert "Essa data já passou" in texts(dispatcher)
+    assert result["reserva_data"] is None and result["reserva_falhas"] == 1.0

@@ -26,6 +26,8 @@ WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "doming
         ("HOJE", date(2026, 11, 23)),
         ("amanhã", date(2026, 11, 24)),
         ("amanha", date(2026, 11, 24)),
+        ("ontem", date(2026, 11, 22)),
+        ("foi ontem à noite", date(2026, 11, 22)),
         ("depois de amanhã", date(2026, 11, 25)),
         ("sábado", date(2026, 11, 28)),
         ("sabado", date(2026, 11, 28)),
