@@ -13,13 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consultoria.db.idempotent import add_or_get
-from consultoria.db.models import PriceVersionRow, TermAcceptance, TermVersion, text_sha256
+from consultoria.db.models import (
+    Person,
+    PriceVersionRow,
+    TermAcceptance,
+    TermVersion,
+    text_sha256,
+)
 from consultoria.db.types import utcnow
 from consultoria.services import outbox
 from consultoria.services.actors import Customer
 
 # The outbox kind that tells the staff chat of an answer to a service's Term.
 TERM_ANSWERED_KIND = "term_answered"
+# The services whose Term is answered on its own, not when booking (a plantão).
+SERVICE_MODALITIES = ("suporte", "telefonica")
 
 
 def _latest_version(session: Session, modality: str) -> TermVersion | None:
@@ -230,6 +238,44 @@ def answer_service_term(
         payload = {"acceptance_id": answer.id}
         outbox.enqueue(session, TERM_ANSWERED_KIND, payload, f"term_acceptance:{answer.id}")
     return answer, created
+
+
+@dataclass(frozen=True)
+class AnnouncedAnswer:
+    """An answer to a service's Term as the staff chat hears of it."""
+
+    answer: TermAcceptance
+    person: Person
+    term: TermVersion
+
+
+def announced_answer(session: Session, acceptance_id: int) -> AnnouncedAnswer | None:
+    """The answer an outbox notification refers to, who gave it and to which version."""
+    answer = session.get(TermAcceptance, acceptance_id)
+    if answer is None:
+        return None
+    person = session.get_one(Person, answer.person_id)
+    return AnnouncedAnswer(answer, person, session.get_one(TermVersion, answer.term_version_id))
+
+
+def service_answers_of(session: Session, customer: Customer) -> list[AnnouncedAnswer]:
+    """The customer's own answers to the Terms of services that start outside the bot (the
+    Consultoria do Suporte and Telefônica), oldest first."""
+    query = (
+        select(TermAcceptance)
+        .where(
+            TermAcceptance.person_id == customer.person_id,
+            TermAcceptance.plantao_id.is_(None),
+            TermAcceptance.modality.in_(SERVICE_MODALITIES),
+        )
+        .order_by(TermAcceptance.id)
+    )
+    return [
+        AnnouncedAnswer(
+            answer, customer.person, session.get_one(TermVersion, answer.term_version_id)
+        )
+        for answer in session.scalars(query)
+    ]
 
 
 def price_version_id(session: Session, modality: str, effective: date | None) -> int | None:

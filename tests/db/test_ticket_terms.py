@@ -5,6 +5,7 @@ answer recorded now tells the staff chat through the outbox."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consultoria.db import Notification, Person, TermAcceptance, TermVersion, unit_of_work
 from consultoria.services.actors import Customer
 from consultoria.services.people import remember_person
+from consultoria.services.reports import acceptances_between
 from consultoria.services.terms import (
     TERM_ANSWERED_KIND,
     ServiceAnswer,
@@ -21,6 +23,7 @@ from consultoria.services.terms import (
     has_accepted,
     sync_term,
 )
+from consultoria.textparse import SAO_PAULO
 from tests.support.races import race
 
 TICKET = "18234567"
@@ -140,3 +143,17 @@ def test_the_same_acceptance_delivered_twice_at_once_is_recorded_once(
     with unit_of_work(factory) as session:
         count = session.scalar(select(func.count()).select_from(TermAcceptance))
     assert count == 1 and len(_announced(factory)) == 1
+
+
+def test_the_acceptances_report_names_the_ticket(
+    factory: sessionmaker[Session], person: Person
+) -> None:
+    _answer(factory, person, accepted=False)
+    _answer(factory, person, modality="telefonica", ticket=None)
+    today = datetime.now(SAO_PAULO).date()
+    with unit_of_work(factory) as session:
+        rows = acceptances_between(session, today - timedelta(days=1), today, SAO_PAULO)
+    assert [(r.modality, r.decision, r.subject) for r in rows] == [
+        ("suporte", "refused", f"ticket {TICKET}"),
+        ("telefonica", "accepted", None),
+    ]
