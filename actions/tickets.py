@@ -28,7 +28,7 @@ from actions.messages import tickets as say
 from actions.pending import AnswerAction, Question, pressed_elsewhere, stale_in_form
 from actions.terms import SERVICE_TERM_QUESTION, ask_acceptance, current_term
 from consultoria import db, runtime
-from consultoria.db import TermAcceptance
+from consultoria.db import TermAcceptance, TermVersion
 from consultoria.presentation import describe, local_moment
 from consultoria.services import plantoes
 from consultoria.services.actors import Customer
@@ -56,6 +56,18 @@ def _cleared(*slots: str) -> list[EventType]:
 def _when(ctx: runtime.Context, answer: TermAcceptance) -> str:
     """When the answer was recorded, as people in the configured zone read it."""
     return local_moment(answer.created_at, ctx.settings.tariff.calendar.timezone)
+
+
+def _accepted_before(
+    session: Session, tracker: Tracker, version: TermVersion, ticket: str | None
+) -> TermAcceptance | None:
+    """The sender's acceptance of `version` (for `ticket`); someone without a record has none,
+    and asking creates no record."""
+    who = said.caller(tracker)
+    person = find_person(session, who)
+    if person is None:
+        return None
+    return acceptance_of(session, Customer(person, who.channel), version, ticket)
 
 
 class ValidateTicketTermForm(AnswerForm):
@@ -125,10 +137,10 @@ class ActionTicketTermSummary(GuardedAction):
             return self.reset()
         ctx = runtime.context()
         with db.unit_of_work(ctx.sessions) as session:
-            customer = acting_customer(session, said.caller(tracker))
+            person = find_person(session, said.caller(tracker))
             version, text = current_term(session, ctx, Modality.SUPORTE)
-            earlier = acceptance_of(session, customer, version, ticket)
-            unit = customer.person.unit if customer.person.role == "consultant" else None
+            earlier = _accepted_before(session, tracker, version, ticket)
+            unit = person.unit if person is not None and person.role == "consultant" else None
         if earlier is not None:
             when = _when(ctx, earlier)
             dispatcher.utter_message(
@@ -166,9 +178,8 @@ class ActionActivateTelefonica(GuardedAction):
         )
         dispatcher.utter_message(text=say.telefonica_steps(figures, ctx.settings.portal_path))
         with db.unit_of_work(ctx.sessions) as session:
-            customer = acting_customer(session, said.caller(tracker))
             version, text = current_term(session, ctx, Modality.TELEFONICA)
-            earlier = acceptance_of(session, customer, version)
+            earlier = _accepted_before(session, tracker, version, None)
         if earlier is not None:
             when = _when(ctx, earlier)
             dispatcher.utter_message(

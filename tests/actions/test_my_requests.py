@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.privacy import ActionMyData
 from actions.tickets import ActionListMyRequests
 from consultoria import db, runtime
 from consultoria.db import Person
@@ -64,3 +65,11 @@ async def test_nothing_recorded_says_so() -> None:
     assert "ainda não tem solicitações" in await listed("nobody")
     customer()
     assert "ainda não tem solicitações" in await listed()
+
+
+async def test_the_copy_of_my_data_names_the_ticket_of_each_answer() -> None:
+    ana = customer()
+    answer(ana, "suporte", "18234567", accepted=True)
+    said = CollectingDispatcher()
+    await ActionMyData().run(said, turn("quero meus dados", "my_data"), DOMAIN)
+    assert "Consultoria do Suporte versão 1, ticket 18234567: aceito em" in texts(said)

@@ -17,7 +17,7 @@ from actions.tickets import (
     ActionRefuseServiceTerm,
 )
 from consultoria import db, runtime
-from consultoria.db import PriceVersionRow, TermAcceptance
+from consultoria.db import Person, PriceVersionRow, TermAcceptance
 from tests.support.clock import PinClock
 from tests.support.people import customer
 from tests.support.trackers import DOMAIN, press, slots_of, texts, turn
@@ -39,6 +39,11 @@ def answers() -> list[tuple[Any, ...]]:
         return [(r.modality, r.accepted, r.ticket, r.price_version_id) for r in rows]
 
 
+def people() -> int:
+    with db.unit_of_work(runtime.sessions()) as session:
+        return len(session.scalars(select(Person)).all())
+
+
 def telefonica_price_id() -> int:
     with db.unit_of_work(runtime.sessions()) as session:
         found = session.scalar(
@@ -55,6 +60,7 @@ async def test_in_business_hours_the_steps_and_the_term(dispatcher: CollectingDi
     assert "R$ 4,00 por minuto" in steps and "10 minutos" in steps
     assert said[-1]["text"].startswith("Termo de Aceite da Consultoria Telefônica (versão 1)")
     assert slots["pendente"] == "termo_servico"
+    assert people() == 0  # asking records nobody; answering does
     tracker = press(
         said[-1]["buttons"][0], slots=slots, asked_by="action_activate_telefonica", asked=said
     )
