@@ -107,14 +107,15 @@ def test_a_consultant_reads_the_term_and_refuses(daytime: Stack) -> None:
     asked = talk.say("18230001")
     assert "cliente TOTVS ou consultor" in said(asked)
     assert "unidade" in said(talk.say(button(asked, "Sou consultor(a)")))
-    term = talk.say("Unidade Campinas")
-    assert "sua unidade, Unidade Campinas" in said(term)
+    # The unit's name reads as out of scope: inside the form it answers the question.
+    term = talk.say("TOTVS Campinas")
+    assert "sua unidade, TOTVS Campinas" in said(term)
     full = talk.say(button(term, "Ler o Termo completo"))
     assert "3. Abono." in said(full) and "Você aceita o Termo (versão 1)?" in said(full)
     refused = said(talk.say("não aceito"))
     assert "não aceitou o Termo para o ticket 18230001" in refused
     assert daytime.answers(talk.sender) == [
-        ("suporte", False, "18230001", "consultant", "Unidade Campinas", TERM_ANSWERED_KIND)
+        ("suporte", False, "18230001", "consultant", "TOTVS Campinas", TERM_ANSWERED_KIND)
     ]
 
 
