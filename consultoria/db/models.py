@@ -200,7 +200,7 @@ class TermAcceptance(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # What the answer was for: the plantão it booked (None before revision 0005, or a refusal).
     plantao_id: Mapped[int | None] = mapped_column(ForeignKey("plantoes.id"))
-    # Or the Support ticket a Consultoria do Suporte answer was for (digits; since revision 0007).
+    # Or the Support ticket a Consultoria do Suporte answer was for (digits; since revision 0009).
     ticket: Mapped[str | None] = mapped_column(String(TICKET_DIGITS.stop - 1))
 
 

@@ -6,8 +6,8 @@ append-only table keeps its triggers. A unique partial index lets a person accep
 the Term once for a ticket, even when the same "Aceito" arrives twice at once. The downgrade drops the column only while no answer
 records a ticket: dropping it then would lose what those acceptances were for.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -44,7 +44,7 @@ def downgrade() -> None:
     recorded = op.get_bind().scalar(sa.text(f"SELECT count(*) FROM {TABLE} WHERE ticket IS NOT NULL"))
     if recorded:
         raise RuntimeError(
-            f"{recorded} answer(s) to a Term record a Support ticket: downgrading below 0007 "
+            f"{recorded} answer(s) to a Term record a Support ticket: downgrading below 0009 "
             "would lose what they were for"
         )
     op.drop_index(INDEX, TABLE)
