@@ -32,9 +32,7 @@ MAX_SUGGESTIONS = 3
 # FAQ answers offered when the message looked like a FAQ question.
 MAX_FAQ_SUGGESTIONS = 2
 # FAQ answers about when the team answers: they are followed by whether it is open now.
-CLOCK_AWARE_FAQ = frozenset(
-    {"faq/horario_comercial", "faq/telefonica_como_abrir", "faq/telefonica_escopo"}
-)
+CLOCK_AWARE_FAQ = frozenset({"faq/horario_comercial", "faq/telefonica_escopo"})
 
 
 def clock_now() -> BusinessClock:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from actions.tracker import Caller
 from consultoria.db import Person
 from consultoria.services import people
+from consultoria.services.actors import Customer
 
 # The `perfil` slot's values and the roles they declare.
 ROLES = {"cliente": "customer", "consultor": "consultant"}
@@ -21,3 +22,10 @@ def remember_person(session: Session, who: Caller, perfil: str, unit: str | None
     return people.remember_person(
         session, who.channel, who.user_id, who.name, role=ROLES[perfil], unit=unit
     )
+
+
+def acting_customer(session: Session, who: Caller) -> Customer:
+    """The sender as the customer who answers or books; someone without a record yet is
+    recorded as a customer (a consultant says so when a form asks)."""
+    person = find_person(session, who) or remember_person(session, who, "cliente", None)
+    return Customer(person, who.channel)

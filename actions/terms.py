@@ -3,8 +3,10 @@ versioned in the database, shown as a summary with the full text on request."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,8 +24,12 @@ from consultoria.services.terms import sync_term
 from consultoria.settings import Settings
 from consultoria.tariff import Modality, PriceTable
 
-# The `pendente` value of the question "Você aceita este Termo?".
+# The `pendente` value of the question "Você aceita este Termo?" before booking a plantão, and
+# of the same question for a service that starts outside the bot (the Consultoria do Suporte on
+# a ticket, the Consultoria Telefônica): its `modalidade` and ticket ride on the question.
 TERM_QUESTION = "termo"
+SERVICE_TERM_QUESTION = "termo_servico"
+TERM_QUESTIONS = frozenset({TERM_QUESTION, SERVICE_TERM_QUESTION})
 # Telegram refuses messages over 4096 characters; keep a margin for the channel's markup.
 CHAT_LIMIT = 4000
 ENTITY_MODALITIES = {
@@ -92,13 +98,18 @@ def split_for_chat(text: str, limit: int = CHAT_LIMIT) -> list[str]:
 
 
 def ask_acceptance(
-    dispatcher: CollectingDispatcher, version: TermVersion, text: TermText
+    dispatcher: CollectingDispatcher,
+    version: TermVersion,
+    text: TermText,
+    kind: str = TERM_QUESTION,
+    shown: Mapping[str, Any] | None = None,
 ) -> list[EventType]:
-    """Show the summary with the answer buttons; the slots remember what exactly was shown."""
+    """Show the summary with the answer buttons; the slots remember what exactly was shown, the
+    question what it is for (`shown`)."""
     prompt = text.prompt(version)
     buttons = [say.BUTTON_ACCEPT, say.BUTTON_REFUSE, say.BUTTON_FULL_TEXT]
     return [
-        *ask(dispatcher, TERM_QUESTION, prompt, buttons),
+        *ask(dispatcher, kind, prompt, buttons, shown),
         SlotSet("termo_versao", float(version.id)),
         SlotSet("termo_hash", text_sha256(prompt)),
     ]
@@ -109,33 +120,41 @@ def _modality_asked(tracker: Tracker) -> Modality:
     return ENTITY_MODALITIES[named[0]] if named else Modality.PLANTAO
 
 
+def _show_full_text(
+    dispatcher: CollectingDispatcher, modality: Modality
+) -> tuple[TermVersion, TermText]:
+    """Show the full text of the Term of `modality` in force; that version and its text."""
+    ctx = runtime.context()
+    with db.unit_of_work(ctx.sessions) as session:
+        version, text = current_term(session, ctx, modality)
+    for chunk in split_for_chat(version.text):
+        dispatcher.utter_message(text=chunk)
+    return version, text
+
+
 class ActionShowTerm(GuardedAction):
     """The full text of the Term being answered, or of the modality asked about."""
 
     action_name = "action_show_term"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        ctx = runtime.context()
         question = open_question(tracker)
         if pressed(tracker) is not None and question is None:
             return stale(dispatcher, current_question(tracker))
-        pending = question is not None and question.kind == TERM_QUESTION
-        modality = Modality.PLANTAO if pending else _modality_asked(tracker)
-        with db.unit_of_work(ctx.sessions) as session:
-            version, text = current_term(session, ctx, modality)
-        for chunk in split_for_chat(version.text):
-            dispatcher.utter_message(text=chunk)
-        if not pending:
+        if question is None or question.kind not in TERM_QUESTIONS:
+            _show_full_text(dispatcher, _modality_asked(tracker))
             dispatcher.utter_message(text=say.ACCEPTANCE_ASKED_ON_CONTRACTING)
             return [SlotSet("pendente", None)]
+        modality = Modality(question.shown.get("modalidade", Modality.PLANTAO.value))
+        version, text = _show_full_text(dispatcher, modality)
         if float(version.id) != tracker.get_slot("termo_versao"):
             # The Term changed while the person was reading: ask again with the new summary.
-            return ask_acceptance(dispatcher, version, text)
+            return ask_acceptance(dispatcher, version, text, question.kind, question.shown)
         # The answer now refers to the full text just shown: a new question, whose buttons are
         # the only ones that accept it.
         question_asked = say.acceptance_question(version.version)
         buttons = [say.BUTTON_ACCEPT, say.BUTTON_REFUSE]
         return [
-            *ask(dispatcher, TERM_QUESTION, question_asked, buttons),
+            *ask(dispatcher, question.kind, question_asked, buttons, question.shown),
             SlotSet("termo_hash", text_sha256(version.text)),
         ]

@@ -29,7 +29,7 @@ from consultoria.db import Person, load_price_table, unit_of_work
 from consultoria.db.types import utcnow
 from consultoria.ics import Method
 from consultoria.presentation import calendar_payload, describe, local_moment
-from consultoria.services import plantoes
+from consultoria.services import plantoes, terms
 from consultoria.services.outbox import (
     ClaimedNotification,
     backoff,
@@ -50,7 +50,8 @@ from consultoria.services.plantoes import (
     Announced,
     CancelReason,
 )
-from consultoria.tariff import format_brl, format_minutes
+from consultoria.services.terms import TERM_ANSWERED_KIND
+from consultoria.tariff import Modality, format_brl, format_minutes
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +119,33 @@ def _announced(session: Session, notification: ClaimedNotification) -> Announced
     return plantoes.announced(session, plantao_id, _id(payload, "event_id"))
 
 
+def _term_answer(session: Session, notification: ClaimedNotification) -> str:
+    """An answer to the Term of the Consultoria do Suporte (for a ticket) or Telefônica."""
+    found = _id(notification.payload, "acceptance_id")
+    announced = None if found is None else terms.announced_answer(session, found)
+    if announced is None:
+        return "Resposta a um Termo registrada."
+    answer, term = announced.answer, announced.term
+    service = Modality(term.modality).label
+    ticket = f" para o ticket {answer.ticket}" if answer.ticket else ""
+    verdict = "aceito" if answer.accepted else "recusado"
+    zone = runtime.settings().tariff.calendar.timezone
+    lines = [
+        f"Termo da {service} {verdict}{ticket}",
+        f"• {_who(announced.person)}, versão {term.version} do Termo, em "
+        f"{local_moment(answer.created_at, zone)} ({answer.channel}).",
+    ]
+    if answer.unit:
+        lines.append(f"Cobrança: unidade {answer.unit}.")
+    if not answer.accepted:
+        lines.append("Não inicie a consultoria: nada será cobrado.")
+    return "\n".join(lines)
+
+
 def compose(session: Session, notification: ClaimedNotification) -> str:
     """The staff message for one notification, in pt-BR."""
+    if notification.kind == TERM_ANSWERED_KIND:
+        return _term_answer(session, notification)
     title = TITLES.get(notification.kind, "Aviso de plantão")
     payload = notification.payload
     found = _announced(session, notification)

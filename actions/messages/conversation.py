@@ -23,6 +23,9 @@ INTENT_LABELS = {
     "situation_specialist_now": "Falar agora com um especialista",
     "situation_after_hours": "Atendimento fora do horário comercial (plantão)",
     "situation_onsite": "Atendimento presencial, Prime ou AMS",
+    "activate_telefonica": "Acionar a Consultoria Telefônica",
+    "accept_ticket_term": "Aceitar a Consultoria do Suporte num ticket",
+    "list_my_requests": "Ver minhas solicitações",
     "help": "O que o assistente faz",
     "greet": "Cumprimento",
 }
@@ -36,7 +39,6 @@ FAQ_QUESTIONS = {
     "consultoria_tecnica_cobranca": "Como a Consultoria Técnica é cobrada?",
     "consultor_quem_paga": "Quem paga quando um consultor pede a consultoria?",
     "telefonica_escopo": "O que é a Consultoria Telefônica?",
-    "telefonica_como_abrir": "Como abro uma Consultoria Telefônica?",
     "telefonica_contratacao": "Como contratar a Consultoria Telefônica?",
     "telefonica_equipe_dba": "A equipe da Consultoria Telefônica tem DBAs?",
     "minimo_tarifacao": "Qual é a tarifação mínima?",

@@ -68,8 +68,9 @@ def erasure_started(phones_erased: int) -> str:
 def _acceptance_line(answer: TermAcceptance, version: TermVersion | None, zone: tzinfo) -> str:
     verb = "aceito" if answer.accepted else "recusado"
     number = "" if version is None else f" versão {version.version}"
+    ticket = "" if answer.ticket is None else f", ticket {answer.ticket}"
     return (
-        f"• {Modality(answer.modality).label}{number}: {verb} em "
+        f"• {Modality(answer.modality).label}{number}{ticket}: {verb} em "
         f"{local_moment(answer.created_at, zone)} ({answer.channel})"
     )
 

@@ -14,7 +14,9 @@ BUTTON_REFUSE = {"title": "Não aceito", "payload": "/deny"}
 BUTTON_FULL_TEXT = {"title": "Ler o Termo completo", "payload": "/show_term"}
 ACCEPTANCE_ASKED_ON_CONTRACTING = (
     "O aceite é pedido quando o serviço é contratado: para o plantão, ao "
-    'confirmar o agendamento ("quero agendar um plantão").'
+    'confirmar o agendamento ("quero agendar um plantão"); para a Consultoria do Suporte, com o '
+    'número do ticket ("aceito a consultoria do suporte no ticket 18234567"); para a '
+    'Consultoria Telefônica, ao acioná-la ("quero acionar a consultoria telefônica").'
 )
 
 

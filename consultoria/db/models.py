@@ -20,8 +20,10 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+from sqlalchemy.sql import text as sql_text
 
 from consultoria.tariff import Modality
+from consultoria.textparse.tickets import TICKET_DIGITS
 
 from .types import MONEY, JSONText, UTCDateTime, utcnow
 
@@ -171,6 +173,16 @@ class TermAcceptance(Base):
         _one_of("role", ACCEPTANCE_ROLES),
         _one_of("modality", MODALITIES),
         Index(None, "person_id", "term_version_id"),
+        # A person accepts a version of the Term once for a ticket, however often they say so.
+        Index(
+            "uq_term_acceptances_ticket_accepted",
+            "person_id",
+            "term_version_id",
+            "ticket",
+            unique=True,
+            sqlite_where=sql_text("accepted AND ticket IS NOT NULL"),
+            postgresql_where=sql_text("accepted AND ticket IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +200,8 @@ class TermAcceptance(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # What the answer was for: the plantão it booked (None before revision 0005, or a refusal).
     plantao_id: Mapped[int | None] = mapped_column(ForeignKey("plantoes.id"))
+    # Or the Support ticket a Consultoria do Suporte answer was for (digits; since revision 0009).
+    ticket: Mapped[str | None] = mapped_column(String(TICKET_DIGITS.stop - 1))
 
 
 _REF = re.compile(r"p-?([0-9]+)", re.IGNORECASE)

@@ -171,6 +171,13 @@ def plantoes_of_month(
     return rows
 
 
+def _subject(answer: TermAcceptance) -> str | None:
+    """What an answer was for: the plantão it booked, or the Support ticket."""
+    if answer.plantao_id is not None:
+        return format_ref(answer.plantao_id)
+    return None if answer.ticket is None else f"ticket {answer.ticket}"
+
+
 def acceptances_between(
     session: Session, first: date, last: date, zone: tzinfo
 ) -> list[AcceptanceRow]:
@@ -199,7 +206,7 @@ def acceptances_between(
             term_version=version.version,
             sha256=answer.text_sha256,
             decision="accepted" if answer.accepted else "refused",
-            subject=None if answer.plantao_id is None else format_ref(answer.plantao_id),
+            subject=_subject(answer),
         )
         for answer, version, person in session.execute(query).tuples()
     ]

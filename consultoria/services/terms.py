@@ -1,7 +1,10 @@
-"""Term versions and the append-only record of each customer's answer to them (SPEC §5)."""
+"""Term versions and the append-only record of each customer's answer to them (SPEC §5): for
+the plantão it booked, for a Support ticket (Consultoria do Suporte), or for the Consultoria
+Telefônica; answers to a service's Term are announced to the staff chat through the outbox."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -10,9 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consultoria.db.idempotent import add_or_get
-from consultoria.db.models import PriceVersionRow, TermAcceptance, TermVersion, text_sha256
+from consultoria.db.models import (
+    Person,
+    PriceVersionRow,
+    TermAcceptance,
+    TermVersion,
+    text_sha256,
+)
 from consultoria.db.types import utcnow
+from consultoria.services import outbox
 from consultoria.services.actors import Customer
+
+# The outbox kind that tells the staff chat of an answer to a service's Term.
+TERM_ANSWERED_KIND = "term_answered"
+# The services whose Term is answered on its own, not when booking (a plantão).
+SERVICE_MODALITIES = ("suporte", "telefonica")
 
 
 def _latest_version(session: Session, modality: str) -> TermVersion | None:
@@ -59,49 +74,52 @@ def sync_term(session: Session, modality: str, title: str, text: str) -> TermVer
 
 
 def _latest_answer(
-    session: Session, customer: Customer, term: TermVersion
+    session: Session, customer: Customer, term: TermVersion, ticket: str | None = None
 ) -> TermAcceptance | None:
+    """The customer's last answer to this version: for `ticket`, or given for no ticket."""
+    for_ticket = (
+        TermAcceptance.ticket.is_(None) if ticket is None else TermAcceptance.ticket == ticket
+    )
     return session.scalar(
         select(TermAcceptance)
         .where(
             TermAcceptance.person_id == customer.person_id,
             TermAcceptance.term_version_id == term.id,
+            for_ticket,
         )
         .order_by(TermAcceptance.id.desc())
         .limit(1)
     )
 
 
+def acceptance_of(
+    session: Session, customer: Customer, term: TermVersion, ticket: str | None = None
+) -> TermAcceptance | None:
+    """The customer's acceptance of this exact version (for `ticket`, when given), when their
+    last answer to it was "Aceito"; None otherwise."""
+    answer = _latest_answer(session, customer, term, ticket)
+    return answer if answer is not None and answer.accepted else None
+
+
 def has_accepted(session: Session, customer: Customer, term: TermVersion) -> bool:
     """True when the customer's last answer to this exact version was "Aceito"."""
-    answer = _latest_answer(session, customer, term)
-    return answer is not None and answer.accepted
+    return acceptance_of(session, customer, term) is not None
 
 
-def record_answer(
-    session: Session,
+def _answer_row(
     customer: Customer,
-    *,
     term: TermVersion,
+    *,
     accepted: bool,
     shown_sha256: str,
     price_version_id: int | None,
     quote: dict[str, Any] | None,
     message_id: str | None,
     plantao_id: int | None = None,
+    ticket: str | None = None,
 ) -> TermAcceptance:
-    """Append an acceptance or a refusal (of the plantão it booked, if any); a message
-    delivered twice is recorded once."""
-    previous = _latest_answer(session, customer, term)
-    if (
-        previous is not None
-        and message_id is not None
-        and previous.message_id == message_id
-        and previous.accepted == accepted
-    ):
-        return previous
     person = customer.person
-    answer = TermAcceptance(
+    return TermAcceptance(
         person_id=person.id,
         # A consultant answers for their unit, which is billed (SPEC §2).
         role="consultant" if person.role == "consultant" else "customer",
@@ -115,10 +133,149 @@ def record_answer(
         channel=customer.channel,
         message_id=message_id,
         plantao_id=plantao_id,
+        ticket=ticket,
+    )
+
+
+def record_answer(
+    session: Session,
+    customer: Customer,
+    *,
+    term: TermVersion,
+    accepted: bool,
+    shown_sha256: str,
+    price_version_id: int | None,
+    quote: dict[str, Any] | None,
+    message_id: str | None,
+    plantao_id: int | None = None,
+    ticket: str | None = None,
+) -> TermAcceptance:
+    """Append an acceptance or a refusal (of the plantão it booked, or for the Support ticket,
+    if any); a message delivered twice is recorded once."""
+    previous = _latest_answer(session, customer, term, ticket)
+    if (
+        previous is not None
+        and message_id is not None
+        and previous.message_id == message_id
+        and previous.accepted == accepted
+    ):
+        return previous
+    answer = _answer_row(
+        customer,
+        term,
+        accepted=accepted,
+        shown_sha256=shown_sha256,
+        price_version_id=price_version_id,
+        quote=quote,
+        message_id=message_id,
+        plantao_id=plantao_id,
+        ticket=ticket,
     )
     session.add(answer)
     session.flush()
     return answer
+
+
+@dataclass(frozen=True)
+class ServiceAnswer:
+    """An answer to the Term of a service that starts outside the bot: the Consultoria do
+    Suporte on a Support ticket, or the Consultoria Telefônica (no ticket)."""
+
+    term: TermVersion
+    accepted: bool
+    shown_sha256: str
+    price_version_id: int | None
+    message_id: str | None
+    ticket: str | None = None
+
+
+def _accept_once(
+    session: Session, customer: Customer, given: ServiceAnswer
+) -> tuple[TermAcceptance, bool]:
+    """The acceptance recorded before for this version (and ticket), or a new one."""
+    row = _answer_row(
+        customer,
+        given.term,
+        accepted=True,
+        shown_sha256=given.shown_sha256,
+        price_version_id=given.price_version_id,
+        quote=None,
+        message_id=given.message_id,
+        ticket=given.ticket,
+    )
+    # For a ticket, a unique index settles two deliveries racing each other.
+    return add_or_get(
+        session, row, partial(acceptance_of, session, customer, given.term, given.ticket)
+    )
+
+
+def answer_service_term(
+    session: Session, customer: Customer, given: ServiceAnswer
+) -> tuple[TermAcceptance, bool]:
+    """Record the answer and tell the staff chat, in this transaction; True when recorded now.
+
+    An acceptance of the same version (for the same ticket) recorded before is returned, with
+    False, and nothing is added: saying "Aceito" again is one acceptance. A refusal is recorded
+    each time it is given, once per message.
+    """
+    if given.accepted:
+        answer, created = _accept_once(session, customer, given)
+    else:
+        answer = record_answer(
+            session,
+            customer,
+            term=given.term,
+            accepted=False,
+            shown_sha256=given.shown_sha256,
+            price_version_id=given.price_version_id,
+            quote=None,
+            message_id=given.message_id,
+            ticket=given.ticket,
+        )
+        created = True
+    if created:
+        session.flush()
+        payload = {"acceptance_id": answer.id}
+        outbox.enqueue(session, TERM_ANSWERED_KIND, payload, f"term_acceptance:{answer.id}")
+    return answer, created
+
+
+@dataclass(frozen=True)
+class AnnouncedAnswer:
+    """An answer to a service's Term as the staff chat hears of it."""
+
+    answer: TermAcceptance
+    person: Person
+    term: TermVersion
+
+
+def announced_answer(session: Session, acceptance_id: int) -> AnnouncedAnswer | None:
+    """The answer an outbox notification refers to, who gave it and to which version."""
+    answer = session.get(TermAcceptance, acceptance_id)
+    if answer is None:
+        return None
+    person = session.get_one(Person, answer.person_id)
+    return AnnouncedAnswer(answer, person, session.get_one(TermVersion, answer.term_version_id))
+
+
+def service_answers_of(session: Session, customer: Customer) -> list[AnnouncedAnswer]:
+    """The customer's own answers to the Terms of services that start outside the bot (the
+    Consultoria do Suporte and Telefônica), oldest first."""
+    query = (
+        select(TermAcceptance)
+        .where(
+            TermAcceptance.person_id == customer.person_id,
+            TermAcceptance.plantao_id.is_(None),
+            TermAcceptance.modality.in_(SERVICE_MODALITIES),
+        )
+        .order_by(TermAcceptance.id)
+    )
+    return [
+        AnnouncedAnswer(
+            answer, customer.person, session.get_one(TermVersion, answer.term_version_id)
+        )
+        for answer in session.scalars(query)
+    ]
 
 
 def price_version_id(session: Session, modality: str, effective: date | None) -> int | None:

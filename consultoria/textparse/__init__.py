@@ -1,5 +1,5 @@
 """Pure pt-BR parsers for what customers type in chat: durations, head counts, days, plantão
-windows, early-end moments and plantão references (SPEC §1, §3.3).
+windows, early-end moments, plantão references and Support ticket numbers (SPEC §1, §3.3).
 
 Input may be an entity's text or a whole message, with or without accents, in any case.
 Nothing here reads the clock: functions that need it take `now`, an aware datetime, and
@@ -20,10 +20,13 @@ from .moments import (
     window_said_of,
 )
 from .quantities import names_a_duration, parse_count, parse_duration_minutes, parse_ref
+from .tickets import TICKET_DIGITS, TicketError, parse_ticket
 
 __all__ = [
     "PERIODS",
     "SAO_PAULO",
+    "TICKET_DIGITS",
+    "TicketError",
     "Window",
     "corrects",
     "names_a_duration",
@@ -34,6 +37,7 @@ __all__ = [
     "parse_end_time",
     "parse_ref",
     "parse_staff_end_time",
+    "parse_ticket",
     "parse_window",
     "said_of_window",
     "window_said_of",
