@@ -19,7 +19,7 @@ from actions import tracker as said
 from actions.calendar import send_calendar
 from actions.failures import GuardedAction, apologize_on_database_error
 from actions.forms import GAVE_UP, AnswerForm, Turn
-from actions.identity import find_person, remember_person
+from actions.identity import acting_customer, find_person, remember_person
 from actions.messages import booking as say
 from actions.messages.quotes import quote_message
 from actions.pending import (
@@ -460,12 +460,6 @@ def request_key(who: said.Caller, request: Request) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
-def _customer(session: Session, who: said.Caller) -> Customer:
-    # The form asked who they are; a person without a record books as a customer.
-    person = find_person(session, who) or remember_person(session, who, "cliente", None)
-    return Customer(person, who.channel)
-
-
 def _shown_term(tracker: Tracker, question: Question, version: TermVersion) -> str | None:
     """The hash of the Term text the person just accepted, when it is `version`; None when the
     "sim" confirms a Term accepted before, or the Term changed since it was shown."""
@@ -556,7 +550,7 @@ class ActionConfirmBooking(AnswerAction):
         who = said.caller(tracker)
         key = request_key(who, request)
         with db.unit_of_work(ctx.sessions) as session:
-            customer = _customer(session, who)
+            customer = acting_customer(session, who)
             plantao, created = plantoes.find_by_request_key(session, customer, key), False
             if plantao is None:
                 version, text = current_term(session, ctx, Modality.PLANTAO)
@@ -594,7 +588,7 @@ class ActionRefuseTerm(AnswerAction):
             if version is not None:
                 record_answer(
                     session,
-                    _customer(session, who),
+                    acting_customer(session, who),
                     term=version,
                     accepted=False,
                     shown_sha256=str(tracker.get_slot("termo_hash")),

@@ -15,8 +15,10 @@ PHONE = "[telefone]"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ALONE = r"(?<![\w/.,-]){}(?![\w/-]|[.,]\d)"
-_CNPJ = re.compile(_ALONE.format(r"\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}"))
-_CPF = re.compile(_ALONE.format(r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"))
+# Digits right after "(" start a phone's area code, never a document: "(41930110030".
+_DOCUMENT_ALONE = _ALONE.replace("/.,-", "/.,(-")
+_CNPJ = re.compile(_DOCUMENT_ALONE.format(r"\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}"))
+_CPF = re.compile(_DOCUMENT_ALONE.format(r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"))
 # A phone with its area code (digits may run together), or a local number whose halves are
 # split by a space, dot or hyphen: a bare run of 8 digits is more likely a ticket number.
 _PHONE = re.compile(
