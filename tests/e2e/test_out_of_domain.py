@@ -17,11 +17,9 @@ from tests.e2e.rest import Conversation
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_SET = ROOT / "tests" / "ood" / "out_of_domain.yml"
-# Issue #15 asks for at most 3%. Measured 4.3% (15 of 350) with this data; 21.1% before the
-# out-of-domain work. The gate holds what was reached, with two messages of margin for a retrain,
-# until the remaining offenders (arithmetic read as a quote request, weather read as a need for
-# a specialist) are fixed.
-MAX_DOMAIN_RATE = 0.05
+# Issue #15 asks for at most 3%. Measured 2.6% (9 of 350) with this data; 4.3% before this
+# round's out-of-scope examples and accent-folding tokenizer, 21.1% before the out-of-domain work.
+MAX_DOMAIN_RATE = 0.03
 # Replies that are not a domain answer: the refusal, the fallback's stages, and small talk.
 NON_DOMAIN_RESPONSES = (
     "utter_out_of_scope",
