@@ -39,7 +39,9 @@ _NO_SPECIALIST = re.compile(
       |(?:ninguem|ngm)\s+(?:\w+\s+)?(?:disponive|livre|pode|pra\s+atender|para\s+atender)
       |{_NOT}\s+(?:consegui|conseguimos|deu\s+pra|deu\s+para)\s+(?:alocar|escalar|achar
          |encontrar)\s+(?:{_SPECIALIST}|ninguem|ngm|nenhum)
-      |(?:falta\s+de\s+|sem\s+)disponibilidade|indisponibilidade\s+d[oae]s?\s+(?:{_SPECIALIST}|equipe))""",
+      |(?:falta\s+de\s+|sem\s+)disponibilidade|indisponibilidade\s+d[oae]s?\s+(?:{_SPECIALIST}|equipe)
+      |(?:equipe|time)\s+(?:\w+\s+)?{_NOT}\s+(?:consegue|conseguiu|vai\s+conseguir|pode)\s+(?:atender
+         |cobrir|assumir))""",
     re.VERBOSE,
 )
 

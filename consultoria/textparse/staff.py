@@ -11,11 +11,11 @@ from .quantities import parse_ref
 
 MAX_NAME = 120
 # Words after which the specialist's name comes: "com a Maria", "especialista: João",
-# "aloca o Pedro", "pro Rafael", "quem vai atender é a Ana", "vai ser o Marcos", "pelo Nelson",
-# "é a Luana".
+# "aloca o Pedro", "coloca o Bruno", "pro Rafael", "quem vai atender é a Ana", "vai ser o
+# Marcos", "pelo Nelson", "é a Luana".
 _MARKER = re.compile(
     r"""(?:\b(?:especialista|analista|consultora?|respons[aá]vel|t[eé]cnic[oa]|com|pr[oa]|para
-      |aloc\w*|escal\w*|design\w*)
+      |aloc\w*|escal\w*|design\w*|coloc\w*|bota|boto|p[oõ]e)
       |\bquem\s+(?:vai\s+)?atende(?:r|r[aá])?(?:\s+(?:[eé]|ser[aá]))?|\bvai\s+ser|\bpel[oa]
       |\b(?:[eé]|ser[aá])(?=\s+(?:o|a)\s))\b
     \s*[:\-–]?\s*(?:(?:o|a)\s+)?""",
