@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from actions import tracker as said
 from actions.calendar import send_calendar
-from actions.failures import GuardedAction, apologize_on_database_error
+from actions.failures import GuardedAction
 from actions.forms import GAVE_UP, AnswerForm, Turn
 from actions.identity import acting_customer, find_person, remember_person
 from actions.messages import booking as say
@@ -27,8 +27,6 @@ from actions.pending import (
     Question,
     ask,
     clear_pending,
-    pressed_elsewhere,
-    stale_in_form,
 )
 from actions.quotes import quoted_window
 from actions.terms import TERM_QUESTION, TermText, ask_acceptance, current_term
@@ -256,16 +254,6 @@ class ValidateBookingForm(AnswerForm):
 
     def name(self) -> str:
         return "validate_booking_form"
-
-    @apologize_on_database_error(
-        lambda: [SlotSet("reserva_parada", "erro"), SlotSet("requested_slot", None)]
-    )
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        if pressed_elsewhere(tracker):
-            return stale_in_form(dispatcher, tracker)
-        return self.fill(Turn(runtime.context(), dispatcher, tracker))
 
     def max_failures(self, ctx: runtime.Context) -> int:
         return ctx.settings.booking_max_failed_attempts

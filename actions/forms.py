@@ -13,12 +13,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import tracker as said
+from actions.failures import report_database_error
+from actions.pending import pressed_elsewhere, stale_in_form
 from consultoria import runtime
 
-# The value of the stop slot after too many wrong answers; the action after the form explains.
+# The values of the stop slot after too many wrong answers, or a database failure; the action
+# after the form explains.
 GAVE_UP = "tentativas"
+FAILED = "erro"
 
 
 @dataclass(frozen=True)
@@ -44,13 +49,25 @@ class AnswerForm(FormValidationAction, ABC):
     no separate validation step. A wrong answer is re-asked with what was wrong; after
     `max_failures` of them the form stops and leaves the explanation to the next action.
 
-    The subclass's `run` builds the Turn (one context per run) and returns `fill(turn)`.
+    Each run is one Turn (one context); a button of another question fills nothing, and a
+    database failure stops the form with an apology.
     """
 
     failures_slot: ClassVar[str]
     stopped_slot: ClassVar[str]
     # Intents that leave or interrupt the form rather than answer it: its rules take over.
     not_an_answer: ClassVar[frozenset[str]] = frozenset({"stop", "faq", "human_handoff"})
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if pressed_elsewhere(tracker):
+            return stale_in_form(dispatcher, tracker)
+        try:
+            return self.fill(Turn(runtime.context(), dispatcher, tracker))
+        except SQLAlchemyError as exc:
+            report_database_error(dispatcher, type(self).__name__, exc)
+            return [SlotSet(self.stopped_slot, FAILED), SlotSet("requested_slot", None)]
 
     @abstractmethod
     def max_failures(self, ctx: runtime.Context) -> int:
@@ -74,8 +91,8 @@ class AnswerForm(FormValidationAction, ABC):
         return []
 
     def fill(self, turn: Turn) -> list[EventType]:
-        """The form's step for this message, which the subclass's `run` returns: the slots it
-        answered and the next question (none when every slot is filled or the form stopped)."""
+        """The form's step for this message: the slots it answered and the next question (none
+        when every slot is filled or the form stopped)."""
         tracker = turn.tracker
         restarted = take(tracker, self.restart(turn))
         corrected = take(tracker, self.correct(turn))

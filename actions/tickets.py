@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from actions import tracker as said
 from actions.booking import ValidateBookingForm
 from actions.conversation import clock_now
-from actions.failures import GuardedAction, apologize_on_database_error
+from actions.failures import GuardedAction
 from actions.forms import GAVE_UP, AnswerForm, Turn
 from actions.identity import acting_customer, find_person
 from actions.messages import conversation as say_clock
 from actions.messages import terms as say_terms
 from actions.messages import tickets as say
-from actions.pending import AnswerAction, Question, pressed_elsewhere, stale_in_form
+from actions.pending import AnswerAction, Question
 from actions.terms import SERVICE_TERM_QUESTION, ask_acceptance, current_term
 from consultoria import db, runtime
 from consultoria.db import TermAcceptance, TermVersion
@@ -81,16 +81,6 @@ class ValidateTicketTermForm(AnswerForm):
 
     def name(self) -> str:
         return "validate_ticket_term_form"
-
-    @apologize_on_database_error(
-        lambda: [SlotSet("ticket_parada", "erro"), SlotSet("requested_slot", None)]
-    )
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        if pressed_elsewhere(tracker):
-            return stale_in_form(dispatcher, tracker)
-        return self.fill(Turn(runtime.context(), dispatcher, tracker))
 
     def max_failures(self, ctx: runtime.Context) -> int:
         return ctx.settings.booking_max_failed_attempts

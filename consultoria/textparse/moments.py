@@ -108,9 +108,9 @@ def said_of_window(text: str, known: Window, now: datetime, *, tz: tzinfo = SAO_
 
 # How people correct what they said a moment ago: "ops", "na verdade", "errei", "troca pra".
 _CORRECTION = re.compile(
-    r"^(?:ops|opa|epa|ops+|nao|errei|corrigindo|correcao|pera|peraí|perai|espera|desculpa|"
-    r"foi mal|melhor|ah)\b|\bna verdade\b|\b(?:troca|trocar|muda|mudar|altera|alterar)\s+"
-    r"(?:pra|para|o dia|a data|o horario)\b|\b(?:em vez|ao inves|no lugar)\s+d[eo]\b|\berrei\b"
+    r"^(?:ops+|opa|epa|nao|corrigindo|correcao|perai?|espera|desculpa|foi mal|melhor|ah)\b"
+    r"|\b(?:na verdade|errei)\b|\b(?:troca|trocar|muda|mudar|altera|alterar)\s+"
+    r"(?:pra|para|o dia|a data|o horario)\b|\b(?:em vez|ao inves|no lugar)\s+d[eo]\b"
 )
 
 
