@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from consultoria.presentation import CALENDAR_PAYLOAD_TYPE
+from consultoria.presentation import FILE_PAYLOAD_TYPES
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 UNAVAILABLE_TEXT = "Estou temporariamente indisponível, tente em instantes."
@@ -26,7 +26,8 @@ class RasaUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file the actions sent as a `custom` payload: a calendar file (SPEC §9)."""
+    """A file the actions sent as a `custom` payload: a calendar file (SPEC §9) or a report's
+    CSV (SPEC §10)."""
 
     filename: str
     content: bytes
@@ -40,9 +41,9 @@ class Reply:
 
 
 def _attachment(custom: object) -> Attachment | None:
-    """The calendar file of a `custom` payload, `{"type": "calendar", "filename", "content"}`;
-    None for anything else."""
-    if not isinstance(custom, dict) or custom.get("type") != CALENDAR_PAYLOAD_TYPE:
+    """The file of a `custom` payload, `{"type": "calendar" or "report", "filename",
+    "content"}`; None for anything else."""
+    if not isinstance(custom, dict) or custom.get("type") not in FILE_PAYLOAD_TYPES:
         return None
     filename, content = custom.get("filename"), custom.get("content")
     if not isinstance(filename, str) or not isinstance(content, str) or not filename:
@@ -52,7 +53,7 @@ def _attachment(custom: object) -> Attachment | None:
 
 def parse_replies(body: object) -> list[Reply]:
     """Rasa's REST answer: a list of messages with `text` and optional `buttons`, or a
-    `custom` calendar file."""
+    `custom` file."""
     if not isinstance(body, list):
         raise ValueError(f"unexpected Rasa answer: {type(body).__name__}")
     replies: list[Reply] = []

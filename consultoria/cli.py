@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import re
@@ -18,7 +16,7 @@ from typing import Any, NoReturn
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from consultoria import db, runtime
+from consultoria import db, report_formats, runtime
 from consultoria.services import people, reports, review, term_texts
 from consultoria.services.review import TRACKER_STORE_VARIABLE
 from consultoria.settings import ConfigError, Settings, load_settings
@@ -130,7 +128,6 @@ MOMENT = _type(
 PERCENT = _type(_decimal, "percentual inválido")
 MONTH = _type(reports.Month.parse, "mês inválido (use AAAA-MM)")
 VERSION = _type(_at_least_one, "versão inválida (use um inteiro ≥ 1)")
-FORMATS = ("table", "csv", "json")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -232,7 +229,9 @@ def _add_report_commands(report: argparse.ArgumentParser) -> None:
     )
     usage.add_argument("--month", type=MONTH, required=True, help="o mês, AAAA-MM")
     for sub in (month, answers, unanswered, usage):
-        sub.add_argument("--format", choices=FORMATS, default="table", help="padrão: table")
+        sub.add_argument(
+            "--format", choices=report_formats.FORMATS, default="table", help="padrão: table"
+        )
 
 
 def _add_terms_commands(terms: argparse.ArgumentParser) -> None:
@@ -360,9 +359,8 @@ def _readjust(
 
 def _report(args: argparse.Namespace, settings: Settings, session: db.Session) -> int:
     rows, row_type = _report_rows(args, settings, session)
-    table = [reports.values(row) for row in rows]
     # UTF-8 whatever the terminal's locale (SPEC §10).
-    output = _FORMATTERS[args.format](reports.columns(row_type), table)
+    output = report_formats.render(args.format, row_type, rows)
     sys.stdout.buffer.write(output.encode("utf-8"))
     sys.stdout.flush()
     return 0
@@ -397,36 +395,6 @@ def _tracker_store() -> Engine:
             "com o endereço do banco dele (em produção, o mesmo das conversas)"
         )
     return db.make_engine(url)
-
-
-def _as_csv(header: list[str], rows: list[tuple[Any, ...]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return out.getvalue()
-
-
-def _as_json(header: list[str], rows: list[tuple[Any, ...]]) -> str:
-    data = [dict(zip(header, row, strict=True)) for row in rows]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def _as_table(header: list[str], rows: list[tuple[Any, ...]]) -> str:
-    cells = [header, *(["" if v is None else str(v) for v in row] for row in rows)]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    if not rows:
-        lines.append("(nenhuma linha)")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-_FORMATTERS: dict[str, Callable[[list[str], list[tuple[Any, ...]]], str]] = {
-    "table": _as_table,
-    "csv": _as_csv,
-    "json": _as_json,
-}
 
 
 def _terms(args: argparse.Namespace, session: db.Session) -> int:

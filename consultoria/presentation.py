@@ -13,9 +13,11 @@ from consultoria.ics import CalendarEvent, Method, calendar_file
 from consultoria.settings import Contact
 from consultoria.tariff import format_brl, format_moment
 
-# The `custom` payload of a calendar file in a chat reply: the REST channel shows it as is, the
-# Telegram bot sends it as a document.
+# The `custom` payload types of a file in a chat reply: the REST channel shows the payload as is,
+# the Telegram bot sends the file as a document.
 CALENDAR_PAYLOAD_TYPE = "calendar"
+REPORT_PAYLOAD_TYPE = "report"  # a report's CSV, for staff (SPEC §10)
+FILE_PAYLOAD_TYPES = frozenset({CALENDAR_PAYLOAD_TYPE, REPORT_PAYLOAD_TYPE})
 
 STATE_NAMES = {
     "requested": "aguardando confirmação",

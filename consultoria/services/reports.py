@@ -6,10 +6,9 @@ column order; the front ends choose the format (table, CSV, JSON).
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
@@ -80,16 +79,6 @@ class AcceptanceRow:
     sha256: str
     decision: str  # "accepted" or "refused"
     subject: str | None  # what it was for: a plantão reference, a ticket, an appointment
-
-
-def columns(row_type: type[Any]) -> list[str]:
-    """The column names of a report's row dataclass, in order."""
-    return [field.name for field in fields(row_type)]
-
-
-def values(row: Any) -> tuple[Any, ...]:
-    """A report row's values in column order."""
-    return astuple(row)
 
 
 def _local_midnight(day: date, zone: tzinfo) -> datetime:

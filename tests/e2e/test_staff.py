@@ -122,6 +122,16 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
         240,
         Decimal("960.00"),
     )
+    # The month's charged plantões: none yet (this one has not run), so no file.
+    none_yet = staff.text("relatório de plantões deste mês")
+    assert none_yet.startswith("Nenhum plantão com cobrança começou em")
+    # The Term answers of the month, as a file in the REST channel's `custom` payload.
+    asked = staff.say("me manda o csv dos aceites deste mês")
+    [report] = [m["custom"] for m in asked if m.get("custom")]
+    assert report["type"] == "report" and report["filename"].startswith("aceites-")
+    assert report["content"].startswith("time,person,user_id,channel,role,unit,modality,")
+    assert f",accepted,{ref}\n" in report["content"]
+    assert REFUSAL in forger.text("me manda o csv dos aceites deste mês")
     for talk in (customer, forger, staff):
         talk.client.close()
 

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from actions.messages.staff import REFUSAL as STAFF_REFUSAL
 from bot.handlers import STAFF_ONLY, STALE_BUTTON
 from tests.e2e.test_booking import saturday_ahead
 from tests.faketg.server import FakeTelegram, User
@@ -145,6 +146,22 @@ def test_a_customer_books_staff_hears_confirms_and_ends_it_and_the_list_shows_th
     assert any(f"Encerramento do plantão {ref} agendado" in m["text"] for m in ended)
     mine = ask(stack, ANA, "meus plantões", ref)[-1]["text"]
     assert "confirmado, encerramento agendado para" in mine
+
+    # The month's Term answers reach staff as a CSV document (SPEC §10); a customer gets none.
+    assert STAFF_REFUSAL in ask(stack, ANA, "relatório de aceites deste mês", "equipe")[-1]["text"]
+    said = ask(stack, CARLA, "manda o relatório de aceites deste mês", "Relatório de aceites")
+    assert "1 aceite e 0 recusas" in said[-1]["text"]
+
+    def report() -> dict[str, Any] | None:
+        return next((m for m in stack.telegram.sent(CARLA.id) if "document" in m), None)
+
+    document = stack.telegram.wait_for(report, timeout=REPLY_TIMEOUT)
+    assert re.fullmatch(r"aceites-\d{4}-\d{2}\.csv", document["document"]["file_name"])
+    header, row = document["content"].splitlines()
+    assert header.startswith("time,person,user_id,channel,role,unit,modality,term_version")
+    assert f",{ANA.id},telegram,customer,,plantao,1," in row and row.endswith(f",accepted,{ref}")
+    ana_files = [m["document"]["file_name"] for m in stack.telegram.sent(ANA.id) if "document" in m]
+    assert ana_files == [f"{ref}.ics"]
 
 
 def test_a_forged_callback_key_changes_nothing(stack: Stack) -> None:
