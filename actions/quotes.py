@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from actions.messages import quotes as say
 from actions.pending import pressed_elsewhere, stale_in_form
 from actions.tracker import before_this_message, caller, entity, entity_names, intent, text
 from consultoria import db, runtime
-from consultoria.services import people
+from consultoria.services import hour_bank, people
 from consultoria.tariff import (
     Inconsistency,
     Modality,
@@ -290,19 +291,30 @@ def _as_count(value: Any, tracker: Tracker) -> int | None:
     return count
 
 
-def consultant_unit(tracker: Tracker, ctx: runtime.Context) -> str | None:
-    """The unit that pays what the person asking books: theirs when they are a consultant."""
+@dataclass(frozen=True)
+class Asker:
+    """What a quote needs to know of the person asking: the unit that pays when they are a
+    consultant, and the minutes left in their hour bank (None: they have none)."""
+
+    unit: str | None = None
+    hour_bank_minutes: int | None = None
+
+
+def asker_of(tracker: Tracker, ctx: runtime.Context) -> Asker:
     with db.unit_of_work(ctx.sessions) as session:
         person = find_person(session, caller(tracker))
-        payer = None if person is None else people.bill_to(person)
-    return None if payer is None else payer["bill_to_unit"]
+        if person is None:
+            return Asker()
+        unit = people.bill_to(person)["bill_to_unit"]
+        return Asker(unit, hour_bank.balance(session, person.id))
 
 
-def quote_for(tracker: Tracker, ctx: runtime.Context, *, consultant: bool = False) -> Quote:
+def quote_for(tracker: Tracker, ctx: runtime.Context, asker: Asker) -> Quote:
     """Price what the slots describe with the tariff engine and the current price table; a
-    `consultant`'s Suporte and Técnica are billed to their unit."""
+    consultant's Suporte and Técnica are billed to their unit, and a Telefônica is taken from
+    the asker's hour bank first."""
     table, rules, today = ctx.prices, ctx.settings.tariff, ctx.now.date()
-    requested_by = RequestedBy.CONSULTANT if consultant else RequestedBy.CUSTOMER
+    requested_by = RequestedBy.CONSULTANT if asker.unit else RequestedBy.CUSTOMER
     modality = PRICED[tracker.get_slot("modalidade")]
     specialists = int(tracker.get_slot("especialistas") or 1)
     minutes = int(tracker.get_slot("duracao_minutos") or 0)
@@ -321,7 +333,12 @@ def quote_for(tracker: Tracker, ctx: runtime.Context, *, consultant: bool = Fals
         )
     if modality is Modality.TELEFONICA:
         return quote_telefonica(
-            minutes, day=today, table=table, rules=rules, specialists=specialists
+            minutes,
+            day=today,
+            table=table,
+            rules=rules,
+            specialists=specialists,
+            hour_bank_minutes=asker.hour_bank_minutes,
         )
     if modality is Modality.SUPORTE:
         return quote_suporte(
@@ -346,13 +363,13 @@ class ActionQuote(Action):
         if modality not in PRICED:  # free or by proposal: rules explain that modality
             return [SlotSet("recomendacao", modality)]
         ctx = runtime.context()
-        unit = consultant_unit(tracker, ctx)
+        asker = asker_of(tracker, ctx)
         try:
-            quote = quote_for(tracker, ctx, consultant=unit is not None)
+            quote = quote_for(tracker, ctx, asker)
         except TariffError as exc:
             dispatcher.utter_message(text=say.not_quoted(str(exc)))
             return [SlotSet("recomendacao", None)]
-        dispatcher.utter_message(text=say.quote_message(quote, unit))
+        dispatcher.utter_message(text=say.quote_message(quote, asker.unit))
         window = quoted_window(tracker)
         if quote.modality is Modality.PLANTAO and window is not None:
             check = check_booking(

@@ -13,17 +13,21 @@ import getpass
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from bot.rasa import UNAVAILABLE_TEXT, RasaBridge, RasaUnavailable, Reply
+from bot.rasa import UNAVAILABLE_TEXT, Attachment, RasaBridge, RasaUnavailable, Reply
 from bot.text import plain
 from consultoria import runtime
 from consultoria.db import unit_of_work
 from consultoria.identity import SECRET_VARIABLE, sign
 from consultoria.services.outbox import staff_chat_ids
 from consultoria.services.people import TELEGRAM
+from consultoria.settings import PROJECT_ROOT
 
 PROMPT = "você> "
+# Where the files the bot sends are kept: the project's var/, beside the database.
+FILES_DIR = PROJECT_ROOT / "var" / "arquivos"
 EXIT_WORDS = {"sair", "exit", "quit"}
 
 
@@ -32,8 +36,18 @@ class NoStaff(LookupError):
     the message is pt-BR."""
 
 
-def render(replies: list[Reply]) -> list[str]:
-    """Print the bot's messages; return the payloads of the buttons shown, in order."""
+def save(attachment: Attachment, folder: Path) -> Path:
+    """Keep a file the bot sent (a calendar invitation, a report's CSV) under `folder`, by its
+    own name without any directory part, so it can be opened from the terminal."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (Path(attachment.filename).name or "arquivo")
+    path.write_bytes(attachment.content)
+    return path
+
+
+def render(replies: list[Reply], files: Path = FILES_DIR) -> list[str]:
+    """Print the bot's messages, saving the files it sends under `files`; return the payloads
+    of the buttons shown, in order."""
     payloads: list[str] = []
     for reply in replies:
         if reply.text:
@@ -42,7 +56,7 @@ def render(replies: list[Reply]) -> list[str]:
             payloads.append(payload)
             print(f"     [{len(payloads)}] {title}")
         if reply.attachment is not None:
-            print(f"bot> [arquivo anexado: {reply.attachment.filename}]")
+            print(f"bot> [arquivo salvo em {save(reply.attachment, files)}]")
     return payloads
 
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from consultoria import db, report_formats, runtime
-from consultoria.services import people, reports, review, term_texts
+from consultoria.presentation import hour_bank_movement
+from consultoria.services import hour_bank, people, reports, review, term_texts
 from consultoria.services.review import TRACKER_STORE_VARIABLE
 from consultoria.settings import ConfigError, Settings, load_settings
 from consultoria.tariff import (
@@ -29,11 +30,13 @@ from consultoria.tariff import (
     TariffError,
     WorkCalendar,
     accumulated_igpm,
+    format_minutes,
     quote_plantao,
     quote_suporte,
     quote_tecnica,
     quote_telefonica,
 )
+from consultoria.textparse import TICKET_DIGITS
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -118,6 +121,12 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
+def _ticket(text: str) -> str:
+    if not text.isdigit() or len(text) not in TICKET_DIGITS:
+        raise ValueError(text)
+    return text
+
+
 MINUTES = _type(_minutes, "minutos inválidos (use um inteiro ≥ 0)")
 SPECIALISTS = _type(_at_least_one, "número de especialistas inválido")
 DAY = _type(date.fromisoformat, "data inválida (use AAAA-MM-DD)")
@@ -128,6 +137,10 @@ MOMENT = _type(
 PERCENT = _type(_decimal, "percentual inválido")
 MONTH = _type(reports.Month.parse, "mês inválido (use AAAA-MM)")
 VERSION = _type(_at_least_one, "versão inválida (use um inteiro ≥ 1)")
+POSITIVE_MINUTES = _type(_at_least_one, "minutos inválidos (use um inteiro ≥ 1)")
+TICKET = _type(
+    _ticket, f"ticket inválido (use de {TICKET_DIGITS.start} a {TICKET_DIGITS.stop - 1} dígitos)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_price_commands(commands.add_parser("prices", help="tabela de preços"))
     _add_report_commands(commands.add_parser("report", help="relatórios do negócio"))
     _add_terms_commands(commands.add_parser("terms", help="textos dos Termos de aceite"))
+    _add_hour_bank_commands(
+        commands.add_parser("hour-bank", help="banco de horas (Consultoria Telefônica)")
+    )
     database = commands.add_parser("db", help="banco de dados")
     db_commands = database.add_subparsers(
         dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
@@ -249,6 +265,26 @@ def _add_terms_commands(terms: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_hour_bank_commands(bank: argparse.ArgumentParser) -> None:
+    actions = bank.add_subparsers(
+        dest="action", required=True, metavar="AÇÃO", parser_class=_Parser
+    )
+    credit = actions.add_parser("credit", help="credita minutos comprados no banco do cliente")
+    credit.add_argument("--minutes", type=POSITIVE_MINUTES, required=True)
+    credit.add_argument("--note", help="de onde vem o crédito (contrato, pedido de compra)")
+    use = actions.add_parser(
+        "use", help="registra uma Consultoria Telefônica: desconta do saldo e cobra o excedente"
+    )
+    use.add_argument("--minutes", type=MINUTES, required=True, help="minutos registrados")
+    use.add_argument("--specialists", type=SPECIALISTS, default=1)
+    use.add_argument("--date", type=DAY, help="dia do atendimento (padrão: hoje)")
+    use.add_argument("--ticket", type=TICKET, help="o ticket do atendimento")
+    balance = actions.add_parser("balance", help="saldo e últimas movimentações")
+    for sub in (credit, use, balance):
+        sub.add_argument("--user-id", required=True, help="id do cliente no canal")
+        sub.add_argument("--channel", default="telegram", help="canal (padrão: telegram)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -280,10 +316,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     factory = db.open_database()
     with db.unit_of_work(factory) as session:
         db.sync_config_prices(session, settings.prices)
-        if args.command == "report":
-            return _report(args, settings, session)
-        if args.command == "terms":
-            return _terms(args, session)
+        if args.command in _SESSION_COMMANDS:
+            return _SESSION_COMMANDS[args.command](args, settings, session)
         table = db.load_price_table(session)
         if args.command == "quote":
             return _print_quote(_quote(args, settings, table), as_json=args.json)
@@ -397,7 +431,47 @@ def _tracker_store() -> Engine:
     return db.make_engine(url)
 
 
-def _terms(args: argparse.Namespace, session: db.Session) -> int:
+def _hour_bank(args: argparse.Namespace, settings: Settings, session: db.Session) -> int:
+    person = people.find_person(session, args.channel, args.user_id)
+    if person is None:
+        raise UsageError(
+            f"ninguém com o id {args.user_id} no canal {args.channel} falou com o assistente; "
+            "o cliente precisa conversar com ele antes"
+        )
+    try:
+        if args.action == "credit":
+            hour_bank.credit(session, person, args.minutes, args.note)
+            print(f"Crédito de {format_minutes(args.minutes)} para {person.name}.")
+        elif args.action == "use":
+            day = args.date or runtime.now().astimezone(settings.tariff.calendar.timezone).date()
+            used = hour_bank.use_for_call(
+                session,
+                person,
+                args.minutes,
+                specialists=args.specialists,
+                day=day,
+                ticket=args.ticket,
+                rules=settings.tariff,
+            )
+            print("\n".join(used.quote.lines))
+    except hour_bank.HourBankError as exc:
+        raise UsageError(str(exc)) from None
+    return _print_balance(session, person, settings)
+
+
+def _print_balance(session: db.Session, person: db.Person, settings: Settings) -> int:
+    left = hour_bank.balance(session, person.id)
+    if left is None:
+        print(f"{person.name} não tem banco de horas.")
+        return 0
+    print(f"Saldo do banco de horas de {person.name}: {format_minutes(left)}.")
+    zone = settings.tariff.calendar.timezone
+    for entry in hour_bank.movements(session, person.id):
+        print(f"  {hour_bank_movement(entry, zone)}")
+    return 0
+
+
+def _terms(args: argparse.Namespace, _settings: Settings, session: db.Session) -> int:
     if args.action == "list":
         return _list_terms(session)
     if args.sha256:
@@ -432,6 +506,14 @@ def _list_terms(session: db.Session) -> int:
             kind = "texto completo" if shown.sha256 == version.sha256 else "resumo apresentado"
             print(f"  {shown.sha256}  {kind}")
     return 0
+
+
+# The commands that read or write the database, each in one unit of work.
+_SESSION_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings, db.Session], int]] = {
+    "report": _report,
+    "terms": _terms,
+    "hour-bank": _hour_bank,
+}
 
 
 if __name__ == "__main__":

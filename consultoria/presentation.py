@@ -8,10 +8,10 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from consultoria.db.models import Plantao
+from consultoria.db.models import HourBankEntry, Plantao
 from consultoria.ics import CalendarEvent, Method, calendar_file
 from consultoria.settings import Contact
-from consultoria.tariff import format_brl, format_moment
+from consultoria.tariff import format_brl, format_minutes, format_moment
 
 # The `custom` payload types of a file in a chat reply: the REST channel shows the payload as is,
 # the Telegram bot sends the file as a document.
@@ -109,3 +109,20 @@ def calendar_payload(
         "filename": f"{plantao.ref}.ics",
         "content": calendar_file(event, method, stamp=stamp),
     }
+
+
+def hour_bank_movement(entry: HourBankEntry, zone: tzinfo) -> str:
+    """One line of an hour bank's statement: "01/12/2026 10:00 — crédito de 10 h (contrato 2027)"
+    or "… — Consultoria Telefônica, ticket 18234567: 45 min do saldo; excedente: R$ 0,00"."""
+    when = local_moment(entry.created_at, zone)
+    if entry.kind == "credit":
+        note = f", {entry.note}" if entry.note else ""
+        return f"{when} — crédito de {format_minutes(entry.minutes)}{note}"
+    ticket = f", ticket {entry.ticket}" if entry.ticket else ""
+    beyond = ""
+    if entry.charged_minutes:
+        priced = "" if entry.amount is None else f", {format_brl(entry.amount)} mais impostos"
+        beyond = f"; além do saldo: {format_minutes(entry.charged_minutes)}{priced}"
+    return (
+        f"{when} — Consultoria Telefônica{ticket}: {format_minutes(entry.minutes)} do saldo{beyond}"
+    )

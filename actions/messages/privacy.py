@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from consultoria.db import Person, Plantao, PrivacyRequest, TermAcceptance, TermVersion
-from consultoria.presentation import describe, local_moment
+from consultoria.presentation import describe, hour_bank_movement, local_moment
 from consultoria.services.privacy import PersonalData
 from consultoria.tariff import Modality
 
@@ -114,4 +114,6 @@ def personal_data(data: PersonalData, zone: tzinfo) -> str:
         "Plantões": [_plantao_line(plantao, zone) for plantao in data.plantoes],
         "Pedidos LGPD": [_request_line(request, zone) for request in data.requests],
     }
+    if data.hour_bank:  # most people have none: no empty section for them
+        sections["Banco de horas"] = [f"• {hour_bank_movement(e, zone)}" for e in data.hour_bank]
     return _summary(data.person, sections)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from .engine import database_url, make_engine, safe_url, session_factory, unit_of_work
 from .models import (
     Base,
+    HourBankEntry,
     Notification,
     Person,
     Plantao,
@@ -30,6 +31,7 @@ from .schema import ensure_schema, open_database, upgrade
 
 __all__ = [
     "Base",
+    "HourBankEntry",
     "Notification",
     "Person",
     "Plantao",

@@ -353,3 +353,34 @@ class UnansweredMessage(Base):
     confidence: Mapped[float | None]
     ranking: Mapped[dict[str, Any]] = mapped_column(JSONText)  # intent name -> confidence
     created_at: Mapped[datetime] = mapped_column(index=True, default=utcnow)
+
+
+HOUR_BANK_KINDS = ("credit", "use")
+
+
+class HourBankEntry(Base):
+    """A movement of a customer's hour bank (SPEC §3.2), append-only: minutes bought (credit), or
+    the minutes of a Consultoria Telefônica taken from it (use), with what went beyond the
+    balance and was charged at the table price. The balance is the credits minus the uses."""
+
+    __tablename__ = "hour_bank_entries"
+    __table_args__ = (
+        _one_of("kind", HOUR_BANK_KINDS),
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        CheckConstraint("kind = 'use' OR minutes > 0", name="credit_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str]
+    minutes: Mapped[int]  # credited, or taken from the balance
+    note: Mapped[str | None]  # the contract or purchase a credit comes from
+    # A use: the call's ticket, its specialists, and the minutes and amount charged beyond the
+    # balance at the price version in force on the day of the call.
+    ticket: Mapped[str | None] = mapped_column(String(TICKET_DIGITS.stop - 1))
+    specialists: Mapped[int | None]
+    charged_minutes: Mapped[int | None]
+    amount: Mapped[Decimal | None]
+    price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))
+    service_day: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,9 +12,16 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from consultoria.db.models import Person, Plantao, PrivacyRequest, TermAcceptance, TermVersion
+from consultoria.db.models import (
+    HourBankEntry,
+    Person,
+    Plantao,
+    PrivacyRequest,
+    TermAcceptance,
+    TermVersion,
+)
 from consultoria.db.types import utcnow
-from consultoria.services import plantoes, review, terms
+from consultoria.services import hour_bank, plantoes, review, terms
 from consultoria.services.actors import Customer
 from consultoria.services.people import find_person
 
@@ -30,6 +37,7 @@ class PersonalData:
     answers: list[tuple[TermAcceptance, TermVersion | None]]
     plantoes: list[Plantao]
     requests: list[PrivacyRequest]
+    hour_bank: list[HourBankEntry]  # newest first
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ def export_personal_data(
         answers=terms.answers_of(session, customer),
         plantoes=plantoes.list_for_customer(session, customer),
         requests=_requests_of(session, person.id),
+        hour_bank=hour_bank.movements(session, person.id, limit=None),
     )
 
 

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.rasa import Attachment, Reply
+from bot.terminal import render
 from consultoria.identity import SECRET_VARIABLE
 from tests.faketg.rasa import ScriptedRasa
 from tests.stack import ROOT, SIGNING_SECRET
@@ -75,3 +79,20 @@ def test_rasa_down_is_said_and_the_chat_goes_on(rasa: ScriptedRasa, tmp_path: Pa
     done = run_chat(rasa.base_url, tmp_path, "oi\n")
     assert done.returncode == 0, done.stderr
     assert "bot> Estou temporariamente indisponível, tente em instantes." in done.stdout
+
+
+def test_a_file_the_bot_sends_is_saved_under_its_own_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report's CSV or a calendar file is kept where the person can open it; a name that
+    tries to climb out of the folder keeps only its last part."""
+    sent = [
+        Reply("Relatório de plantões…", attachment=Attachment("plantoes-2030-06.csv", b"a,b\n")),
+        Reply("", attachment=Attachment("../../fora.ics", b"BEGIN:VCALENDAR")),
+    ]
+    assert render(sent, tmp_path) == []
+    assert (tmp_path / "plantoes-2030-06.csv").read_bytes() == b"a,b\n"
+    assert (tmp_path / "fora.ics").read_bytes() == b"BEGIN:VCALENDAR"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fora.ics", "plantoes-2030-06.csv"]
+    printed = capsys.readouterr().out
+    assert f"bot> [arquivo salvo em {tmp_path / 'plantoes-2030-06.csv'}]" in printed

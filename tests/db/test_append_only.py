@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria.db import (
     Base,
+    HourBankEntry,
     Person,
     PriceVersionRow,
     TermText,
@@ -37,6 +38,7 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
         term = term_version(session)
         session.add(TermText(term_version_id=term.id, text=term.text))
         session.add(answer(person.id, term, price_version_id=price.id))
+        session.add(HourBankEntry(person_id=person.id, kind="credit", minutes=600))
 
 
 def test_the_list_covers_the_audit_tables() -> None:
@@ -46,6 +48,7 @@ def test_the_list_covers_the_audit_tables() -> None:
         "term_acceptances",
         "plantao_events",
         "term_texts",
+        "hour_bank_entries",
     }
 
 

@@ -9,6 +9,7 @@ reads directly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ from consultoria.tariff import Modality, PriceVersion
 from tests.e2e.rest import Conversation, FromTelegram
 from tests.e2e.test_booking import book, button, saturday_ahead, summary_of
 from tests.stack import StackError, running_stack
+from tests.support.processes import CONSOLE_SCRIPT, finished
 
 STAFF_ID = "700100200"
 
@@ -212,3 +214,29 @@ def readjust(database: str, per_minute: Decimal) -> None:
             add_readjustment(session, PriceVersion(Modality.PLANTAO, per_minute, today))
     finally:
         engine.dispose()
+
+
+def test_the_hour_bank_staff_credit_is_the_customers_balance_and_quote(
+    staff_stack: StaffStack,
+) -> None:
+    """Staff credit a customer's hour bank with `consultoria hour-bank`; the customer asks the
+    balance and a Consultoria Telefônica quote, which takes the minutes from it first."""
+    customer = Conversation(staff_stack.url)
+    assert "Não há banco de horas registrado para você" in customer.text(
+        "qual o meu saldo do banco de horas?"
+    )
+    book(customer, saturday_ahead() + timedelta(days=21), "das 8 às 18")  # now a known person
+    env = {**os.environ, "DATABASE_URL": staff_stack.database}
+    credit = ["hour-bank", "credit", "--channel", "rest", "--user-id", customer.sender]
+    done = finished([str(CONSOLE_SCRIPT), *credit, "--minutes", "30"], env)
+    assert done.returncode == 0, done.stderr
+    balance = customer.text("qto tenho de saldo no banco de horas?")
+    assert balance.startswith("Saldo do seu banco de horas: 30 min.")
+    quoted = customer.text("quanto custa 45 minutos de consultoria telefônica?")
+    assert "Banco de horas: 30 min descontados do saldo de 30 min; restam 0 min." in quoted
+    assert "R$ 60,00 mais impostos" in quoted
+    # Someone else, even with the same words, has no bank.
+    other = Conversation(staff_stack.url)
+    assert "Não há banco de horas" in other.text("qual o meu saldo do banco de horas?")
+    for talk in (customer, other):
+        talk.client.close()
