@@ -36,9 +36,10 @@ from consultoria.services.plantoes import (
     StateConflict,
 )
 from consultoria.tariff import Quote, TariffRules
-from consultoria.textparse import parse_ref
+from consultoria.textparse import listed_position, parse_day, parse_ref
 
 CANCEL_QUESTION = "confirmar_cancelamento"
+LISTED_SLOT = "plantoes_listados"
 
 
 def customer(session: Session, who: Caller) -> Customer | None:
@@ -86,8 +87,31 @@ def _on_own_plantao(
 
 
 def _ref_asked(tracker: Tracker) -> str | None:
+    """The plantão the message names: by its reference, or by its place in the list just
+    shown ("o segundo", "o último", "esse" when there was one)."""
     asked = said.entity(tracker, "plantao_ref")
-    return parse_ref(asked) if asked is not None else parse_ref(said.text(tracker))
+    text = said.text(tracker)
+    ref = parse_ref(asked) if asked is not None else parse_ref(text)
+    if ref is not None:
+        return ref
+    listed = tracker.get_slot(LISTED_SLOT) or []
+    position = listed_position(text, len(listed)) if listed else None
+    return None if position is None else str(listed[position])
+
+
+def _on_the_day_said(
+    ctx: runtime.Context, tracker: Tracker, open_ones: list[Plantao]
+) -> list[Plantao]:
+    """The plantões starting on the day the message names; all of them when it names none."""
+    day = parse_day(said.text(tracker), ctx.now)
+    if day is None:
+        return open_ones
+    zone = ctx.settings.tariff.calendar.timezone
+    return [p for p in open_ones if p.start_at.astimezone(zone).date() == day]
+
+
+def _listed(plantoes_shown: list[Plantao]) -> SlotSet:
+    return SlotSet(LISTED_SLOT, [p.ref for p in plantoes_shown])
 
 
 class ActionListMyPlantoes(GuardedAction):
@@ -101,7 +125,7 @@ class ActionListMyPlantoes(GuardedAction):
             return []
         zone = ctx.settings.tariff.calendar.timezone
         dispatcher.utter_message(text=say.own_plantoes(describe(p, zone) for p in own))
-        return []
+        return [_listed(own)]
 
 
 class ActionCancelRequest(GuardedAction):
@@ -116,11 +140,13 @@ class ActionCancelRequest(GuardedAction):
         ctx = runtime.context()
         ref = _ref_asked(tracker)
         if ref is None:
-            # "cancelar o plantão" with a single one that can be cancelled means that one.
+            # "cancelar o plantão" with a single one that can be cancelled means that one, and
+            # "cancelar o de sábado" the only one that starts on that day.
             open_ones = _own_plantoes(ctx, said.caller(tracker), cancellable_only=True)
-            if len(open_ones) != 1:
+            meant = _on_the_day_said(ctx, tracker, open_ones)
+            if len(meant) != 1:
                 return _ask_which(dispatcher, ctx, open_ones)
-            ref = open_ones[0].ref
+            ref = meant[0].ref
         try:
             quote = _on_own_plantao(plantoes.cancellation_preview, ctx, tracker, ref)
         except PlantaoNotFound:
@@ -178,7 +204,7 @@ def _ask_which(
         text=say.WHICH_TO_CANCEL,
         buttons=[say.cancel_button(describe(p, zone), p.ref) for p in open_ones],
     )
-    return [SlotSet("pendente", None)]
+    return [SlotSet("pendente", None), _listed(open_ones)]
 
 
 def _cancel_as_shown(

@@ -19,7 +19,13 @@ from .moments import (
     said_of_window,
     window_said_of,
 )
-from .quantities import names_a_duration, parse_count, parse_duration_minutes, parse_ref
+from .quantities import (
+    listed_position,
+    names_a_duration,
+    parse_count,
+    parse_duration_minutes,
+    parse_ref,
+)
 from .tickets import TICKET_DIGITS, TicketError, parse_ticket
 
 __all__ = [
@@ -29,6 +35,7 @@ __all__ = [
     "TicketError",
     "Window",
     "corrects",
+    "listed_position",
     "names_a_duration",
     "normalize",
     "parse_count",

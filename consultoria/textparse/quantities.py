@@ -85,3 +85,48 @@ def parse_ref(text: str) -> str | None:
 
 def _fraction(number: str) -> Fraction:
     return Fraction(number.replace(",", "."))
+
+
+_ORDINALS = {
+    "primeiro": 0,
+    "primeira": 0,
+    "1o": 0,
+    "1a": 0,
+    "segundo": 1,
+    "segunda": 1,
+    "2o": 1,
+    "2a": 1,
+    "terceiro": 2,
+    "terceira": 2,
+    "3o": 2,
+    "3a": 2,
+    "quarto": 3,
+    "4o": 3,
+    "quinto": 4,
+    "5o": 4,
+    "ultimo": -1,
+    "ultima": -1,
+    "penultimo": -2,
+    "penultima": -2,
+}
+# "cancela o segundo", "o último da lista", "a 1ª": an article before the ordinal; never a day
+# ("dia primeiro", "primeiro de maio") nor a weekday ("a segunda-feira", "na segunda").
+_POSITION = re.compile(
+    r"\b(?:o|a)\s+(?P<ordinal>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
+    r"(?![\w-])(?!\s+(?:de\s+(?:[a-z]+|\d)|feira|dia))"
+)
+_THIS_ONE = re.compile(r"\b(?:esse|este|ess[ea]\s+ai|isso|ele|ela)\b")
+_ORDINAL_MARKS = str.maketrans({"º": "o", "°": "o", "ª": "a"})
+
+
+def listed_position(text: str, count: int) -> int | None:
+    """The index, among `count` items just listed, that `text` points at: "o primeiro", "o
+    segundo", "o último", or "esse" when only one was listed; None when it points at none."""
+    plain = normalize(text.translate(_ORDINAL_MARKS))
+    match = _POSITION.search(plain)
+    if match is not None:
+        index = _ORDINALS[match.group("ordinal")]
+        return index % count if -count <= index < count else None
+    if count == 1 and _THIS_ONE.search(plain):
+        return 0
+    return None

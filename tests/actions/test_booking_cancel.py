@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -26,8 +27,15 @@ from tests.support.plantoes import FAR, stored_plantao
 from tests.support.trackers import DOMAIN, question, slots_of, texts, turn
 
 
-async def cancel(dispatcher: CollectingDispatcher, text: str, sender: str = "test-user") -> dict:
-    tracker = turn(text, "cancel_plantao", sender=sender)
+async def cancel(
+    dispatcher: CollectingDispatcher,
+    text: str,
+    sender: str = "test-user",
+    listed: list[str] | None = None,
+) -> dict:
+    """`text` said to cancel, after the plantões `listed` were shown."""
+    slots = None if listed is None else {"plantoes_listados": listed}
+    tracker = turn(text, "cancel_plantao", sender=sender, slots=slots)
     return slots_of(await ActionCancelRequest().run(dispatcher, tracker, DOMAIN))
 
 
@@ -146,7 +154,7 @@ async def test_without_a_reference_the_open_plantoes_are_offered(
     plantao = stored_plantao(customer(), FAR)
     stored_plantao(customer(), FAR + timedelta(days=1), state="confirmed")
     result = await cancel(dispatcher, "quero cancelar meu plantão")
-    assert result == {"pendente": None}
+    assert result == {"pendente": None, "plantoes_listados": [plantao.ref, "P-0002"]}
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
     assert payloads[0] == f'/cancel_plantao{{"plantao_ref": "{plantao.ref}"}}'
     assert len(payloads) == 2
@@ -198,3 +206,68 @@ async def test_no_keeps_the_plantao(dispatcher: CollectingDispatcher) -> None:
     result = slots_of(await ActionDeclinePending().run(dispatcher, tracker, DOMAIN))
     assert result == {"pendente": None, "plantao_ref": None}
     assert "continua agendado" in texts(dispatcher)
+
+
+async def test_a_listing_remembers_what_it_showed_in_order(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    person = customer()
+    first = stored_plantao(person, FAR)
+    second = stored_plantao(person, FAR + timedelta(days=1), state="cancelled")
+    stored_plantao(customer("someone-else"), FAR + timedelta(days=2))
+    events = await ActionListMyPlantoes().run(dispatcher, turn("meus plantões"), DOMAIN)
+    assert slots_of(events) == {"plantoes_listados": [first.ref, second.ref]}
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("cancela o segundo", 1),
+        ("quero cancelar o último da lista", 2),
+        ("pode cancelar o 1º", 0),
+        ("cancelar o primeiro plantão", 0),
+    ],
+)
+async def test_a_place_in_the_list_just_shown_names_the_plantao(
+    dispatcher: CollectingDispatcher, text: str, meant: int
+) -> None:
+    person = customer()
+    refs = [stored_plantao(person, FAR + timedelta(days=d)).ref for d in range(3)]
+    result = await cancel(dispatcher, text, listed=refs)
+    assert (result["pendente"], result["plantao_ref"]) == ("confirmar_cancelamento", refs[meant])
+
+
+async def test_this_one_names_the_only_plantao_listed(dispatcher: CollectingDispatcher) -> None:
+    person = customer()
+    only = stored_plantao(person, FAR).ref
+    stored_plantao(person, FAR + timedelta(days=1))
+    result = await cancel(dispatcher, "esse aí pode cancelar", listed=[only])
+    assert result["plantao_ref"] == only
+    # Among two listed, "esse" points at neither: the open ones are offered.
+    offered = await cancel(CollectingDispatcher(), "cancela esse", listed=[only, "P-0002"])
+    assert "plantao_ref" not in offered
+
+
+async def test_a_place_in_a_forged_list_reaches_no_one_elses_plantao(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    theirs = stored_plantao(customer("someone-else"), FAR).ref
+    result = await cancel(dispatcher, "cancela o primeiro", listed=[theirs])
+    assert result == {"pendente": None}
+    assert theirs in texts(dispatcher) and "Confirma" not in texts(dispatcher)
+    with db.unit_of_work(runtime.sessions()) as session:
+        assert session.get_one(Plantao, db.parse_ref(theirs)).state == "requested"
+
+
+async def test_the_day_said_names_the_only_plantao_on_it(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    person = customer()
+    stored_plantao(person, FAR)
+    sunday = stored_plantao(person, FAR + timedelta(days=1)).ref
+    result = await cancel(dispatcher, f"cancela o de {FAR + timedelta(days=1):%d/%m/%Y}")
+    assert result["plantao_ref"] == sunday
+    # A day with none of them: the open ones are offered.
+    none_that_day = await cancel(CollectingDispatcher(), "cancela o de 10/06/2037")
+    assert "plantao_ref" not in none_that_day

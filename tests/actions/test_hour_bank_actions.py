@@ -94,3 +94,14 @@ async def test_the_copy_of_my_data_lists_the_hour_bank_only_when_there_is_one() 
     section = texts(dispatcher).split("Banco de horas:\n")[1].splitlines()
     assert section[0].startswith("• ") and section[0].endswith("ticket 18234567: 45 min do saldo")
     assert section[1].endswith("crédito de 600 min (10h), contrato 2027")
+
+
+@pytest.mark.parametrize(
+    "text", ["saldo da conta bancaria", "qual o saldo do meu cartão de crédito?", "meu extrato"]
+)
+async def test_a_balance_of_something_else_is_not_answered_as_the_hour_banks(text: str) -> None:
+    credit(customer("ana"), 600)
+    dispatcher = CollectingDispatcher()
+    said = turn(text, "hour_bank_balance", sender="ana")
+    await ActionHourBankBalance().run(dispatcher, said, DOMAIN)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"]
