@@ -162,3 +162,17 @@ def test_follow_ups_keep_the_quoted_day_and_a_booking_starts_from_the_quote(
     booking = conversation.text("quero agendar esse plantão")
     assert f"Vou agendar o plantão da cotação: de sáb., {day} 20:00" in booking
     assert "2 especialistas" in booking
+
+
+def test_the_second_of_the_list_just_shown_is_the_one_cancelled(conversation: Conversation) -> None:
+    first = book(conversation, saturday_ahead() + timedelta(days=28), "das 8 às 18")
+    second = book(conversation, saturday_ahead() + timedelta(days=35), "das 8 às 12")
+    listed = conversation.text("meus plantões")
+    assert listed.index(f"{first} —") < listed.index(f"{second} —")
+    asked = conversation.say("cancela o segundo")
+    assert f"Confirma o cancelamento do plantão {second}?" in asked[-1]["text"]
+    done = conversation.text(button(asked, "Sim, cancelar"))
+    assert f"Plantão {second} cancelado (sem custo)" in done
+    lines = conversation.text("meus plantões").splitlines()
+    [first_line] = [line for line in lines if f"{first} —" in line]
+    assert "cancelado" not in first_line
