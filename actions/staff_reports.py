@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
@@ -21,7 +22,12 @@ from consultoria import db, report_formats
 from consultoria.presentation import REPORT_PAYLOAD_TYPE
 from consultoria.services import reports
 from consultoria.services.reports import AcceptanceRow, Month, PlantaoRow
-from consultoria.textparse.reports import ReportMonthError, ReportRequest, parse_report_request
+from consultoria.textparse.reports import (
+    ReportMonthError,
+    ReportRequest,
+    asks_for_report,
+    parse_report_request,
+)
 
 
 def _file(name: str, row_type: type[Any], rows: list[Any]) -> dict[str, Any]:
@@ -72,6 +78,15 @@ class ActionStaffReport(StaffAction):
 
     def name(self) -> str:
         return "action_staff_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        # A month alone is no request for a report, whoever says it.
+        if not asks_for_report(said.text(tracker)):
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        return await super().run(dispatcher, tracker, domain)
 
     def act(self, dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
         text = said.text(turn.tracker)

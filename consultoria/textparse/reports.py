@@ -26,6 +26,19 @@ _LAST_MONTH = re.compile(r"\bmes\s+(?:passado|anterior)\b|\bultimo\s+mes\b")
 _DEZ = re.compile(r"\bdez\b", re.IGNORECASE)
 
 
+# What a request for a report names: the report, its file, or what it lists.
+_REPORT_WORDS = re.compile(
+    r"\b(?:relat\w*|csv|planilha|extrato|export\w*|auditoria|fechamento|faturamento|cobran\w*"
+    r"|aceit\w*|recus\w*|termos?|plant(?:ao|oes))\b"
+)
+
+
+def asks_for_report(text: str) -> bool:
+    """True when the message names a report or what one lists; "vale a pena ir pra Cancún em
+    dezembro?" names a month and nothing else."""
+    return _REPORT_WORDS.search(normalize(text)) is not None
+
+
 class ReportMonthError(ValueError):
     """The month named does not exist ("13/2027")."""
 

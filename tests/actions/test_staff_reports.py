@@ -129,3 +129,13 @@ async def test_only_the_roster_gets_a_report(june: dict[str, str], sender: dict[
     await ActionStaffReport().run(dispatcher, said, DOMAIN)
     assert texts(dispatcher) == REFUSAL
     assert files(dispatcher) == []
+
+
+@pytest.mark.parametrize("sender", [{}, from_telegram()])
+@pytest.mark.parametrize("text", ["vale a pena viajar pra europa em julho?", "e em março de 2027?"])
+async def test_a_month_alone_is_not_a_report_request(
+    june: dict[str, str], sender: dict[str, Any], text: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionStaffReport().run(dispatcher, turn(text, "staff_report", **sender), DOMAIN)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"]

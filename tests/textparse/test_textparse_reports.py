@@ -6,7 +6,12 @@ from datetime import date
 
 import pytest
 
-from consultoria.textparse.reports import ReportMonthError, ReportRequest, parse_report_request
+from consultoria.textparse.reports import (
+    ReportMonthError,
+    ReportRequest,
+    asks_for_report,
+    parse_report_request,
+)
 
 TODAY = date(2026, 12, 1)
 
@@ -69,3 +74,18 @@ def test_without_a_month_the_last_closed_one(
 def test_a_month_that_does_not_exist(text: str) -> None:
     with pytest.raises(ReportMonthError):
         parse_report_request(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("relatório de plantões de março", True),
+        ("manda o csv do mês passado", True),
+        ("auditoria dos aceites", True),
+        ("planilha de cobranças de outubro", True),
+        ("vale a pena ir pra cancun em dezembro", False),
+        ("o que abre em março?", False),
+    ],
+)
+def test_what_names_a_report(text: str, asks: bool) -> None:
+    assert asks_for_report(text) is asks
