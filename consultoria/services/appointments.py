@@ -129,11 +129,11 @@ class Announced:
 
 
 def estimate_quote(
-    person: Person, minutes: int, day: date, prices: PriceTable, rules: TariffRules
+    minutes: int, day: date, prices: PriceTable, rules: TariffRules, *, consultant: bool
 ) -> Quote:
     """The engine's per-minute Técnica quote of an estimated duration (SPEC §3.2), at the price
     in force on `day`; a consultant's unit pays."""
-    by = RequestedBy.CONSULTANT if person.role == "consultant" else RequestedBy.CUSTOMER
+    by = RequestedBy.CONSULTANT if consultant else RequestedBy.CUSTOMER
     return quote_tecnica(minutes, day=day, table=prices, rules=rules, requested_by=by)
 
 
@@ -238,8 +238,9 @@ def request(
     preference = details.preference
     quote = None
     if details.estimated_minutes is not None:
+        consultant = customer.person.role == "consultant"
         quote = estimate_quote(
-            customer.person, details.estimated_minutes, preference.day, prices, rules
+            details.estimated_minutes, preference.day, prices, rules, consultant=consultant
         )
     effective = None if quote is None or quote.price is None else quote.price.effective
     price_id = price_version_id(session, Modality.TECNICA.value, effective)

@@ -244,7 +244,8 @@ def test_of_a_confirmation_and_a_cancellation_at_once_one_wins(
     assert found.version == 2 and found.state == won[0]
 
 
-def test_a_quote_with_a_configured_rate(settings: Settings, person: Person) -> None:
+def test_a_quote_with_a_configured_rate(settings: Settings) -> None:
     table = PriceTable.of((PriceVersion(Modality.TECNICA, Decimal("5.00"), date(2026, 1, 1)),))
-    quote = appointments.estimate_quote(person, 45, TUESDAY, table, settings.tariff)
+    quote = appointments.estimate_quote(45, TUESDAY, table, settings.tariff, consultant=True)
     assert (quote.charged_minutes, quote.amount) == (45, Decimal("225.00"))
+    assert quote.bill_to.value == "consultant_unit"
