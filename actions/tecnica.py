@@ -294,13 +294,20 @@ class Gathered:
         )
 
 
-def _quote(ctx: runtime.Context, person: Person | None, gathered: Gathered) -> Quote | None:
+def _quote(
+    ctx: runtime.Context, session: Session, person: Person | None, gathered: Gathered
+) -> Quote | None:
+    """The engine's quote of the estimate; none without one."""
     if gathered.minutes is None:
         return None
     consultant = person is not None and person.role == "consultant"
-    day, rules = gathered.preference.day, ctx.settings.tariff
+    prices = db.load_price_table(session)  # the same transaction: no second connection
     return appointments.estimate_quote(
-        gathered.minutes, day, ctx.prices, rules, consultant=consultant
+        gathered.minutes,
+        gathered.preference.day,
+        prices,
+        ctx.settings.tariff,
+        consultant=consultant,
     )
 
 
@@ -324,7 +331,7 @@ class ActionTecnicaSummary(GuardedAction):
             person = find_person(session, said.caller(tracker))
             version, text = current_term(session, ctx, Modality.TECNICA)
             unit = person.unit if person is not None and person.role == "consultant" else None
-            quote = _quote(ctx, person, gathered)
+            quote = _quote(ctx, session, person, gathered)
         dispatcher.utter_message(
             text=say.summary(
                 gathered.subject, gathered.system, gathered.when(), gathered.phone, quote, unit

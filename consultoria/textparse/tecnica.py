@@ -16,6 +16,9 @@ from .moments import SAO_PAULO, parse_day
 _REF = re.compile(r"\bt\s?-?\s?(\d{1,6})\b")
 _PERIOD = re.compile(r"\b(manha|tarde)\b")
 _CLOCK = re.compile(CLOCK, re.VERBOSE)
+# A bare number is a time only after "às", "das", "pelas"...: "1 consultoria" is no 1h.
+_AT = re.compile(r"\b(?:as|a|ao|das|pelas|perto\s+das|volta\s+das|umas|partir\s+das)\s*$")
+_WRITTEN_AS_TIME = re.compile(r"[h:]|meio|meia|\bd[ae]\s")
 # "não sei", "sei lá", "sem estimativa", "não tenho ideia", "pode pular", "tanto faz".
 _UNKNOWN = re.compile(
     r"\b(?:n[ao]o?\s+sei|nsei|sei\s+la|sem\s+(?:estimativa|previsao|ideia)"
@@ -55,7 +58,8 @@ def parse_time_of_day(text: str) -> time | None:
     first one outside day expressions and appointment references; None without one."""
     plain = _without_days(_without_refs(normalize(text)))
     for match in _CLOCK.finditer(plain):
-        clock = read_clock(match.group())
+        said_as_time = _WRITTEN_AS_TIME.search(match.group()) or _AT.search(plain[: match.start()])
+        clock = read_clock(match.group()) if said_as_time else None
         if clock is not None and clock.minutes < END_OF_DAY:
             return time(clock.minutes // 60, clock.minutes % 60)
     return None

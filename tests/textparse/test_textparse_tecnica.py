@@ -54,6 +54,9 @@ def test_periods(text: str, period: str | None) -> None:
         ("quinta ao meio-dia", date(2026, 12, 3), time(12)),
         ("proxima segunda a tarde", date(2026, 12, 7), None),
         ("às 16h", None, time(16)),
+        ("as 9", None, time(9)),
+        ("preciso de uma consultoria quinta de manhã", date(2026, 12, 3), None),
+        ("2 consultorias na terça", date(2026, 12, 1), None),
         ("31/02 às 10h", None, time(10)),
     ],
 )
