@@ -314,6 +314,22 @@ def cancel_by_customer(
     )
 
 
+def forget_cancelled_phones(session: Session, customer: Customer) -> int:
+    """Blank the contact phones of the customer's cancelled appointments (SPEC §7): nobody will
+    call them; how many were blanked."""
+    result = session.execute(
+        update(Appointment)
+        .where(
+            Appointment.person_id == customer.person_id,
+            Appointment.state == "cancelled",
+            Appointment.contact_phone != "",
+        )
+        .values(contact_phone="")
+        .returning(Appointment.id)
+    )
+    return len(result.all())
+
+
 # --- staff operations ------------------------------------------------------------------------
 
 

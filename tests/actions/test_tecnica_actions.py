@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.messages.staff import REFUSAL
+from actions.privacy import ActionMyData
 from actions.tecnica import (
     ActionAcceptTecnicaTerm,
     ActionCancelTecnica,
@@ -277,3 +278,12 @@ async def test_cancelling_a_confirmed_appointment_sends_the_cancel_file() -> Non
     assert calendar["filename"] == "T-0001.ics"
     assert "METHOD:CANCEL" in calendar["content"]
     assert "UID:T-0001@assistente-consultoria" in calendar["content"]
+
+
+async def test_a_copy_of_my_data_shows_the_appointment_and_its_acceptance() -> None:
+    customer()
+    await requested_appointment()
+    copy = await run(ActionMyData(), "quero meus dados", "my_data")
+    assert "Consultorias técnicas:\n• T-0001 — Revisão do cálculo da folha (Protheus)" in copy
+    assert "Telefone: (11) 91234-5678." in copy
+    assert "Consultoria Técnica versão 1, consultoria T-0001: aceito em" in copy

@@ -23,7 +23,7 @@ from consultoria.db import (
     sync_config_prices,
     unit_of_work,
 )
-from consultoria.services import appointments
+from consultoria.services import appointments, privacy
 from consultoria.services.actors import Customer, Staff
 from consultoria.services.people import remember_person, staff_person
 from consultoria.services.reports import acceptances_between
@@ -249,3 +249,18 @@ def test_a_quote_with_a_configured_rate(settings: Settings) -> None:
     quote = appointments.estimate_quote(45, TUESDAY, table, settings.tariff, consultant=True)
     assert (quote.charged_minutes, quote.amount) == (45, Decimal("225.00"))
     assert quote.bill_to.value == "consultant_unit"
+
+
+def test_a_copy_of_the_data_lists_them_and_erasure_forgets_cancelled_phones(
+    factory: sessionmaker[Session], settings: Settings, person: Person
+) -> None:
+    kept = _request(factory, settings, person)
+    cancelled = _cancel(factory, person, _request(factory, settings, person)).id
+    with unit_of_work(factory) as session:
+        copy = privacy.export_personal_data(session, "telegram", "1001")
+        assert copy is not None and [a.id for a in copy.appointments] == [kept, cancelled]
+        erased = privacy.erase_personal_data(session, "telegram", "1001")
+    assert erased.appointment_phones_erased == 1
+    with unit_of_work(factory) as session:
+        phones = {a.id: a.contact_phone for a in session.scalars(select(Appointment))}
+    assert phones == {kept: "(11) 91234-5678", cancelled: ""}
