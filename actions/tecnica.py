@@ -75,6 +75,7 @@ SUBJECT_LENGTH = (3, 500)
 SYSTEM_LENGTH = (2, 120)
 # The duração slot of someone who does not know how long it takes ("não sei").
 NO_ESTIMATE = 0.0
+# "De manhã" runs from the opening to noon; "à tarde", from noon to the closing.
 NOON = time(12)
 
 
