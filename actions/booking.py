@@ -211,7 +211,7 @@ def _quoted_plantao(turn: Turn) -> list[EventType]:
     return [SlotSet(slot, value) for slot, value in found.items()]
 
 
-def _phone(text: str) -> str | None:
+def read_phone(text: str) -> str | None:
     """A Brazilian phone with area code (10 or 11 digits, optionally after +55)."""
     digits = "".join(_PHONE_DIGITS.findall(text))
     if len(digits) in (12, 13) and digits.startswith("55"):
@@ -356,7 +356,7 @@ class ValidateBookingForm(AnswerForm):
         text = self.answer(turn.tracker, "reserva_telefone")
         if text is None:
             return {}
-        phone = _phone(text)
+        phone = read_phone(text)
         if phone is None:
             return self.repair(turn, say.PHONE_AGAIN)
         return {"reserva_telefone": phone}

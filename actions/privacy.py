@@ -255,5 +255,7 @@ class ActionConfirmErasure(AnswerAction):
         with db.unit_of_work(ctx.sessions) as session:
             requested = erase_personal_data(session, who.channel, who.user_id)
         schedule_erasures(requested.conversations, ctx.sessions)
-        dispatcher.utter_message(text=say.erasure_started(requested.phones_erased))
+        dispatcher.utter_message(
+            text=say.erasure_started(requested.phones_erased, requested.appointment_phones_erased)
+        )
         return [SlotSet("pendente", None)]

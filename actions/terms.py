@@ -24,12 +24,14 @@ from consultoria.services.terms import sync_term
 from consultoria.settings import Settings
 from consultoria.tariff import Modality, PriceTable
 
-# The `pendente` value of the question "Você aceita este Termo?" before booking a plantão, and
-# of the same question for a service that starts outside the bot (the Consultoria do Suporte on
-# a ticket, the Consultoria Telefônica): its `modalidade` and ticket ride on the question.
+# The `pendente` value of the question "Você aceita este Termo?" before booking a plantão, of
+# the same question for a service that starts outside the bot (the Consultoria do Suporte on
+# a ticket, the Consultoria Telefônica): its `modalidade` and ticket ride on the question, and
+# before requesting a Consultoria Técnica appointment, which rides on its question too.
 TERM_QUESTION = "termo"
 SERVICE_TERM_QUESTION = "termo_servico"
-TERM_QUESTIONS = frozenset({TERM_QUESTION, SERVICE_TERM_QUESTION})
+TECNICA_TERM_QUESTION = "termo_tecnica"
+TERM_QUESTIONS = frozenset({TERM_QUESTION, SERVICE_TERM_QUESTION, TECNICA_TERM_QUESTION})
 # Telegram refuses messages over 4096 characters; keep a margin for the channel's markup.
 CHAT_LIMIT = 4000
 ENTITY_MODALITIES = {

@@ -29,8 +29,8 @@ from actions.pending import AnswerAction, Question
 from actions.terms import SERVICE_TERM_QUESTION, ask_acceptance, current_term
 from consultoria import db, runtime
 from consultoria.db import TermAcceptance, TermVersion
-from consultoria.presentation import describe, local_moment
-from consultoria.services import plantoes
+from consultoria.presentation import describe, describe_appointment, local_moment
+from consultoria.services import appointments, plantoes
 from consultoria.services.actors import Customer
 from consultoria.services.terms import (
     ServiceAnswer,
@@ -254,8 +254,9 @@ class ActionRefuseServiceTerm(AnswerAction):
 
 
 class ActionListMyRequests(GuardedAction):
-    """One list of the person's own requests: plantões, and answers to the consultorias'
-    Terms with their ticket, decision and date. Only theirs: nobody else's rows are read."""
+    """One list of the person's own requests: plantões, answers to the consultorias' Terms with
+    their ticket, decision and date, and Técnica appointments with their state and quote. Only
+    theirs: nobody else's rows are read."""
 
     action_name = "action_list_my_requests"
 
@@ -269,6 +270,10 @@ class ActionListMyRequests(GuardedAction):
                 return []
             customer = Customer(person, said.caller(tracker).channel)
             booked = [describe(p, zone) for p in plantoes.list_for_customer(session, customer)]
+            scheduled = [
+                describe_appointment(a, zone)
+                for a in appointments.list_for_customer(session, customer)
+            ]
             answered = [
                 say.answer_line(
                     found.term.modality,
@@ -279,8 +284,8 @@ class ActionListMyRequests(GuardedAction):
                 )
                 for found in service_answers_of(session, customer)
             ]
-        if not booked and not answered:
+        if not booked and not answered and not scheduled:
             dispatcher.utter_message(text=say.NO_REQUESTS)
         else:
-            dispatcher.utter_message(text=say.my_requests(booked, answered))
+            dispatcher.utter_message(text=say.my_requests(booked, answered, scheduled))
         return []

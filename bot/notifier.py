@@ -2,7 +2,8 @@
 The customer hears, in their Telegram chat, of an expired request (SPEC §4), of the reminders
 before the free cancellation ends and before the start, of an early end staff scheduled once it
 came, and of a staff cancellation and why, with the calendar file that removes the plantão from
-their calendar (SPEC §4, §9).
+their calendar (SPEC §4, §9); and of the slot staff confirmed for their Consultoria Técnica, with
+its calendar file (SPEC §5, §9), whose requests and cancellations the staff chats hear of.
 
 The payload holds only references; the text is written when sending, from the plantão as it is
 now and the amounts the tariff engine stored on it or computes for it. A reminder whose plantão
@@ -28,8 +29,14 @@ from consultoria import runtime
 from consultoria.db import Person, load_price_table, unit_of_work
 from consultoria.db.types import utcnow
 from consultoria.ics import Method
-from consultoria.presentation import calendar_payload, describe, local_moment
-from consultoria.services import plantoes, terms
+from consultoria.presentation import (
+    appointment_calendar_payload,
+    calendar_payload,
+    describe,
+    describe_appointment,
+    local_moment,
+)
+from consultoria.services import appointments, plantoes, terms
 from consultoria.services.outbox import (
     ClaimedNotification,
     backoff,
@@ -62,7 +69,11 @@ RETRY_CAP = timedelta(minutes=10)
 NO_STAFF = "nenhum membro ativo da equipe no cadastro"
 
 # What the customer alone hears about: the staff chats are not told.
-CUSTOMER_ONLY = frozenset({FREE_CANCELLATION_KIND})
+CUSTOMER_ONLY = frozenset({FREE_CANCELLATION_KIND, appointments.CONFIRMED_KIND})
+APPOINTMENT_TITLES = {
+    appointments.REQUESTED_KIND: "Novo pedido de Consultoria Técnica",
+    appointments.CANCELLED_KIND: "Consultoria Técnica cancelada pelo cliente",
+}
 REMINDERS = frozenset({REMINDER_KIND, FREE_CANCELLATION_KIND})
 TITLES = {
     REQUESTED_KIND: "Novo pedido de plantão",
@@ -142,10 +153,39 @@ def _term_answer(session: Session, notification: ClaimedNotification) -> str:
     return "\n".join(lines)
 
 
+def _appointment(
+    session: Session, notification: ClaimedNotification
+) -> appointments.Announced | None:
+    found = _id(notification.payload, "appointment_id")
+    if found is None:
+        return None
+    return appointments.announced(session, found, _id(notification.payload, "event_id"))
+
+
+def _appointment_text(session: Session, notification: ClaimedNotification) -> str:
+    """A Técnica appointment requested or cancelled, for the staff chats."""
+    title = APPOINTMENT_TITLES[notification.kind]
+    found = _appointment(session, notification)
+    if found is None:
+        return f"{title}: {notification.payload.get('ref', notification.kind)}."
+    zone = runtime.settings().tariff.calendar.timezone
+    appointment = found.appointment
+    lines = [f"{title}: {appointment.ref}", f"• {describe_appointment(appointment, zone)}"]
+    if notification.kind == appointments.REQUESTED_KIND:
+        lines += [
+            f"Solicitante: {_who(found.customer)}",
+            f"Contato: {appointment.contact_phone}",
+            f'Para confirmar: "confirmar {appointment.ref} dia DD/MM às HHh".',
+        ]
+    return "\n".join(lines)
+
+
 def compose(session: Session, notification: ClaimedNotification) -> str:
     """The staff message for one notification, in pt-BR."""
     if notification.kind == TERM_ANSWERED_KIND:
         return _term_answer(session, notification)
+    if notification.kind in APPOINTMENT_TITLES:
+        return _appointment_text(session, notification)
     title = TITLES.get(notification.kind, "Aviso de plantão")
     payload = notification.payload
     found = _announced(session, notification)
@@ -258,10 +298,39 @@ def _cancelled_by_staff(found: Announced, zone: ZoneInfo, reason: object) -> ToC
     return ToCustomer(chat, text, (payload["filename"], payload["content"].encode("utf-8")))
 
 
+def _appointment_confirmed(
+    session: Session, notification: ClaimedNotification
+) -> ToCustomer | None:
+    """The slot staff confirmed, told to the customer with the file for their calendar; not
+    once the appointment was cancelled."""
+    found = _appointment(session, notification)
+    chat = None if found is None else _telegram_chat(found.customer)
+    if found is None or chat is None or found.appointment.state != "confirmed":
+        return None
+    appointment, settings = found.appointment, runtime.settings()
+    zone = settings.tariff.calendar.timezone
+    payload = appointment_calendar_payload(
+        appointment,
+        Method.REQUEST,
+        zone=zone,
+        organizer=settings.calendar_organizer,
+        stamp=found.event.at if found.event is not None else utcnow(),
+    )
+    when = local_moment(appointment.slot_start_at or utcnow(), zone)
+    text = (
+        f"Sua Consultoria Técnica {appointment.ref} ({appointment.subject}) foi confirmada pela "
+        f"equipe da Consultoria para {when}. Segue o arquivo para a sua agenda. Para cancelar "
+        f'antes do horário, diga "cancelar a {appointment.ref}".'
+    )
+    return ToCustomer(chat, text, (payload["filename"], payload["content"].encode("utf-8")))
+
+
 def compose_for_customer(session: Session, notification: ClaimedNotification) -> ToCustomer | None:
-    """The customer's Telegram chat and message for an expiry, a reminder or a staff
-    cancellation; None when there is nobody to tell there (another kind, or a customer who
-    wrote from another channel)."""
+    """The customer's Telegram chat and message for an expiry, a reminder, a staff
+    cancellation or a confirmed Técnica appointment; None when there is nobody to tell there
+    (another kind, or a customer who wrote from another channel)."""
+    if notification.kind == appointments.CONFIRMED_KIND:
+        return _appointment_confirmed(session, notification)
     found = _announced(session, notification)
     if found is None:
         return None

@@ -1,6 +1,7 @@
-"""pt-BR wording about plantões that both front ends (the Rasa actions and the Telegram bot's
-staff notifications) show: state names, the one-line description of a plantão, and an instant in
-the configured zone. Pure formatting: no I/O, no clock."""
+"""pt-BR wording about plantões and Consultoria Técnica appointments that both front ends (the
+Rasa actions and the Telegram bot's notifications) show: state names, the one-line description
+of a plantão or an appointment, their calendar files, and an instant in the configured zone. Pure
+formatting: no I/O, no clock."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from consultoria.db.models import HourBankEntry, Plantao
+from consultoria.db.models import Appointment, HourBankEntry, Plantao
 from consultoria.ics import CalendarEvent, Method, calendar_file
 from consultoria.settings import Contact
 from consultoria.tariff import format_brl, format_minutes, format_moment
+from consultoria.tariff.calendar import WEEKDAY_ABBREVIATIONS
 
 # The `custom` payload types of a file in a chat reply: the REST channel shows the payload as is,
 # the Telegram bot sends the file as a document.
@@ -93,6 +95,14 @@ def plantao_calendar_event(
     )
 
 
+def _payload(ref: str, event: CalendarEvent, method: Method, stamp: datetime) -> dict[str, Any]:
+    return {
+        "type": CALENDAR_PAYLOAD_TYPE,
+        "filename": f"{ref}.ics",
+        "content": calendar_file(event, method, stamp=stamp),
+    }
+
+
 def calendar_payload(
     plantao: Plantao,
     method: Method,
@@ -104,11 +114,73 @@ def calendar_payload(
     """`{"type": "calendar", "filename": "P-0042.ics", "content": "BEGIN:VCALENDAR..."}`: the
     invitation (REQUEST) or the cancellation (CANCEL) of the plantão."""
     event = plantao_calendar_event(plantao, zone, organizer)
-    return {
-        "type": CALENDAR_PAYLOAD_TYPE,
-        "filename": f"{plantao.ref}.ics",
-        "content": calendar_file(event, method, stamp=stamp),
-    }
+    return _payload(plantao.ref, event, method, stamp)
+
+
+# --- Consultoria Técnica appointments --------------------------------------------------------
+
+APPOINTMENT_STATE_NAMES = {
+    "requested": "aguardando confirmação do horário",
+    "confirmed": "confirmada",
+    "cancelled": "cancelada",
+}
+PERIOD_NAMES = {"manha": "de manhã", "tarde": "à tarde"}
+
+
+def preferred_when(appointment: Appointment) -> str:
+    """ "ter., 15/12/2026, de manhã" or "ter., 15/12/2026, às 14:00": what the customer asked."""
+    day = appointment.preferred_day
+    when = f"{WEEKDAY_ABBREVIATIONS[day.weekday()]}, {day:%d/%m/%Y}"
+    if appointment.preferred_time is not None:
+        return f"{when}, às {appointment.preferred_time:%H:%M}"
+    return f"{when}, {PERIOD_NAMES[appointment.period or 'manha']}"
+
+
+def describe_appointment(appointment: Appointment, zone: tzinfo) -> str:
+    """One line per appointment: reference, subject and system, when, state and the quote."""
+    line = f"{appointment.ref} — {appointment.subject} ({appointment.system}), "
+    if appointment.state == "confirmed" and appointment.slot_start_at is not None:
+        line += f"em {local_moment(appointment.slot_start_at, zone)}"
+    else:
+        line += f"preferência {preferred_when(appointment)}"
+    line += f", {APPOINTMENT_STATE_NAMES[appointment.state]}"
+    if appointment.quoted_minutes is not None:
+        line += f"; estimativa {format_minutes(appointment.quoted_minutes)}"
+        if appointment.quoted_amount is not None:
+            line += f", valor previsto {format_brl(appointment.quoted_amount)}"
+    return line + "."
+
+
+def appointment_calendar_payload(
+    appointment: Appointment,
+    method: Method,
+    *,
+    zone: ZoneInfo,
+    organizer: Contact | None,
+    stamp: datetime,
+) -> dict[str, Any]:
+    """The confirmed appointment's calendar file ("T-0007.ics"): the invitation (REQUEST) or its
+    cancellation (CANCEL), with one UID for the appointment's whole life."""
+    start, end = appointment.slot_start_at, appointment.slot_end_at
+    if start is None or end is None:
+        raise ValueError(f"{appointment.ref} has no confirmed slot")
+    description = (
+        f"Consultoria Técnica TOTVS, referência {appointment.ref}: {appointment.subject} "
+        f"({appointment.system}), {local_moment(start, zone)} até {local_moment(end, zone)} "
+        f"(horário de {zone.key}).\n"
+        f'Para cancelar, fale com o assistente: "cancelar a consultoria {appointment.ref}".'
+    )
+    event = CalendarEvent(
+        uid=f"{appointment.ref}@assistente-consultoria",
+        start=start,
+        end=end,
+        zone=zone,
+        summary=f"Consultoria Técnica {appointment.ref} — TOTVS",
+        description=description,
+        organizer_name=None if organizer is None else organizer.name,
+        organizer_email=None if organizer is None else organizer.email,
+    )
+    return _payload(appointment.ref, event, method, stamp)
 
 
 def hour_bank_movement(entry: HourBankEntry, zone: tzinfo) -> str:

@@ -72,6 +72,8 @@ class Settings:
     terms: Mapping[Modality, TermTemplate]
     booking_max_failed_attempts: int  # wrong answers the booking form takes before it stops
     review_retention_days: int  # how long messages kept for review live (SPEC §7, §11)
+    # The slot staff confirm for a Técnica appointment without an estimated duration (SPEC §5).
+    tecnica_default_minutes: int
 
     @property
     def price_table(self) -> PriceTable:
@@ -117,6 +119,7 @@ def parse_settings(raw: object, source: Path) -> Settings:
         terms=_terms(doc),
         booking_max_failed_attempts=_max_failed_attempts(doc),
         review_retention_days=doc["review"].get("retention_days", _positive_int),
+        tecnica_default_minutes=doc["tecnica"].get("default_minutes", _positive_int),
     )
 
 

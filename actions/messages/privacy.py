@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from consultoria.db import Person, Plantao, PrivacyRequest, TermAcceptance, TermVersion
-from consultoria.presentation import describe, hour_bank_movement, local_moment
+from consultoria.db import (
+    Appointment,
+    Person,
+    Plantao,
+    PrivacyRequest,
+    TermAcceptance,
+    TermVersion,
+    format_appointment_ref,
+)
+from consultoria.presentation import (
+    describe,
+    describe_appointment,
+    hour_bank_movement,
+    local_moment,
+)
 from consultoria.services.privacy import PersonalData
 from consultoria.tariff import Modality
 
@@ -23,7 +36,8 @@ NO_RECORD = (
 NOT_DONE_YET = 'ainda não foi concluída; se continuar assim, diga "apagar meus dados" de novo'
 ASK_ERASURE = (
     "Posso apagar o histórico desta conversa e os telefones de contato de plantões "
-    f"já encerrados ou cancelados. {KEPT} Confirma a exclusão?"
+    "já encerrados ou cancelados e de consultorias técnicas canceladas. "
+    f"{KEPT} Confirma a exclusão?"
 )
 # An unsigned message in a conversation a front end signed before: not the channel user's own.
 ERASURE_NOT_YOURS = (
@@ -47,7 +61,7 @@ def no_record(erasure_pending_since: datetime | None, zone: tzinfo) -> str:
     )
 
 
-def erasure_started(phones_erased: int) -> str:
+def erasure_started(phones_erased: int, appointment_phones_erased: int = 0) -> str:
     """The answer to the confirmation. The conversation can only be erased after this turn is
     saved, so it says what is already done and how to learn when the rest is."""
     if phones_erased == 1:
@@ -58,6 +72,11 @@ def erasure_started(phones_erased: int) -> str:
         )
     else:
         phones = "Não havia telefones de contato de plantões encerrados ou cancelados para apagar."
+    if appointment_phones_erased:
+        phones += (
+            " Apaguei também o telefone de contato de "
+            f"{appointment_phones_erased} consultoria(s) técnica(s) cancelada(s)."
+        )
     return (
         f"{phones} O histórico desta conversa guardado pelo assistente será apagado logo depois "
         "desta mensagem, e então eu confiro se nada dele ficou guardado. Para saber se a "
@@ -68,9 +87,11 @@ def erasure_started(phones_erased: int) -> str:
 def _acceptance_line(answer: TermAcceptance, version: TermVersion | None, zone: tzinfo) -> str:
     verb = "aceito" if answer.accepted else "recusado"
     number = "" if version is None else f" versão {version.version}"
-    ticket = "" if answer.ticket is None else f", ticket {answer.ticket}"
+    what = "" if answer.ticket is None else f", ticket {answer.ticket}"
+    if answer.appointment_id is not None:
+        what = f", consultoria {format_appointment_ref(answer.appointment_id)}"
     return (
-        f"• {Modality(answer.modality).label}{number}{ticket}: {verb} em "
+        f"• {Modality(answer.modality).label}{number}{what}: {verb} em "
         f"{local_moment(answer.created_at, zone)} ({answer.channel})"
     )
 
@@ -78,6 +99,11 @@ def _acceptance_line(answer: TermAcceptance, version: TermVersion | None, zone: 
 def _plantao_line(plantao: Plantao, zone: tzinfo) -> str:
     phone = plantao.contact_phone or "apagado"
     return f"• {describe(plantao, zone)} Motivo: {plantao.reason}. Telefone: {phone}."
+
+
+def _appointment_line(appointment: Appointment, zone: tzinfo) -> str:
+    phone = appointment.contact_phone or "apagado"
+    return f"• {describe_appointment(appointment, zone)} Telefone: {phone}."
 
 
 def _request_line(request: PrivacyRequest, zone: tzinfo) -> str:
@@ -112,6 +138,7 @@ def personal_data(data: PersonalData, zone: tzinfo) -> str:
     sections = {
         "Aceites de Termos": [_acceptance_line(a, v, zone) for a, v in data.answers],
         "Plantões": [_plantao_line(plantao, zone) for plantao in data.plantoes],
+        "Consultorias técnicas": [_appointment_line(a, zone) for a in data.appointments],
         "Pedidos LGPD": [_request_line(request, zone) for request in data.requests],
     }
     if data.hour_bank:  # most people have none: no empty section for them

@@ -88,8 +88,8 @@ def telefonica_steps(figures: Mapping[str, str], portal_path: str) -> str:
 
 
 NO_REQUESTS = (
-    "Você ainda não tem solicitações registradas: nenhum plantão e nenhuma resposta a Termo "
-    "de consultoria."
+    "Você ainda não tem solicitações registradas: nenhum plantão, nenhuma consultoria técnica "
+    "e nenhuma resposta a Termo de consultoria."
 )
 
 
@@ -100,11 +100,14 @@ def answer_line(service: str, version: int, ticket: str | None, accepted: bool, 
     return f"{what} — {verdict} (versão {version}) em {when}."
 
 
-def my_requests(plantoes: list[str], answers: list[str]) -> str:
-    """The person's plantões and answers to the consultorias' Terms, one line each."""
+def my_requests(plantoes: list[str], answers: list[str], tecnica: list[str]) -> str:
+    """The person's plantões, answers to the consultorias' Terms and Técnica appointments, one
+    line each."""
     lines = ["Suas solicitações:"]
     if plantoes:
         lines += ["Plantões:", *(f"• {line}" for line in plantoes)]
     if answers:
         lines += ["Consultorias:", *(f"• {line}" for line in answers)]
+    if tecnica:
+        lines += ["Consultorias técnicas:", *(f"• {line}" for line in tecnica)]
     return "\n".join(lines)

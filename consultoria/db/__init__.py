@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from .engine import database_url, make_engine, safe_url, session_factory, unit_of_work
 from .models import (
+    Appointment,
+    AppointmentEvent,
     Base,
     HourBankEntry,
     Notification,
@@ -22,7 +24,9 @@ from .models import (
     TermText,
     TermVersion,
     UnansweredMessage,
+    format_appointment_ref,
     format_ref,
+    parse_appointment_ref,
     parse_ref,
     text_sha256,
 )
@@ -30,6 +34,8 @@ from .prices import PriceConflict, add_readjustment, load_price_table, sync_conf
 from .schema import ensure_schema, open_database, upgrade
 
 __all__ = [
+    "Appointment",
+    "AppointmentEvent",
     "Base",
     "HourBankEntry",
     "Notification",
@@ -48,10 +54,12 @@ __all__ = [
     "add_readjustment",
     "database_url",
     "ensure_schema",
+    "format_appointment_ref",
     "format_ref",
     "load_price_table",
     "make_engine",
     "open_database",
+    "parse_appointment_ref",
     "parse_ref",
     "safe_url",
     "session_factory",

@@ -13,6 +13,7 @@ APPEND_ONLY_TABLES = (
     "plantao_events",
     "term_texts",
     "hour_bank_entries",
+    "appointment_events",
 )
 
 _PG_FUNCTION = "reject_append_only_change"

@@ -1,10 +1,11 @@
-"""Tables of the assistant: people, staff roster, prices, terms, plantões and the outbox."""
+"""Tables of the assistant: people, staff roster, prices, terms, plantões, Consultoria Técnica
+appointments and the outbox."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -50,6 +51,9 @@ PLANTAO_STATES = (
     "cancelled",
     "expired",
 )
+APPOINTMENT_STATES = ("requested", "confirmed", "cancelled")
+# A preferred period of the day, within business hours (a preferred time is the alternative).
+APPOINTMENT_PERIODS = ("manha", "tarde")
 PRIVACY_KINDS = ("export", "erase")
 # Who pays a plantão: the customer, or the unit of the consultant who booked it (SPEC §2, §4).
 BILL_TO = ("customer", "consultant_unit")
@@ -202,6 +206,8 @@ class TermAcceptance(Base):
     plantao_id: Mapped[int | None] = mapped_column(ForeignKey("plantoes.id"))
     # Or the Support ticket a Consultoria do Suporte answer was for (digits; since revision 0009).
     ticket: Mapped[str | None] = mapped_column(String(TICKET_DIGITS.stop - 1))
+    # Or the Consultoria Técnica appointment it requested (since revision 0011).
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
 
 
 _REF = re.compile(r"p-?([0-9]+)", re.IGNORECASE)
@@ -289,6 +295,92 @@ class PlantaoEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     charged_minutes: Mapped[int | None]  # for all specialists together
     amount_due: Mapped[Decimal | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+_APPOINTMENT_REF = re.compile(r"t-?([0-9]+)", re.IGNORECASE)
+
+
+def format_appointment_ref(appointment_id: int) -> str:
+    """The short reference people use for a Consultoria Técnica appointment, e.g. T-0007."""
+    return f"T-{appointment_id:04d}"
+
+
+def parse_appointment_ref(text: str) -> int:
+    """The id in an appointment reference such as "T-0007", "t-7" or "T7"."""
+    match = _APPOINTMENT_REF.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f'Referência de consultoria inválida: "{text}". Use o formato T-0007.')
+    return int(match.group(1))
+
+
+class Appointment(Base):
+    """A Consultoria Técnica appointment (SPEC §5): what the customer asked for and when they
+    prefer it, then the slot staff confirmed; `version` guards every change (compare-and-set)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        _one_of("state", APPOINTMENT_STATES),
+        _one_of("bill_to", BILL_TO),
+        CheckConstraint("period IN ('manha', 'tarde') OR period IS NULL", name="period_known"),
+        CheckConstraint("(period IS NULL) <> (preferred_time IS NULL)", name="period_or_time"),
+        CheckConstraint("estimated_minutes > 0", name="estimated_minutes_positive"),
+        CheckConstraint(
+            "(slot_start_at IS NULL AND slot_end_at IS NULL) OR slot_end_at > slot_start_at",
+            name="slot_order",
+        ),
+        Index(None, "person_id", "preferred_day"),
+        Index(None, "state", "preferred_day"),
+        # Never reuse an id: references like T-0007 are quoted to people.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    # Recorded when requested; later changes to the person do not rewrite it (SPEC §2).
+    bill_to: Mapped[str]
+    bill_to_unit: Mapped[str | None]
+    subject: Mapped[str] = mapped_column(Text)
+    system: Mapped[str]
+    preferred_day: Mapped[date]
+    period: Mapped[str | None]
+    preferred_time: Mapped[time | None]
+    estimated_minutes: Mapped[int | None]
+    # The engine's quote of the estimated duration, at the price in force on the preferred day.
+    price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))
+    quoted_minutes: Mapped[int | None]
+    quoted_amount: Mapped[Decimal | None]  # None: no estimate, or the rate is "as in the Term"
+    contact_phone: Mapped[str]
+    state: Mapped[str] = mapped_column(default="requested")
+    slot_start_at: Mapped[datetime | None]
+    slot_end_at: Mapped[datetime | None]
+    request_key: Mapped[str | None] = mapped_column(unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def ref(self) -> str:
+        return format_appointment_ref(self.id)
+
+
+class AppointmentEvent(Base):
+    """Append-only history of an appointment: who changed it, when, where, and to what."""
+
+    __tablename__ = "appointment_events"
+    __table_args__ = (
+        _one_of("to_state", APPOINTMENT_STATES),
+        _one_of("actor_role", ACTOR_ROLES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id"), index=True)
+    from_state: Mapped[str | None]
+    to_state: Mapped[str]
+    actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    actor_role: Mapped[str]
+    channel: Mapped[str]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
 
 

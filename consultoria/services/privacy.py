@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from consultoria.db.models import (
+    Appointment,
     HourBankEntry,
     Person,
     Plantao,
@@ -21,7 +22,7 @@ from consultoria.db.models import (
     TermVersion,
 )
 from consultoria.db.types import utcnow
-from consultoria.services import hour_bank, plantoes, review, terms
+from consultoria.services import appointments, hour_bank, plantoes, review, terms
 from consultoria.services.actors import Customer
 from consultoria.services.people import find_person
 
@@ -37,6 +38,7 @@ class PersonalData:
     answers: list[tuple[TermAcceptance, TermVersion | None]]
     plantoes: list[Plantao]
     requests: list[PrivacyRequest]
+    appointments: list[Appointment]
     hour_bank: list[HourBankEntry]  # newest first
 
 
@@ -54,6 +56,7 @@ class ErasureRequested:
 
     phones_erased: int
     conversations: list[ConversationErasure]
+    appointment_phones_erased: int
 
 
 def export_personal_data(
@@ -78,6 +81,7 @@ def export_personal_data(
         answers=terms.answers_of(session, customer),
         plantoes=plantoes.list_for_customer(session, customer),
         requests=_requests_of(session, person.id),
+        appointments=appointments.list_for_customer(session, customer),
         hour_bank=hour_bank.movements(session, person.id, limit=None),
     )
 
@@ -97,8 +101,8 @@ def _blank_finished_phones(session: Session, person: Person) -> int:
 
 
 def erase_personal_data(session: Session, channel: str, channel_user_id: str) -> ErasureRequested:
-    """Blank the contact phones of finished plantões, forget the conversation's messages kept for
-    review, and record the request.
+    """Blank the contact phones of finished plantões and cancelled Técnica appointments, forget
+    the conversation's messages kept for review, and record the request.
 
     Also returns the conversations still to erase, this one and any whose erasure failed or
     was not verified before: whoever holds them erases them, verifies that nothing is left, then
@@ -106,6 +110,8 @@ def erase_personal_data(session: Session, channel: str, channel_user_id: str) ->
     """
     person = find_person(session, channel, channel_user_id)
     erased = 0 if person is None else _blank_finished_phones(session, person)
+    customer = None if person is None else Customer(person, channel)
+    unbooked = 0 if customer is None else appointments.forget_cancelled_phones(session, customer)
     forgotten = review.forget_conversation(session, channel_user_id)
     session.add(
         PrivacyRequest(
@@ -114,7 +120,10 @@ def erase_personal_data(session: Session, channel: str, channel_user_id: str) ->
             channel=channel,
             # The conversation is the channel user's own: Rasa's sender id.
             conversation_id=channel_user_id,
-            detail=f"telefones apagados: {erased}; mensagens em revisão apagadas: {forgotten}",
+            detail=(
+                f"telefones apagados: {erased + unbooked}; "
+                f"mensagens em revisão apagadas: {forgotten}"
+            ),
         )
     )
     session.flush()
@@ -123,7 +132,7 @@ def erase_personal_data(session: Session, channel: str, channel_user_id: str) ->
         for request in _pending_erasures(session)
         if request.conversation_id
     ]
-    return ErasureRequested(erased, conversations)
+    return ErasureRequested(erased, conversations, unbooked)
 
 
 def conversation_erased(session: Session, request_id: int) -> None:

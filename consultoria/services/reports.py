@@ -13,7 +13,14 @@ from decimal import Decimal
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
-from consultoria.db.models import Person, Plantao, TermAcceptance, TermVersion, format_ref
+from consultoria.db.models import (
+    Person,
+    Plantao,
+    TermAcceptance,
+    TermVersion,
+    format_appointment_ref,
+    format_ref,
+)
 from consultoria.db.prices import load_price_table
 from consultoria.services import plantoes
 from consultoria.tariff import Modality, TariffRules
@@ -161,9 +168,12 @@ def plantoes_of_month(
 
 
 def _subject(answer: TermAcceptance) -> str | None:
-    """What an answer was for: the plantão it booked, or the Support ticket."""
+    """What an answer was for: the plantão it booked, the Técnica appointment it requested, or
+    the Support ticket."""
     if answer.plantao_id is not None:
         return format_ref(answer.plantao_id)
+    if answer.appointment_id is not None:
+        return format_appointment_ref(answer.appointment_id)
     return None if answer.ticket is None else f"ticket {answer.ticket}"
 
 

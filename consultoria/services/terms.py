@@ -117,6 +117,7 @@ def _answer_row(
     message_id: str | None,
     plantao_id: int | None = None,
     ticket: str | None = None,
+    appointment_id: int | None = None,
 ) -> TermAcceptance:
     person = customer.person
     return TermAcceptance(
@@ -134,6 +135,7 @@ def _answer_row(
         message_id=message_id,
         plantao_id=plantao_id,
         ticket=ticket,
+        appointment_id=appointment_id,
     )
 
 
@@ -149,9 +151,10 @@ def record_answer(
     message_id: str | None,
     plantao_id: int | None = None,
     ticket: str | None = None,
+    appointment_id: int | None = None,
 ) -> TermAcceptance:
-    """Append an acceptance or a refusal (of the plantão it booked, or for the Support ticket,
-    if any); a message delivered twice is recorded once."""
+    """Append an acceptance or a refusal (of the plantão it booked, the Técnica appointment it
+    requested, or for the Support ticket, if any); a message delivered twice is recorded once."""
     previous = _latest_answer(session, customer, term, ticket)
     if (
         previous is not None
@@ -170,6 +173,7 @@ def record_answer(
         message_id=message_id,
         plantao_id=plantao_id,
         ticket=ticket,
+        appointment_id=appointment_id,
     )
     session.add(answer)
     session.flush()

@@ -52,3 +52,19 @@ def _next_opening(cal: WorkCalendar, now: datetime) -> datetime | None:
         if opens is not None and instant(opens) > instant(now):
             return opens
     return None
+
+
+def business_hours_of(rules: CalendarRules, day: date) -> tuple[datetime, datetime] | None:
+    """When the team opens and closes on `day`; None on a closed day (weekend, holiday)."""
+    opens, closes = _hours_of(WorkCalendar(rules), day)
+    return None if opens is None or closes is None else (opens, closes)
+
+
+def within_business_hours(rules: CalendarRules, start: datetime, end: datetime) -> bool:
+    """Whether all of [start, end) falls in the business hours of one business day."""
+    cal = WorkCalendar(rules)
+    hours = business_hours_of(rules, cal.localize(start).date())
+    if hours is None:
+        return False
+    opens, closes = hours
+    return instant(opens) <= instant(start) < instant(end) <= instant(closes)

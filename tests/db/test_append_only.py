@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from consultoria.db import (
+    Appointment,
+    AppointmentEvent,
     Base,
     HourBankEntry,
     Person,
@@ -25,7 +27,8 @@ from tests.support.terms import answer, term_version
 
 @pytest.fixture
 def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
-    """One row in each append-only table (the booking adds its `requested` event)."""
+    """One row in each append-only table (the booking adds its `requested` event, the
+    appointment gets one written here)."""
     book()
     with unit_of_work(factory) as session:
         price = PriceVersionRow(
@@ -39,6 +42,25 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
         session.add(TermText(term_version_id=term.id, text=term.text))
         session.add(answer(person.id, term, price_version_id=price.id))
         session.add(HourBankEntry(person_id=person.id, kind="credit", minutes=600))
+        appointment = Appointment(
+            person_id=person.id,
+            bill_to="customer",
+            subject="Revisão do fechamento",
+            system="Protheus",
+            preferred_day=date(2030, 6, 4),
+            period="manha",
+            contact_phone="(11) 91234-5678",
+        )
+        session.add(appointment)
+        session.flush()
+        session.add(
+            AppointmentEvent(
+                appointment_id=appointment.id,
+                to_state="requested",
+                actor_role="customer",
+                channel="telegram",
+            )
+        )
 
 
 def test_the_list_covers_the_audit_tables() -> None:
@@ -49,6 +71,7 @@ def test_the_list_covers_the_audit_tables() -> None:
         "plantao_events",
         "term_texts",
         "hour_bank_entries",
+        "appointment_events",
     }
 
 

@@ -124,7 +124,16 @@ def test_staff_confirm_and_end_a_saturday_plantao_at_ten(staff_stack: StaffStack
         240,
         Decimal("960.00"),
     )
-    # The month's charged plantões: none yet (this one has not run), so no file.
+    for talk in (customer, forger, staff):
+        talk.client.close()
+
+
+def test_staff_get_the_months_term_answers_as_a_file(staff_stack: StaffStack) -> None:
+    customer = Conversation(staff_stack.url)
+    ref = book(customer, saturday_ahead() + timedelta(days=28), "das 8 às 18")
+    staff = FromTelegram(staff_stack.url, STAFF_ID)
+    forger = FromTelegram(staff_stack.url, STAFF_ID, forged=True)
+    # The month's charged plantões: none yet (nothing has run), so no file.
     none_yet = staff.text("relatório de plantões deste mês")
     assert none_yet.startswith("Nenhum plantão com cobrança começou em")
     # The Term answers of the month, as a file in the REST channel's `custom` payload.

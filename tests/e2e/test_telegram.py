@@ -147,7 +147,11 @@ def test_a_customer_books_staff_hears_confirms_and_ends_it_and_the_list_shows_th
     mine = ask(stack, ANA, "meus plantões", ref)[-1]["text"]
     assert "confirmado, encerramento agendado para" in mine
 
-    # The month's Term answers reach staff as a CSV document (SPEC §10); a customer gets none.
+    staff_gets_the_months_term_answers(stack, ref)
+
+
+def staff_gets_the_months_term_answers(stack: Stack, ref: str) -> None:
+    """The month's Term answers reach staff as a CSV document (SPEC §10); a customer gets none."""
     assert STAFF_REFUSAL in ask(stack, ANA, "relatório de aceites deste mês", "equipe")[-1]["text"]
     said = ask(stack, CARLA, "manda o relatório de aceites deste mês", "Relatório de aceites")
     assert "1 aceite e 0 recusas" in said[-1]["text"]
