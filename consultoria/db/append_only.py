@@ -7,7 +7,13 @@ tables must create its triggers again.
 
 from __future__ import annotations
 
-APPEND_ONLY_TABLES = ("price_versions", "term_acceptances", "plantao_events", "term_texts")
+APPEND_ONLY_TABLES = (
+    "price_versions",
+    "term_acceptances",
+    "plantao_events",
+    "term_texts",
+    "ticket_outcomes",
+)
 
 _PG_FUNCTION = "reject_append_only_change"
 

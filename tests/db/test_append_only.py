@@ -15,6 +15,7 @@ from consultoria.db import (
     Person,
     PriceVersionRow,
     TermText,
+    TicketOutcomeRow,
     unit_of_work,
 )
 from consultoria.db.append_only import APPEND_ONLY_TABLES
@@ -36,7 +37,17 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
         session.add(price)
         term = term_version(session)
         session.add(TermText(term_version_id=term.id, text=term.text))
-        session.add(answer(person.id, term, price_version_id=price.id))
+        accepted = answer(person.id, term, price_version_id=price.id, ticket="18234567")
+        session.add(accepted)
+        session.flush()
+        session.add(
+            TicketOutcomeRow(
+                acceptance_id=accepted.id,
+                outcome="published",
+                staff_person_id=person.id,
+                channel="telegram",
+            )
+        )
 
 
 def test_the_list_covers_the_audit_tables() -> None:
@@ -46,6 +57,7 @@ def test_the_list_covers_the_audit_tables() -> None:
         "term_acceptances",
         "plantao_events",
         "term_texts",
+        "ticket_outcomes",
     }
 
 
