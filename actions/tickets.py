@@ -28,9 +28,9 @@ from actions.messages import tickets as say
 from actions.pending import AnswerAction, Question
 from actions.terms import SERVICE_TERM_QUESTION, ask_acceptance, current_term
 from consultoria import db, runtime
-from consultoria.db import TermAcceptance, TermVersion
-from consultoria.presentation import describe, local_moment
-from consultoria.services import plantoes
+from consultoria.db import TermAcceptance, TermVersion, TicketOutcomeRow
+from consultoria.presentation import describe, local_moment, ticket_outcome
+from consultoria.services import plantoes, tickets
 from consultoria.services.actors import Customer
 from consultoria.services.terms import (
     ServiceAnswer,
@@ -253,9 +253,16 @@ class ActionRefuseServiceTerm(AnswerAction):
         return self.reset()
 
 
+def _decided(decided: dict[int, TicketOutcomeRow], answer: TermAcceptance) -> str | None:
+    """The outcome and charge staff recorded on the ticket this acceptance is for, if any."""
+    row = decided.get(answer.id)
+    return None if row is None else ticket_outcome(row)
+
+
 class ActionListMyRequests(GuardedAction):
     """One list of the person's own requests: plantões, and answers to the consultorias'
-    Terms with their ticket, decision and date. Only theirs: nobody else's rows are read."""
+    Terms with their ticket, decision and date, and the outcome staff recorded on the ticket.
+    Only theirs: nobody else's rows are read."""
 
     action_name = "action_list_my_requests"
 
@@ -269,6 +276,7 @@ class ActionListMyRequests(GuardedAction):
                 return []
             customer = Customer(person, said.caller(tracker).channel)
             booked = [describe(p, zone) for p in plantoes.list_for_customer(session, customer)]
+            decided = tickets.outcomes_of(session, customer)
             answered = [
                 say.answer_line(
                     found.term.modality,
@@ -276,6 +284,7 @@ class ActionListMyRequests(GuardedAction):
                     found.answer.ticket,
                     found.answer.accepted,
                     _when(ctx, found.answer),
+                    _decided(decided, found.answer),
                 )
                 for found in service_answers_of(session, customer)
             ]
