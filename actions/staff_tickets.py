@@ -25,16 +25,17 @@ from consultoria.textparse import (
     TICKET_DIGITS,
     AmbiguousOutcome,
     TicketError,
-    TicketReport,
     parse_ticket_report,
 )
 
 logger = logging.getLogger(__name__)
 
 
-def _read(dispatcher: CollectingDispatcher, text: str) -> TicketReport | None:
-    """The message's ticket, outcome and minutes; None (and why, said) when it names no
-    single valid ticket or contradicts itself."""
+def _decision(
+    dispatcher: CollectingDispatcher, text: str, message_id: str | None
+) -> Decision | None:
+    """The ticket, outcome and minutes the message gives; None (and why, said) when it names
+    no single valid ticket or contradicts itself."""
     try:
         report = parse_ticket_report(text)
     except TicketError:
@@ -46,7 +47,7 @@ def _read(dispatcher: CollectingDispatcher, text: str) -> TicketReport | None:
     if report.ticket is None:
         dispatcher.utter_message(text=say.WHICH_TICKET)
         return None
-    return report
+    return Decision(report.ticket, report.outcome, report.minutes, message_id)
 
 
 class ActionStaffTicketOutcome(GuardedAction):
@@ -62,10 +63,9 @@ class ActionStaffTicketOutcome(GuardedAction):
             logger.info("staff action refused: not in the roster action=%s", self.name())
             dispatcher.utter_message(text=staff_say.REFUSAL, buttons=[staff_say.MY_PLANTOES_BUTTON])
             return []
-        report = _read(dispatcher, said.text(tracker))
-        if report is None or report.ticket is None:
+        decision = _decision(dispatcher, said.text(tracker), who.message_id)
+        if decision is None:
             return []
-        decision = Decision(report.ticket, report.outcome, report.minutes, who.message_id)
         logger.info("staff action=%s person=%s", self.name(), staff.person_id)
         try:
             with db.unit_of_work(ctx.sessions) as session:

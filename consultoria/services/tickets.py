@@ -161,9 +161,11 @@ def _row(
     session: Session,
     staff: Staff,
     acceptance: TermAcceptance,
+    decision: Decision,
     state: tuple[TicketOutcome, int | None],
     rules: TariffRules,
 ) -> TicketOutcomeRow:
+    """The decision's row: the ticket's state after it, priced when the minutes are known."""
     outcome, minutes = state
     priced = None if minutes is None else quote(session, acceptance, outcome, minutes, rules)
     effective = None if priced is None or priced.price is None else priced.price.effective
@@ -173,16 +175,16 @@ def _row(
         minutes=minutes,
         staff_person_id=staff.person_id,
         channel=staff.channel,
+        message_id=decision.message_id,
         price_version_id=price_version_id(session, Modality.SUPORTE.value, effective),
         billed_minutes=None if priced is None else priced.minutes_per_specialist,
         amount=None if priced is None else priced.amount,
     )
 
 
-def _same_message(previous: TicketOutcomeRow | None, staff: Staff, decision: Decision) -> bool:
+def _same_message(previous: TicketOutcomeRow, staff: Staff, decision: Decision) -> bool:
     return (
-        previous is not None
-        and decision.message_id is not None
+        decision.message_id is not None
         and previous.message_id == decision.message_id
         and previous.staff_person_id == staff.person_id
     )
@@ -214,8 +216,7 @@ def record(session: Session, staff: Staff, decision: Decision, rules: TariffRule
     previous = latest(session, decision.ticket)
     if previous is not None and _same_message(previous, staff, decision):
         return Recorded(previous, acceptance, customer, created=False)
-    row = _row(session, staff, acceptance, _state(decision, previous), rules)
-    row.message_id = decision.message_id
+    row = _row(session, staff, acceptance, decision, _state(decision, previous), rules)
     session.add(row)
     session.flush()
     outbox.enqueue(
