@@ -28,9 +28,9 @@ from actions.messages import tickets as say
 from actions.pending import AnswerAction, Question
 from actions.terms import SERVICE_TERM_QUESTION, ask_acceptance, current_term
 from consultoria import db, runtime
-from consultoria.db import TermAcceptance, TermVersion
-from consultoria.presentation import describe, describe_appointment, local_moment
-from consultoria.services import appointments, plantoes
+from consultoria.db import TermAcceptance, TermVersion, TicketOutcomeRow
+from consultoria.presentation import describe, describe_appointment, local_moment, ticket_outcome
+from consultoria.services import appointments, plantoes, tickets
 from consultoria.services.actors import Customer
 from consultoria.services.terms import (
     ServiceAnswer,
@@ -253,10 +253,16 @@ class ActionRefuseServiceTerm(AnswerAction):
         return self.reset()
 
 
+def _decided(decided: dict[int, TicketOutcomeRow], answer: TermAcceptance) -> str | None:
+    """The outcome and charge staff recorded on the ticket this acceptance is for, if any."""
+    row = decided.get(answer.id)
+    return None if row is None else ticket_outcome(row)
+
+
 class ActionListMyRequests(GuardedAction):
     """One list of the person's own requests: plantões, answers to the consultorias' Terms with
-    their ticket, decision and date, and Técnica appointments with their state and quote. Only
-    theirs: nobody else's rows are read."""
+    their ticket, decision, date and the outcome staff recorded on the ticket, and Técnica
+    appointments with their state and quote. Only theirs: nobody else's rows are read."""
 
     action_name = "action_list_my_requests"
 
@@ -274,6 +280,7 @@ class ActionListMyRequests(GuardedAction):
                 describe_appointment(a, zone)
                 for a in appointments.list_for_customer(session, customer)
             ]
+            decided = tickets.outcomes_of(session, customer)
             answered = [
                 say.answer_line(
                     found.term.modality,
@@ -281,6 +288,7 @@ class ActionListMyRequests(GuardedAction):
                     found.answer.ticket,
                     found.answer.accepted,
                     _when(ctx, found.answer),
+                    _decided(decided, found.answer),
                 )
                 for found in service_answers_of(session, customer)
             ]

@@ -2,8 +2,10 @@
 The customer hears, in their Telegram chat, of an expired request (SPEC §4), of the reminders
 before the free cancellation ends and before the start, of an early end staff scheduled once it
 came, and of a staff cancellation and why, with the calendar file that removes the plantão from
-their calendar (SPEC §4, §9); and of the slot staff confirmed for their Consultoria Técnica, with
-its calendar file (SPEC §5, §9), whose requests and cancellations the staff chats hear of.
+their calendar (SPEC §4, §9); of the slot staff confirmed for their Consultoria Técnica, with its
+calendar file (SPEC §5, §9), whose requests and cancellations the staff chats hear of; and of the
+outcome and minutes staff recorded on the Support ticket they accepted the Consultoria do
+Suporte for (SPEC §3.2, §5).
 
 The payload holds only references; the text is written when sending, from the plantão as it is
 now and the amounts the tariff engine stored on it or computes for it. A reminder whose plantão
@@ -35,8 +37,9 @@ from consultoria.presentation import (
     describe,
     describe_appointment,
     local_moment,
+    ticket_outcome,
 )
-from consultoria.services import appointments, plantoes, terms
+from consultoria.services import appointments, plantoes, terms, tickets
 from consultoria.services.outbox import (
     ClaimedNotification,
     backoff,
@@ -58,6 +61,7 @@ from consultoria.services.plantoes import (
     CancelReason,
 )
 from consultoria.services.terms import TERM_ANSWERED_KIND
+from consultoria.services.tickets import OUTCOME_RECORDED_KIND
 from consultoria.tariff import Modality, format_brl, format_minutes
 
 log = logging.getLogger(__name__)
@@ -69,7 +73,9 @@ RETRY_CAP = timedelta(minutes=10)
 NO_STAFF = "nenhum membro ativo da equipe no cadastro"
 
 # What the customer alone hears about: the staff chats are not told.
-CUSTOMER_ONLY = frozenset({FREE_CANCELLATION_KIND, appointments.CONFIRMED_KIND})
+CUSTOMER_ONLY = frozenset(
+    {FREE_CANCELLATION_KIND, appointments.CONFIRMED_KIND, OUTCOME_RECORDED_KIND}
+)
 APPOINTMENT_TITLES = {
     appointments.REQUESTED_KIND: "Novo pedido de Consultoria Técnica",
     appointments.CANCELLED_KIND: "Consultoria Técnica cancelada pelo cliente",
@@ -325,12 +331,30 @@ def _appointment_confirmed(
     return ToCustomer(chat, text, (payload["filename"], payload["content"].encode("utf-8")))
 
 
+def _ticket_outcome(session: Session, notification: ClaimedNotification) -> ToCustomer | None:
+    """The staff's decision on the ticket, told to the customer who accepted its Term."""
+    found = _id(notification.payload, "outcome_id")
+    recorded = None if found is None else tickets.announced(session, found)
+    chat = None if recorded is None else _telegram_chat(recorded.customer)
+    if recorded is None or chat is None:
+        return None
+    unit = recorded.acceptance.unit if recorded.acceptance.role == "consultant" else None
+    billed = f" A cobrança vai para a unidade {unit}." if unit else ""
+    text = (
+        f"Ticket {recorded.acceptance.ticket} (Consultoria do Suporte): a equipe da Consultoria "
+        f"registrou o resultado da análise: {ticket_outcome(recorded.row)}.{billed}"
+    )
+    return ToCustomer(chat, text)
+
+
 def compose_for_customer(session: Session, notification: ClaimedNotification) -> ToCustomer | None:
     """The customer's Telegram chat and message for an expiry, a reminder, a staff
-    cancellation or a confirmed Técnica appointment; None when there is nobody to tell there
-    (another kind, or a customer who wrote from another channel)."""
+    cancellation, a confirmed Técnica appointment or a ticket's outcome; None when there is
+    nobody to tell there (another kind, or a customer who wrote from another channel)."""
     if notification.kind == appointments.CONFIRMED_KIND:
         return _appointment_confirmed(session, notification)
+    if notification.kind == OUTCOME_RECORDED_KIND:
+        return _ticket_outcome(session, notification)
     found = _announced(session, notification)
     if found is None:
         return None

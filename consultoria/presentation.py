@@ -1,7 +1,7 @@
-"""pt-BR wording about plantões and Consultoria Técnica appointments that both front ends (the
-Rasa actions and the Telegram bot's notifications) show: state names, the one-line description
-of a plantão or an appointment, their calendar files, and an instant in the configured zone. Pure
-formatting: no I/O, no clock."""
+"""pt-BR wording that both front ends (the Rasa actions and the Telegram bot's notifications)
+show: state names, the one-line description of a plantão or a Consultoria Técnica appointment,
+their calendar files, the outcome and charge of a Support ticket, a line of an hour bank's
+statement, and an instant in the configured zone. Pure formatting: no I/O, no clock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from consultoria.db.models import Appointment, HourBankEntry, Plantao
+from consultoria.db.models import Appointment, HourBankEntry, Plantao, TicketOutcomeRow
 from consultoria.ics import CalendarEvent, Method, calendar_file
 from consultoria.settings import Contact
 from consultoria.tariff import format_brl, format_minutes, format_moment
@@ -41,6 +41,14 @@ STATE_NOW = {
     "expired": "expirou: não foi confirmado até o início, e nada é cobrado",
 }
 
+# The outcome of a Consultoria do Suporte ticket, and what it means for the charge (SPEC §3.2).
+OUTCOME_NAMES = {
+    "new_inconsistency": "inconsistência nova, ainda não publicada no portal (abonado)",
+    "published": "inconsistência já publicada no portal (cobrado)",
+    "no_inconsistency": "sem inconsistência de produto (cobrado)",
+}
+# What is said instead of an amount while the Suporte rate is not configured.
+MINUTES_ONLY = "minutos apenas (valor conforme o Termo)"
 
 # The states in which an early end staff scheduled is still ahead.
 ENDS_AHEAD = frozenset({"confirmed", "in_progress"})
@@ -69,6 +77,23 @@ def describe(plantao: Plantao, zone: tzinfo) -> str:
     if plantao.quoted_amount is not None:
         return f"{line}; valor previsto {format_brl(plantao.quoted_amount)}."
     return line + "."
+
+
+def ticket_charge(row: TicketOutcomeRow) -> str:
+    """The minutes registered on a ticket and what the engine charged for them."""
+    if row.minutes is None or row.billed_minutes is None:
+        return "minutos ainda não registrados"
+    minutes = f"{format_minutes(row.minutes)} registrados, {format_minutes(row.billed_minutes)} "
+    if row.amount is None:
+        return f"{minutes}tarifados: {MINUTES_ONLY}"
+    if row.outcome == "new_inconsistency":
+        return f"{minutes}tarifados: {format_brl(row.amount)} (abonado)"
+    return f"{minutes}tarifados: {format_brl(row.amount)} mais impostos"
+
+
+def ticket_outcome(row: TicketOutcomeRow) -> str:
+    """`inconsistência já publicada no portal (cobrado); 35 min registrados, ...`."""
+    return f"{OUTCOME_NAMES[row.outcome]}; {ticket_charge(row)}"
 
 
 def plantao_calendar_event(

@@ -93,11 +93,20 @@ NO_REQUESTS = (
 )
 
 
-def answer_line(service: str, version: int, ticket: str | None, accepted: bool, when: str) -> str:
-    """One answer to a service's Term, in the person's list of requests."""
+def answer_line(
+    service: str,
+    version: int,
+    ticket: str | None,
+    accepted: bool,
+    when: str,
+    outcome: str | None = None,
+) -> str:
+    """One answer to a service's Term, in the person's list of requests, with the outcome and
+    charge staff recorded on its ticket, once they have."""
     what = f"{SERVICES[service]}, ticket {ticket}" if ticket else SERVICES[service]
     verdict = "Termo aceito" if accepted else "Termo recusado"
-    return f"{what} — {verdict} (versão {version}) em {when}."
+    line = f"{what} — {verdict} (versão {version}) em {when}."
+    return line if outcome is None else f"{line} Resultado: {outcome}."
 
 
 def my_requests(plantoes: list[str], answers: list[str], tecnica: list[str]) -> str:

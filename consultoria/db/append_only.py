@@ -14,6 +14,7 @@ APPEND_ONLY_TABLES = (
     "term_texts",
     "hour_bank_entries",
     "appointment_events",
+    "ticket_outcomes",
 )
 
 _PG_FUNCTION = "reject_append_only_change"

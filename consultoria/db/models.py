@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 from sqlalchemy.sql import text as sql_text
 
 from consultoria.tariff import Modality
+from consultoria.textparse.ticket_outcomes import TICKET_OUTCOMES
 from consultoria.textparse.tickets import TICKET_DIGITS
 
 from .types import MONEY, JSONText, UTCDateTime, utcnow
@@ -208,6 +209,35 @@ class TermAcceptance(Base):
     ticket: Mapped[str | None] = mapped_column(String(TICKET_DIGITS.stop - 1))
     # Or the Consultoria Técnica appointment it requested (since revision 0011).
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+
+
+class TicketOutcomeRow(Base):
+    """Append-only record of a staff decision on a Consultoria do Suporte ticket (SPEC §3.2, §5):
+    the outcome, the minutes once registered and what the tariff engine made of them. The
+    latest row of a ticket is its state; a correction appends a row."""
+
+    __tablename__ = "ticket_outcomes"
+    __table_args__ = (
+        _one_of("outcome", TICKET_OUTCOMES),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+        CheckConstraint("billed_minutes >= minutes", name="billed_minutes_at_least_minutes"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The accepted Suporte Term the ticket's consultoria runs under; it names the ticket.
+    acceptance_id: Mapped[int] = mapped_column(ForeignKey("term_acceptances.id"), index=True)
+    outcome: Mapped[str]
+    minutes: Mapped[int | None]  # as registered on the ticket; None until given
+    staff_person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    channel: Mapped[str]
+    message_id: Mapped[str | None]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the engine computed from the minutes: the price version in force on the day the
+    # Term was accepted, max(minimum, minutes), and the amount (None while the rate is unset).
+    price_version_id: Mapped[int | None] = mapped_column(ForeignKey("price_versions.id"))
+    billed_minutes: Mapped[int | None]
+    amount: Mapped[Decimal | None]
 
 
 _REF = re.compile(r"p-?([0-9]+)", re.IGNORECASE)

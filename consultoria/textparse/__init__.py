@@ -1,5 +1,6 @@
 """Pure pt-BR parsers for what customers type in chat: durations, head counts, days, plantão
-windows, early-end moments, plantão references and Support ticket numbers (SPEC §1, §3.3).
+windows, early-end moments, plantão references, Support ticket numbers and what staff say of a
+ticket's outcome (SPEC §1, §3.3, §5).
 
 Input may be an entity's text or a whole message, with or without accents, in any case.
 Nothing here reads the clock: functions that need it take `now`, an aware datetime, and
@@ -26,13 +27,24 @@ from .quantities import (
     parse_duration_minutes,
     parse_ref,
 )
+from .ticket_outcomes import (
+    TICKET_OUTCOMES,
+    AmbiguousOutcome,
+    TicketOutcome,
+    TicketReport,
+    parse_ticket_report,
+)
 from .tickets import TICKET_DIGITS, TicketError, parse_ticket
 
 __all__ = [
     "PERIODS",
     "SAO_PAULO",
     "TICKET_DIGITS",
+    "TICKET_OUTCOMES",
+    "AmbiguousOutcome",
     "TicketError",
+    "TicketOutcome",
+    "TicketReport",
     "Window",
     "corrects",
     "listed_position",
@@ -45,6 +57,7 @@ __all__ = [
     "parse_ref",
     "parse_staff_end_time",
     "parse_ticket",
+    "parse_ticket_report",
     "parse_window",
     "said_of_window",
     "window_said_of",

@@ -18,6 +18,7 @@ from consultoria.db import (
     Person,
     PriceVersionRow,
     TermText,
+    TicketOutcomeRow,
     unit_of_work,
 )
 from consultoria.db.append_only import APPEND_ONLY_TABLES
@@ -40,7 +41,9 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
         session.add(price)
         term = term_version(session)
         session.add(TermText(term_version_id=term.id, text=term.text))
-        session.add(answer(person.id, term, price_version_id=price.id))
+        accepted = answer(person.id, term, price_version_id=price.id, ticket="18234567")
+        session.add(accepted)
+        session.flush()
         session.add(HourBankEntry(person_id=person.id, kind="credit", minutes=600))
         appointment = Appointment(
             person_id=person.id,
@@ -61,6 +64,14 @@ def seeded(factory: sessionmaker[Session], person: Person, book: Book) -> None:
                 channel="telegram",
             )
         )
+        session.add(
+            TicketOutcomeRow(
+                acceptance_id=accepted.id,
+                outcome="published",
+                staff_person_id=person.id,
+                channel="telegram",
+            )
+        )
 
 
 def test_the_list_covers_the_audit_tables() -> None:
@@ -72,6 +83,7 @@ def test_the_list_covers_the_audit_tables() -> None:
         "term_texts",
         "hour_bank_entries",
         "appointment_events",
+        "ticket_outcomes",
     }
 
 

@@ -23,10 +23,10 @@ STAFF_ID = "700100200"
 STAFF_NAME = "Carla Plantonista"
 
 
-def from_telegram(user_id: str = STAFF_ID) -> dict[str, Any]:
+def from_telegram(user_id: str = STAFF_ID, message_id: str = "4242") -> dict[str, Any]:
     """`turn(text, intent, **from_telegram())`: a message `user_id` (the roster member by
     default) sent from Telegram, as the bot relays it, signed just now."""
-    identity = sign(SIGNING_SECRET, "telegram", user_id, "4242", time.time())
+    identity = sign(SIGNING_SECRET, "telegram", user_id, message_id, time.time())
     metadata = {"channel": "telegram", "first_name": "Carla", "identity": identity}
     return {"sender": user_id, "metadata": metadata}
 
