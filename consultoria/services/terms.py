@@ -207,7 +207,11 @@ def _accept_once(
         message_id=given.message_id,
         ticket=given.ticket,
     )
-    # For a ticket, a unique index settles two deliveries racing each other.
+    # For a ticket, a unique index settles two deliveries racing each other; without one (the
+    # Telefônica's once per version), the person's row is locked so the second waits and finds
+    # the first (SQLite writes one transaction at a time anyway).
+    if given.ticket is None:
+        session.execute(select(Person.id).where(Person.id == customer.person_id).with_for_update())
     return add_or_get(
         session, row, partial(acceptance_of, session, customer, given.term, given.ticket)
     )

@@ -145,6 +145,24 @@ def test_the_same_acceptance_delivered_twice_at_once_is_recorded_once(
     assert count == 1 and len(_announced(factory)) == 1
 
 
+def test_the_telefonica_accepted_twice_at_once_is_recorded_once(
+    factory: sessionmaker[Session], person: Person
+) -> None:
+    """No ticket, so no unique index: the person's row lock makes the second wait and find the
+    first."""
+    with unit_of_work(factory) as session:
+        _term(session, "telefonica")
+    results = race(
+        *(
+            lambda n=n: _answer(factory, person, modality="telefonica", ticket=None, message_id=n)
+            for n in ("m-1", "m-2", "m-3")
+        )
+    )
+    assert sorted(created for _, created in results) == [False, False, True]
+    assert _stored(factory) == [(person.id, "telefonica", True, None, "customer", None)]
+    assert len(_announced(factory)) == 1
+
+
 def test_the_acceptances_report_names_the_ticket(
     factory: sessionmaker[Session], person: Person
 ) -> None:
