@@ -438,10 +438,11 @@ def _hour_bank(args: argparse.Namespace, settings: Settings, session: db.Session
             f"ninguém com o id {args.user_id} no canal {args.channel} falou com o assistente; "
             "o cliente precisa conversar com ele antes"
         )
+    who = _named(person)
     try:
         if args.action == "credit":
             hour_bank.credit(session, person, args.minutes, args.note)
-            print(f"Crédito de {format_minutes(args.minutes)} para {person.name}.")
+            print(f"Crédito de {format_minutes(args.minutes)} para {who}.")
         elif args.action == "use":
             day = args.date or runtime.now().astimezone(settings.tariff.calendar.timezone).date()
             used = hour_bank.use_for_call(
@@ -455,16 +456,22 @@ def _hour_bank(args: argparse.Namespace, settings: Settings, session: db.Session
             )
             print("\n".join(used.quote.lines))
     except hour_bank.HourBankError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"{who}: {exc}") from None
     return _print_balance(session, person, settings)
+
+
+def _named(person: db.Person) -> str:
+    """ "Ana Cliente (telegram 70001)": the name people gave may be empty, the id never is."""
+    channel_id = f"{person.channel} {person.channel_user_id}"
+    return f"{person.name} ({channel_id})" if person.name else channel_id
 
 
 def _print_balance(session: db.Session, person: db.Person, settings: Settings) -> int:
     left = hour_bank.balance(session, person.id)
     if left is None:
-        print(f"{person.name} não tem banco de horas.")
+        print(f"{_named(person)} não tem banco de horas.")
         return 0
-    print(f"Saldo do banco de horas de {person.name}: {format_minutes(left)}.")
+    print(f"Saldo do banco de horas de {_named(person)}: {format_minutes(left)}.")
     zone = settings.tariff.calendar.timezone
     for entry in hour_bank.movements(session, person.id):
         print(f"  {hour_bank_movement(entry, zone)}")

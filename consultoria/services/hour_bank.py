@@ -92,7 +92,7 @@ def use_for_call(
     _locked(session, person)
     left = balance(session, person.id)
     if left is None:
-        raise HourBankError(f"{person.name} não tem banco de horas: registre um crédito antes")
+        raise HourBankError("sem banco de horas: registre um crédito antes")
     table = load_price_table(session)
     quote = quote_telefonica(
         minutes, day=day, table=table, rules=rules, specialists=specialists, hour_bank_minutes=left

@@ -35,10 +35,11 @@ def movements(engine: Engine) -> int:
 
 
 def test_credit_use_and_balance(url: str) -> None:
-    assert bank(url, "balance", "--user-id", USER).stdout == "Ana Cliente não tem banco de horas.\n"
+    none_yet = bank(url, "balance", "--user-id", USER).stdout
+    assert none_yet == "Ana Cliente (telegram 70001) não tem banco de horas.\n"
     credited = bank(url, "credit", "--user-id", USER, "--minutes", "60", "--note", "pedido 77")
     assert credited.returncode == 0, credited.stderr
-    assert credited.stdout.startswith("Crédito de 60 min (1h) para Ana Cliente.\n")
+    assert credited.stdout.startswith("Crédito de 60 min (1h) para Ana Cliente (telegram 70001).\n")
     call = bank(url, "use", "--user-id", USER, "--minutes", "45", "--ticket", "18234567")
     assert call.returncode == 0, call.stderr
     assert (
@@ -49,7 +50,7 @@ def test_credit_use_and_balance(url: str) -> None:
     assert "Excedente ao banco: 5 min pelo preço da tabela." in beyond.stdout
     assert "R$ 20,00 mais impostos" in beyond.stdout
     statement = bank(url, "balance", "--user-id", USER).stdout.splitlines()
-    assert statement[0] == "Saldo do banco de horas de Ana Cliente: 0 min."
+    assert statement[0] == "Saldo do banco de horas de Ana Cliente (telegram 70001): 0 min."
     assert statement[1].endswith(
         "Consultoria Telefônica: 15 min do saldo; além do saldo: 5 min, R$ 20,00 mais impostos"
     )
@@ -60,7 +61,7 @@ def test_credit_use_and_balance(url: str) -> None:
 @pytest.mark.parametrize(
     ("args", "problem"),
     [
-        (["use", "--user-id", USER, "--minutes", "30"], "Ana Cliente não tem banco de horas"),
+        (["use", "--user-id", USER, "--minutes", "30"], "(telegram 70001): sem banco de horas"),
         (["credit", "--user-id", "999", "--minutes", "60"], "ninguém com o id 999"),
         (["credit", "--user-id", USER, "--minutes", "0"], "--minutes: minutos inválidos"),
         (["credit", "--user-id", USER, "--minutes", "-5"], "--minutes: minutos inválidos"),

@@ -67,7 +67,7 @@ def test_without_a_credit_there_is_no_bank_and_nothing_is_charged_through_it(
     factory: sessionmaker[Session], person: Person, settings: Settings
 ) -> None:
     assert _balance(factory, person) is None
-    with pytest.raises(HourBankError, match="não tem banco de horas"):
+    with pytest.raises(HourBankError, match="sem banco de horas"):
         _call(factory, person, settings, 30)
     assert _rows(factory) == 0
 
