@@ -1,6 +1,6 @@
-"""The project's one NLU component: Rasa's whitespace tokenizer whose tokens carry an
+"""The project's NLU components: Rasa's whitespace tokenizer whose tokens carry an
 accent-folded lemma, so "horario", "preco" and "tecnica" count as "horário", "preço" and
-"técnica".
+"técnica"; and Rasa's synonym mapper, bounded to the values an entity can take.
 
 People write pt-BR without accents about as often as with them; the featurizers count each
 spelling as a different word, so a message typed without accents looked less like the training
@@ -12,11 +12,15 @@ and so do the entities extracted from them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.extractors.entity_synonyms import EntitySynonymMapper
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 
@@ -35,3 +39,55 @@ class FoldingTokenizer(WhitespaceTokenizer):
         for token in tokens:
             token.lemma = fold(token.text)
         return tokens
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class BoundedSynonymMapper(EntitySynonymMapper):
+    """Rasa's EntitySynonymMapper, then every entity named in `canonical` holds one of its
+    listed values, or is dropped.
+
+    DIET sometimes draws an entity one word too wide ("[plantão em] 10/03", "[plantao sexta]"):
+    no synonym matches, and the raw text would fill a categorical slot with a value no action
+    knows, so the message fell to the fallback. The known surface inside the span gives the
+    value (and the span); a span with none names nothing.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"canonical": {}}
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        messages = super().process(messages)
+        canonical: dict[str, list[str]] = self._config.get("canonical") or {}
+        for message in messages:
+            text = message.get(TEXT) or ""
+            bounded = [
+                self._bounded(text, entity, canonical[entity["entity"]])
+                if entity["entity"] in canonical
+                else entity
+                for entity in message.get(ENTITIES, [])
+            ]
+            message.set(ENTITIES, [e for e in bounded if e is not None], add_to_output=True)
+        return messages
+
+    def _bounded(
+        self, text: str, entity: dict[str, Any], values: list[str]
+    ) -> dict[str, Any] | None:
+        if str(entity["value"]) in values:
+            return entity
+        start, end = entity["start"], entity["end"]
+        span = fold(text[start:end])
+        # The longest known surface of one of the values, as whole words inside the span.
+        surfaces = sorted(
+            (s for s, v in self.synonyms.items() if v in values), key=len, reverse=True
+        )
+        for surface in surfaces:
+            found = re.search(rf"(?<!\w){re.escape(fold(surface))}(?!\w)", span)
+            if found is None:
+                continue
+            bounded = {**entity, "value": self.synonyms[surface]}
+            if len(span) == end - start:  # folding kept the length: the offsets still hold
+                bounded["start"], bounded["end"] = start + found.start(), start + found.end()
+            self.add_processor_name(bounded)
+            return bounded
+        return None

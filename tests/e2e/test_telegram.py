@@ -15,6 +15,7 @@ import pytest
 from actions.messages.staff import REFUSAL as STAFF_REFUSAL
 from bot.handlers import STAFF_ONLY, STALE_BUTTON
 from tests.e2e.test_booking import saturday_ahead
+from tests.e2e.test_tecnica import business_day_ahead
 from tests.faketg.server import FakeTelegram, User
 from tests.stack import ROOT, StackError, running_stack
 
@@ -224,3 +225,34 @@ def test_an_old_keyboard_answers_only_its_own_question(stack: Stack) -> None:
     late = press(stack, user, second, "Sim, apagar", "Esses botões são de uma pergunta anterior")
     assert "não há nenhuma pergunta" in late[-1]["text"]
     assert len(stack.events(user)) == 5
+
+
+def test_a_tecnica_appointment_confirmed_by_staff_reaches_the_customer_with_its_file(
+    stack: Stack,
+) -> None:
+    """The Técnica Term's keyboard in Telegram, and the confirmed slot's calendar file sent by
+    the notifier as a document (SPEC §5, §9)."""
+    user = User(70006, "Fabi", "fabi_rh")
+    day = business_day_ahead()
+    asked = with_buttons(ask(stack, user, "preciso agendar uma consultoria técnica", "cliente"))
+    press(stack, user, asked, "Sou cliente", "assunto")
+    ask(stack, user, "revisão do cálculo da folha", "sistema")
+    ask(stack, user, "RM", "dia")
+    ask(stack, user, f"{day:%d/%m/%Y} à tarde", "estima")
+    ask(stack, user, "não sei", "telefone")
+    summary = with_buttons(ask(stack, user, "(11) 91234-5678", "Termo de Aceite"))
+    requested = press(stack, user, summary, "Aceito", "Pedido registrado")
+    found = re.search(r"Consultoria Técnica (T-\d{4})", "\n".join(m["text"] for m in requested))
+    assert found, requested
+    ref = found.group(1)
+    ask(stack, CARLA, f"confirmar {ref} dia {day:%d/%m/%Y} às 14h", "confirmada")
+
+    def invitation() -> dict[str, Any] | None:
+        return next((m for m in stack.telegram.sent(user.id) if "document" in m), None)
+
+    document = stack.telegram.wait_for(invitation, timeout=REPLY_TIMEOUT)
+    assert document["document"]["file_name"] == f"{ref}.ics"
+    assert "METHOD:REQUEST\r\n" in document["content"]
+    assert f"UID:{ref}@assistente-consultoria\r\n" in document["content"]
+    told = [m["text"] for m in stack.telegram.sent(user.id) if ref in m.get("text", "")]
+    assert any("foi confirmada pela equipe" in text for text in told)
