@@ -1,6 +1,7 @@
 """The project's NLU components: Rasa's whitespace tokenizer whose tokens carry an
 accent-folded lemma, so "horario", "preco" and "tecnica" count as "horário", "preço" and
-"técnica"; and Rasa's synonym mapper, bounded to the values an entity can take.
+"técnica", and which leaves out a self-introduction ("sou da empresa X e …"); and Rasa's
+synonym mapper, bounded to the values an entity can take.
 
 People write pt-BR without accents about as often as with them; the featurizers count each
 spelling as a different word, so a message typed without accents looked less like the training
@@ -30,15 +31,42 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# A self-introduction at the start of a sentence ("sou da empresa Metalúrgica Joinville e",
+# "aqui é o Paulo da Agro Serra,", "meu nome é Ana e"), up to the comma, period or "e" that ends
+# it: the name of a company or a person says nothing of what is asked, and an unknown one pulled
+# the question below the confidence threshold. "sou cliente" or "sou obrigado a" are no
+# introduction (no article), and without a word that ends the clause nothing is left out.
+_INTRODUCTION = re.compile(
+    r"(?:^|(?<=[,.!?;]))\s*(?:sou|aqui e|meu nome e|me chamo)\s+(?:[oa]s?\s|d[aeo]s?\s)"
+    r"[^,.!?;]{0,60}?(?=\s+e\s|[,.!?;])"
+)
+
+
+def _folded_by_character(text: str) -> str:
+    """`text` folded one character for one, so that offsets into it are offsets into `text`."""
+    return "".join((fold(char) or " ")[0] for char in text)
+
+
+def introduction(text: str) -> tuple[int, int] | None:
+    """Where the message introduces who writes, as offsets into `text`; None when it does not."""
+    found = _INTRODUCTION.search(_folded_by_character(text))
+    return None if found is None else (found.start(), found.end())
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class FoldingTokenizer(WhitespaceTokenizer):
-    """WhitespaceTokenizer whose tokens' lemma is their accent-folded, lower-case text."""
+    """WhitespaceTokenizer whose tokens' lemma is their accent-folded, lower-case text, without
+    the tokens of a self-introduction when the message says something else too."""
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = super().tokenize(message, attribute)
         for token in tokens:
             token.lemma = fold(token.text)
-        return tokens
+        span = introduction(message.get(attribute) or "") if attribute == TEXT else None
+        if span is None:
+            return tokens
+        rest = [t for t in tokens if not (span[0] <= t.start and t.end <= span[1])]
+        return rest or tokens
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
