@@ -241,6 +241,15 @@ def _is_known(ctx: runtime.Context, who: said.Caller) -> bool:
         return find_person(session, who) is not None
 
 
+def identity_questions(turn: Turn) -> list[str]:
+    """Who the person is, asked once for every form: their profile, and a consultant's unit;
+    nothing once they are known."""
+    if _is_known(turn.ctx, said.caller(turn.tracker)):
+        return []
+    unit = ["unidade"] if turn.tracker.get_slot("perfil") == "consultor" else []
+    return ["perfil", *unit]
+
+
 def _remember(ctx: runtime.Context, who: said.Caller, perfil: str, unit: str | None) -> None:
     with db.unit_of_work(ctx.sessions) as session:
         remember_person(session, who, perfil, unit)
@@ -260,12 +269,7 @@ class ValidateBookingForm(AnswerForm):
 
     def questions(self, turn: Turn) -> list[str]:
         """Who the person is, asked once; then the plantão itself."""
-        needed: list[str] = []
-        if not _is_known(turn.ctx, said.caller(turn.tracker)):
-            needed.append("perfil")
-            if turn.tracker.get_slot("perfil") == "consultor":
-                needed.append("unidade")
-        return [*needed, *FORM_SLOTS[2:]]
+        return [*identity_questions(turn), *FORM_SLOTS[2:]]
 
     def restart(self, turn: Turn) -> list[EventType]:
         if not _starting(turn.tracker):

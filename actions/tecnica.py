@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import tracker as said
-from actions.booking import ValidateBookingForm, read_phone
+from actions.booking import ValidateBookingForm, identity_questions, read_phone
 from actions.calendar import send_appointment_calendar
 from actions.failures import GuardedAction
 from actions.forms import GAVE_UP, AnswerForm, Turn
@@ -156,12 +156,7 @@ class ValidateTecnicaForm(AnswerForm):
 
     def questions(self, turn: Turn) -> list[str]:
         """Who the person is, asked once; then the appointment itself."""
-        with db.unit_of_work(turn.ctx.sessions) as session:
-            known = find_person(session, said.caller(turn.tracker)) is not None
-        if known:
-            return list(FORM_SLOTS)
-        unit = ["unidade"] if turn.tracker.get_slot("perfil") == "consultor" else []
-        return ["perfil", *unit, *FORM_SLOTS]
+        return [*identity_questions(turn), *FORM_SLOTS]
 
     def restart(self, turn: Turn) -> list[EventType]:
         if not _starting(turn.tracker):

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import tracker as said
-from actions.booking import ValidateBookingForm
+from actions.booking import ValidateBookingForm, identity_questions
 from actions.conversation import clock_now
 from actions.failures import GuardedAction
 from actions.forms import GAVE_UP, AnswerForm, Turn
@@ -86,12 +86,7 @@ class ValidateTicketTermForm(AnswerForm):
         return ctx.settings.booking_max_failed_attempts
 
     def questions(self, turn: Turn) -> list[str]:
-        with db.unit_of_work(turn.ctx.sessions) as session:
-            known = find_person(session, said.caller(turn.tracker)) is not None
-        if known:
-            return ["ticket"]
-        unit = ["unidade"] if turn.tracker.get_slot("perfil") == "consultor" else []
-        return ["ticket", "perfil", *unit]
+        return ["ticket", *identity_questions(turn)]
 
     def restart(self, turn: Turn) -> list[EventType]:
         return _cleared(*FORM_SLOTS) if said.intent(turn.tracker) == START_INTENT else []
