@@ -11,6 +11,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.forms import gives_up
 from actions.messages import conversation as say
 from actions.messages.figures import template_slots
 from actions.relevance import FaqDecision, faq_decision
@@ -83,6 +84,8 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.active_loop and gives_up(tracker):
+            return []  # the form that runs next stops and says so
         key, confidence = response_choice(tracker, "faq") or ("", 0.0)
         decision = faq_decision(confidence, text(tracker))
         if decision is not FaqDecision.ANSWER:

@@ -17,13 +17,33 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import tracker as said
 from actions.failures import report_database_error
-from actions.pending import pressed_elsewhere, stale_in_form
+from actions.pending import pressed, pressed_elsewhere, stale_in_form
 from consultoria import runtime
+from consultoria.textparse.leaving import leaves
 
 # The values of the stop slot after too many wrong answers, or a database failure; the action
 # after the form explains.
 GAVE_UP = "tentativas"
 FAILED = "erro"
+# The value of the stop slot when the person gave the form up in words the classifier did not
+# read as `stop` ("esquece, vejo isso depois"); the form has said so already.
+LEFT = "desistiu"
+
+
+def gives_up(tracker: Tracker) -> bool:
+    """Whether the latest message, typed in answer to a form's question, gives the form up in
+    words the classifier did not read as `stop` (that intent has its own rules)."""
+    asked = tracker.get_slot("requested_slot") is not None
+    typed = pressed(tracker) is None and said.intent(tracker) != "stop"
+    return asked and typed and leaves(said.text(tracker))
+
+
+def stop_on_giving_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """When the message gives the form up, say the form stopped; True if it did."""
+    if not gives_up(tracker):
+        return False
+    dispatcher.utter_message(response="utter_stop")
+    return True
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,8 @@ class AnswerForm(FormValidationAction, ABC):
     ) -> list[EventType]:
         if pressed_elsewhere(tracker):
             return stale_in_form(dispatcher, tracker)
+        if stop_on_giving_up(dispatcher, tracker):
+            return [SlotSet(self.stopped_slot, LEFT), SlotSet("requested_slot", None)]
         try:
             return self.fill(Turn(runtime.context(), dispatcher, tracker))
         except SQLAlchemyError as exc:

@@ -13,6 +13,7 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.forms import stop_on_giving_up
 from actions.identity import find_person
 from actions.messages import quotes as say
 from actions.pending import pressed_elsewhere, stale_in_form
@@ -108,6 +109,9 @@ class ValidateQuoteForm(FormValidationAction):
     ) -> list[EventType]:
         if pressed_elsewhere(tracker):
             return stale_in_form(dispatcher, tracker)
+        if stop_on_giving_up(dispatcher, tracker):
+            # No modality left to quote: the action after the form says nothing more.
+            return [SlotSet("modalidade", None), SlotSet("requested_slot", None)]
         if intent(tracker) in LEAVES_A_QUOTE or _says_nothing_of_a_quote(tracker):
             # "quero agendar esse plantão" leaves the quote even though it names the modality
             # (a slot the form would take): the rule for booking or cancelling takes over.

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import clock_now
+from actions.forms import stop_on_giving_up
 from actions.messages import conversation as say
 from actions.pending import pressed_elsewhere, stale_in_form
 from consultoria import runtime
@@ -54,6 +55,9 @@ class ValidateTriageForm(FormValidationAction):
     ) -> list[EventType]:
         if pressed_elsewhere(tracker):
             return stale_in_form(dispatcher, tracker)
+        if stop_on_giving_up(dispatcher, tracker):
+            # Unanswered questions leave no recommendation: the action after the form is silent.
+            return [SlotSet("requested_slot", None)]
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -354,3 +355,31 @@ async def test_a_plantao_for_yesterday_is_refused_as_past(dispatcher: Collecting
     result = await form(dispatcher, "quero um plantão ontem das 20 às 22", intent="book_plantao")
     assert "Essa data já passou" in texts(dispatcher)
     assert result["reserva_data"] is None and result["reserva_falhas"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "asked"),
+    [
+        ("esquece, vejo isso depois", "inform", "reserva_data"),
+        ("deixa pra lá", "inform", "reserva_motivo"),
+        ("não quero mais agendar", "book_plantao", "reserva_motivo"),
+        ("outra hora eu marco", "faq", "reserva_telefone"),
+        ("mudei de ideia", "affirm", "reserva_especialistas"),
+    ],
+)
+async def test_giving_up_in_words_stops_the_form_and_keeps_nothing(
+    dispatcher: CollectingDispatcher, text: str, intent: str, asked: str
+) -> None:
+    customer()
+    result = await form(dispatcher, text, intent=intent, slots={"requested_slot": asked})
+    assert result == {"reserva_parada": "desistiu", "requested_slot": None}
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_stop"]
+
+
+async def test_a_free_text_answer_with_leaving_words_in_it_is_an_answer(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    customer()
+    reason = "o cliente desistiu do pedido e precisamos estornar"
+    result = await form(dispatcher, reason, slots={"requested_slot": "reserva_motivo"})
+    assert result["reserva_motivo"] == reason

@@ -287,3 +287,11 @@ async def test_a_copy_of_my_data_shows_the_appointment_and_its_acceptance() -> N
     assert "Consultorias técnicas:\n• T-0001 — Revisão do cálculo da folha (Protheus)" in copy
     assert "Telefone: (11) 91234-5678." in copy
     assert "Consultoria Técnica versão 1, consultoria T-0001: aceito em" in copy
+
+
+async def test_giving_up_at_the_subject_stops_the_form(dispatcher: CollectingDispatcher) -> None:
+    result = await form(
+        dispatcher, "esquece, outra hora eu vejo", slots={"requested_slot": "tecnica_assunto"}
+    )
+    assert result == {"tecnica_parada": "desistiu", "requested_slot": None}
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_stop"]

@@ -16,7 +16,7 @@ from actions.conversation import ActionAnswerFaq, ActionHandoff
 from actions.messages.conversation import NOT_SURE
 from actions.quotes import ValidateQuoteForm, inconsistency_outcome
 from actions.relevance import FAQ_ANSWER_MIN, FAQ_DOMAIN_ANSWER_MIN
-from actions.triage import ActionRecommendModality
+from actions.triage import ActionRecommendModality, ValidateTriageForm
 from consultoria import runtime
 from consultoria.db import UnansweredMessage
 from consultoria.textparse.masking import mask_personal_data
@@ -223,3 +223,45 @@ async def test_a_bare_number_taken_for_specialists_opens_no_quote(
 )
 def test_the_analysis_outcome_is_read_from_what_was_said(said: str, outcome: str | None) -> None:
     assert inconsistency_outcome(said) == outcome
+
+
+async def test_giving_up_inside_a_form_gets_no_faq_answer(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    """The FAQ rule runs before the form; the form that follows stops and says so."""
+    tracker = faq_turn("outra hora eu vejo isso do plantão", "faq/plantao_cancelamento", 0.9)
+    tracker.active_loop = {"name": "booking_form"}
+    tracker.slots["requested_slot"] = "reserva_motivo"
+    assert await ActionAnswerFaq().run(dispatcher, tracker, {}) == []
+    assert dispatcher.messages == []
+
+
+async def test_the_same_words_outside_a_form_get_the_faq_answer(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = faq_turn("outra hora eu vejo isso do plantão", "faq/plantao_cancelamento", 0.9)
+    await ActionAnswerFaq().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq/plantao_cancelamento"]
+
+
+@pytest.mark.parametrize("text", ["esquece, vejo isso depois", "deixa pra lá", "desisto"])
+async def test_giving_up_leaves_a_quote_without_quoting(
+    dispatcher: CollectingDispatcher, text: str
+) -> None:
+    slots = {"modalidade": "plantao", "requested_slot": "janela"}
+    tracker = turn(text, slots=slots, active_loop="quote_form")
+    events = await ValidateQuoteForm().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("modalidade", None), SlotSet("requested_slot", None)]
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_stop"]
+
+
+async def test_giving_up_leaves_triage_without_a_recommendation(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    slots = {"triage_quando": "comercial", "requested_slot": "triage_suporte"}
+    tracker = turn("não quero mais, obrigado", slots=slots, active_loop="triage_form")
+    events = await ValidateTriageForm().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("requested_slot", None)]
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_stop"]
+    recommended = await ActionRecommendModality().run(dispatcher, turn(slots=slots), {})
+    assert SlotSet("recomendacao", None) in recommended
