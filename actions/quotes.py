@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +34,7 @@ from consultoria.tariff import (
 from consultoria.textparse import (
     Window,
     names_a_duration,
+    normalize,
     parse_count,
     parse_duration_minutes,
     parse_end_time,
@@ -76,11 +76,11 @@ def quoted_window(tracker: Tracker) -> Window | None:
 
 def inconsistency_outcome(said: str) -> str | None:
     """The value of the `inconsistencia` slot that `said` names, or None."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", said.lower()) if not unicodedata.combining(c)
-    )
+    plain = normalize(said)
     if plain in {outcome.value for outcome in Inconsistency}:
         return plain
+    if re.search(r"\bnao\s+(?:foi\s+|esta\s+|estava\s+)?(?:publicad|documentad|conhecid)", plain):
+        return Inconsistency.NEW.value
     if re.search(r"\b(publicad|documentad|conhecid)", plain):
         return Inconsistency.PUBLISHED.value
     if re.search(r"\b(sem|nao|nenhum)\b", plain):
@@ -88,6 +88,18 @@ def inconsistency_outcome(said: str) -> str | None:
     if re.search(r"\b(nov[oa])\b", plain):
         return Inconsistency.NEW.value
     return None
+
+
+# The words around "inconsistência" in a message, where its outcome is said ("se achar
+# inconsistência nova", "sem inconsistência", "inconsistência já publicada").
+_INCONSISTENCY_CLAUSE = re.compile(r"(?:\S+\s+){0,2}\binconsistenc\w*(?:\s+\S+){0,3}")
+
+
+def _outcome_said(tracker: Tracker) -> str | None:
+    """The inconsistency outcome the message itself states, for when the entity extractor
+    missed it."""
+    found = _INCONSISTENCY_CLAUSE.search(normalize(text(tracker)))
+    return None if found is None else inconsistency_outcome(found.group())
 
 
 def _says_nothing_of_a_quote(tracker: Tracker) -> bool:
@@ -178,6 +190,14 @@ class ValidateQuoteForm(FormValidationAction):
         if _end_said(tracker) is None or "encerramento" in tracker.slots_to_validate():
             return {}
         return {"encerramento": text(tracker)}
+
+    async def extract_inconsistencia(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        outcome = _outcome_said(tracker)
+        if outcome is None or "inconsistencia" in tracker.slots_to_validate():
+            return {}
+        return {"inconsistencia": outcome}
 
     def validate_duracao(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -375,3 +375,31 @@ async def test_an_early_end_the_extractor_missed_is_read_from_the_message(
     tracker = in_quote_form("e se eu encerrar às 10?", slots=saturday, offered={})
     result = await validate(tracker, dispatcher)
     assert result["plantao_encerramento"] == "2026-12-05T10:00:00-03:00"
+
+
+@pytest.mark.parametrize(
+    ("message", "outcome"),
+    [
+        ("quanto custa 40 minutos de consultoria do suporte se achar inconsistencia nova?", "new"),
+        ("e se a inconsistência não estava publicada ainda?", "new"),
+        ("30 min de consultoria do suporte sem inconsistência", "none"),
+        ("quanto fica se não tiver inconsistencia nenhuma", "none"),
+        ("40 min, e a inconsistência já era publicada no portal", "published"),
+    ],
+)
+async def test_the_outcome_said_in_words_fills_what_the_extractor_missed(
+    dispatcher: CollectingDispatcher, message: str, outcome: str
+) -> None:
+    slots = {"modalidade": "consultoria_suporte", "duracao": "40 minutos"}
+    result = await validate(in_quote_form(message, slots=slots, intent="ask_quote"), dispatcher)
+    assert result["inconsistencia"] == outcome
+
+
+async def test_a_message_without_an_outcome_leaves_the_question_open(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    slots = {"modalidade": "consultoria_suporte", "duracao": "40 minutos"}
+    tracker = in_quote_form("quanto custa 40 min de consultoria do suporte?", slots=slots)
+    result = await validate(tracker, dispatcher)
+    assert result.get("inconsistencia") is None
+    assert result["requested_slot"] == "inconsistencia"
