@@ -13,7 +13,9 @@ from actions.conversation import clock_now
 from actions.forms import stop_on_giving_up
 from actions.messages import conversation as say
 from actions.pending import pressed_elsewhere, stale_in_form
+from actions.tracker import intent, text
 from consultoria import runtime
+from consultoria.textparse import names_off_hours
 
 TRIAGE_SLOTS = ("triage_quando", "triage_suporte", "triage_objetivo")
 
@@ -59,6 +61,14 @@ class ValidateTriageForm(FormValidationAction):
             # Unanswered questions leave no recommendation: the action after the form is silent.
             return [SlotSet("requested_slot", None)]
         return await super().run(dispatcher, tracker, domain)
+
+    async def extract_triage_quando(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The question that starts the triage may say when already ("qual modalidade pra
+        virada de versão nesse fim de semana?"): outside business hours, no need to ask."""
+        starts = intent(tracker) == "ask_modality" and tracker.get_slot("triage_quando") is None
+        return {"triage_quando": "fora"} if starts and names_off_hours(text(tracker)) else {}
 
     async def required_slots(
         self,

@@ -114,6 +114,20 @@ _CORRECTION = re.compile(
 )
 
 
+# When a need falls outside business hours, as said while asking which modality fits: a
+# weekend, a holiday, the night ("virada de versão nesse fim de semana", "no feriado", "à noite").
+_OFF_HOURS = re.compile(
+    r"\b(?:fim|final|fins|finais)\s+de\s+semana\b|\b(?:sabado|domingo|feriado)s?\b"
+    r"|\b(?:a|de|pela|durante\s+a|hoje\s+a)\s+noite\b|\bmadrugada\b|\bvirada\s+do\s+ano\b"
+    r"|\b(?:fora|depois)\s+do\s+(?:horario|expediente)\b"
+)
+
+
+def names_off_hours(text: str) -> bool:
+    """Whether a message places its need outside business hours ("nesse fim de semana")."""
+    return _OFF_HOURS.search(normalize(text)) is not None
+
+
 def corrects(text: str) -> bool:
     """Whether a message corrects something said before ("na verdade é sábado", "ops, é das
     20h", "troca pra domingo")."""

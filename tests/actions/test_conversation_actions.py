@@ -155,3 +155,23 @@ async def test_recommendation_picks_the_modality_and_clears_the_answers(
     events = await ActionRecommendModality().run(dispatcher, turn(slots=slots), {})
     assert SlotSet("recomendacao", "consultoria_suporte") in events
     assert SlotSet("triage_quando", None) in events and SlotSet("triage_suporte", None) in events
+
+
+@pytest.mark.parametrize(
+    ("message", "when"),
+    [
+        ("qual modalidade usar pra uma virada de versao nesse fim de semana?", "fora"),
+        ("que atendimento eu uso no feriado de natal?", "fora"),
+        ("qual serviço contrato pra uma carga de dados hoje a noite?", "fora"),
+        ("qual modalidade usar?", None),
+        ("qual atendimento uso pra uma dúvida de cadastro amanhã de manhã?", None),
+    ],
+)
+async def test_the_question_that_starts_triage_may_say_it_is_off_hours(
+    dispatcher: CollectingDispatcher, message: str, when: str | None
+) -> None:
+    tracker = turn(message, intent="ask_modality", active_loop="triage_form")
+    events = await ValidateTriageForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots.get("triage_quando") == when
+    assert slots["requested_slot"] == (None if when else "triage_quando")

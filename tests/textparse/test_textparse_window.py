@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consultoria.textparse import PERIODS, Window, parse_end_time, parse_window
+from consultoria.textparse import PERIODS, Window, names_off_hours, parse_end_time, parse_window
 
 TZ = ZoneInfo("America/Sao_Paulo")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)
@@ -263,3 +263,24 @@ def test_end_time_falls_in_the_day_after_the_start(now: datetime, hour: int) -> 
     assert moment is not None
     assert plantao.start <= moment < plantao.start + timedelta(days=1)
     assert moment.hour == hour
+
+
+@pytest.mark.parametrize(
+    ("text", "off_hours"),
+    [
+        ("virada de versão nesse fim de semana", True),
+        ("no final de semana", True),
+        ("sábado de manhã", True),
+        ("no feriado", True),
+        ("hoje à noite", True),
+        ("de madrugada", True),
+        ("fora do horário comercial", True),
+        ("depois do expediente", True),
+        ("amanhã de manhã", False),
+        ("terça às 14h", False),
+        ("qual modalidade usar?", False),
+        ("noiteiro", False),
+    ],
+)
+def test_a_need_placed_outside_business_hours(text: str, off_hours: bool) -> None:
+    assert names_off_hours(text) is off_hours
