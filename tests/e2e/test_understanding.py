@@ -95,3 +95,38 @@ def test_a_greeting_with_a_question_answers_the_question(
     text = new_conversation().text(message)
     assert expected in text
     assert not text.startswith("Olá! Sou o assistente")
+
+
+@pytest.mark.parametrize(
+    ("message", "answers"),
+    [
+        (
+            "quanto custa o minuto da consultoria telefonica? e o plantão é cobrado se ninguém "
+            "ligar?",
+            ["R$ 4,00", "acionado ou não"],
+        ),
+        (
+            "qual o horário de atendimento de vcs? como funciona o reajuste dos preços?",
+            ["08:00 às 18:00", "IGP-M"],
+        ),
+        (
+            "o plantão é cobrado mesmo se ninguém ligar? e qual o mínimo de cobrança de um "
+            "atendimento?",
+            ["acionado ou não", "10 minutos"],
+        ),
+    ],
+)
+def test_two_questions_in_one_message_are_both_answered_in_order(
+    new_conversation: Callable[[], Conversation], message: str, answers: list[str]
+) -> None:
+    text = new_conversation().text(message)
+    found = [text.find(answer) for answer in answers]
+    assert -1 not in found, text
+    assert found == sorted(found)
+
+
+def test_the_same_question_asked_twice_is_answered_once(
+    new_conversation: Callable[[], Conversation],
+) -> None:
+    text = new_conversation().text("qual o horário de atendimento? qual o horário de vcs?")
+    assert text.count("08:00 às 18:00") == 1
