@@ -17,11 +17,10 @@ from tests.e2e.rest import Conversation
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_SET = ROOT / "tests" / "ood" / "out_of_domain.yml"
-# Issue #15 asks for at most 3%. Measured 2.3% (8 of 350) with this data on a fresh clone, 2.3%
-# to 3.4% over the last five trainings as the data changed; 4.3% before this round's out-of-scope
-# examples and accent-folding tokenizer, 21.1% before the out-of-domain work. The gate keeps two
-# messages of margin above the target, for a retrain.
-MAX_DOMAIN_RATE = 0.035
+# Issue #15 asks for at most 3%, and so does the gate. Measured 1.4% (5 of 350) with this data,
+# 1.4% to 2.9% over the trainings of the last two rounds as the data changed; 4.3% before the
+# out-of-scope examples and the accent-folding tokenizer, 21.1% before the out-of-domain work.
+MAX_DOMAIN_RATE = 0.03
 # Replies that are not a domain answer: the refusal, the fallback's stages, and small talk.
 NON_DOMAIN_RESPONSES = (
     "utter_out_of_scope",
