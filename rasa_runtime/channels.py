@@ -7,7 +7,8 @@ assistant answers (a FAQ, a price, a quote, the hour bank, the person's requests
 contacts) and no two parts ask the same thing, hands the parts to Rasa one after the other,
 in the order asked: the replies come back together, as for one message. Anything else (a
 greeting before the question, a part that is not understood on its own, an answer to a form)
-is handled as one message, as before.
+is handled as one message, as before; when that message asked several such questions and got
+the answer to one, the reply ends by asking for the other on its own.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ FOLLOW_UPS = frozenset({"inform"})
 INTENT_SURE = 0.8
 FAQ_SURE = 0.7
 MAX_QUESTIONS = 3
+# Sent after the replies to a message of several questions answered as one (domain/core.yml).
+ONE_OF_SEVERAL_ANSWERED = "utter_one_of_several_answered"
 # A part shorter than this ("ok?", "né?") is no question of its own.
 MIN_WORDS = 2
 
@@ -85,6 +88,20 @@ def answered_separately(parses: Sequence[dict[str, Any]]) -> bool:
     return len(set(asked)) == len(asked)
 
 
+def one_of_several_answered(whole: dict[str, Any], parses: Sequence[dict[str, Any]]) -> bool:
+    """Whether a message handled as one (its parts were not `answered_separately`) asked
+    several questions the assistant answers, and is itself read as one of them (not the
+    fallback): then the customer is told to send what went unanswered on its own."""
+    several = sum(_intent(parsed)[0] in ANSWERS for parsed in parses) > 1
+    name, confidence = _intent(whole)
+    return several and name in ANSWERS and confidence >= INTENT_SURE
+
+
+def _intent(parsed: dict[str, Any]) -> tuple[str, float]:
+    intent = parsed.get("intent") or {}
+    return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+
+
 class QuestionsRestInput(RestInput):
     """Rasa's REST channel (same name and URL), answering each question of a message."""
 
@@ -92,7 +109,8 @@ class QuestionsRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def each_question(message: UserMessage) -> None:
-            for text in await self._questions(message.text or ""):
+            texts, one_of_several = await self._questions(message.text or "")
+            for text in texts:
                 await on_new_message(
                     UserMessage(
                         text,
@@ -102,6 +120,9 @@ class QuestionsRestInput(RestInput):
                         metadata=message.metadata,
                     )
                 )
+            if one_of_several and self._app is not None:
+                said = self._app.ctx.agent.domain.responses[ONE_OF_SEVERAL_ANSWERED][0]["text"]
+                await message.output_channel.send_text_message(message.sender_id, said)
 
         webhook = super().blueprint(each_question)
         webhook.listener("before_server_start")(self._remember_app)
@@ -110,10 +131,14 @@ class QuestionsRestInput(RestInput):
     async def _remember_app(self, app: Sanic, _: Any) -> None:
         self._app = app
 
-    async def _questions(self, text: str) -> list[str]:
+    async def _questions(self, text: str) -> tuple[list[str], bool]:
+        """The messages to hand Rasa, and whether the reply must say that only one of several
+        questions was answered."""
         parts = question_parts(text)
         agent: Agent | None = getattr(self._app.ctx, "agent", None) if self._app else None
         if len(parts) == 1 or agent is None or not agent.is_ready():
-            return [text]
+            return [text], False
         parses = [await agent.parse_message(part) for part in parts]
-        return parts if answered_separately(parses) else [text]
+        if answered_separately(parses):
+            return parts, False
+        return [text], one_of_several_answered(await agent.parse_message(text), parses)

@@ -23,6 +23,8 @@ UNUSED = re.compile(r"The utterance '(?P<name>[\w/]+)' is not used in any story 
 DUPLICATED = re.compile(r"The following duplicated intents have been found .*: (?P<names>[\w, ]+)$")
 # Called by Rasa's default actions (action_default_fallback, action_default_ask_rephrase).
 FALLBACK_RESPONSES = {"utter_default", "utter_ask_rephrase"}
+# Sent by the project's REST channel (rasa_runtime/channels.py) after a reply.
+CHANNEL_RESPONSES = {"utter_one_of_several_answered"}
 
 
 def domain_files() -> list[dict[str, object]]:
@@ -58,7 +60,9 @@ def unexpected(warnings: list[str]) -> list[str]:
     # A retrieval intent's answers are uttered by actions/conversation.py's action_answer_faq,
     # which applies the confidence threshold Rasa 3.6 has no setting for.
     answered_by_action = {f"utter_{name}" for name in retrieval}
-    expected_unused = form_asks(domains) | FALLBACK_RESPONSES | answered_by_action
+    expected_unused = (
+        form_asks(domains) | FALLBACK_RESPONSES | CHANNEL_RESPONSES | answered_by_action
+    )
     left = []
     for text in warnings:
         unused, duplicated = UNUSED.search(text), DUPLICATED.search(text)

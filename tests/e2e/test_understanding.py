@@ -130,3 +130,22 @@ def test_the_same_question_asked_twice_is_answered_once(
 ) -> None:
     text = new_conversation().text("qual o horário de atendimento? qual o horário de vcs?")
     assert text.count("08:00 às 18:00") == 1
+
+
+def test_a_second_question_not_answered_is_asked_for_on_its_own(
+    new_conversation: Callable[[], Conversation],
+) -> None:
+    """Alone, "e se ninguém me ligar, pago igual?" no longer names the plantão: too unsure to
+    answer on its own, so the message gets one answer and asks for the other question."""
+    replies = new_conversation().say(
+        "plantão no domingo é mais caro? e se ninguém me ligar, pago igual?"
+    )
+    texts = [str(r.get("text", "")) for r in replies]
+    assert "Não há acréscimo" in texts[0]
+    assert texts[-1].startswith("Sua mensagem tinha mais de uma pergunta")
+
+
+def test_one_question_gets_no_note(new_conversation: Callable[[], Conversation]) -> None:
+    text = new_conversation().text("oi, tudo bem? o plantão no domingo é mais caro?")
+    assert "Não há acréscimo" in text
+    assert "mais de uma pergunta" not in text

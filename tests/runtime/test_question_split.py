@@ -52,18 +52,40 @@ DECISIONS = [
     ([parse("faq", "faq/minimo", faq_sure=0.7), parse("ask_price", sure=0.8)], True),
 ]
 
+# (the whole message's parse, its parts' parses, whether the reply asks for the other question)
+ONE_OF_SEVERAL = [
+    # "plantão no domingo é mais caro? e se ninguém ligar, pago igual?": the second part, alone,
+    # is too unsure to answer, and the message's answer is one of the two
+    (
+        parse("faq", "faq/fds"),
+        [parse("faq", "faq/fds"), parse("faq", "faq/cobrado", 0.9, 0.6)],
+        True,
+    ),
+    (parse("ask_price"), [parse("ask_price"), parse("faq", "faq/minimo", sure=0.5)], True),
+    # a greeting and one question: only one question was asked
+    (parse("faq", "faq/minimo"), [parse("greet"), parse("faq", "faq/minimo")], False),
+    # the message itself was not understood: the fallback speaks, nothing to add
+    (parse("nlu_fallback"), [parse("faq", "faq/a"), parse("ask_price", sure=0.5)], False),
+    (parse("faq", "faq/a", sure=0.6), [parse("faq", "faq/a"), parse("faq", "faq/b")], False),
+    # the FAQ answer to the whole message is the action's to judge (a domain word lowers its bar)
+    (parse("faq", "faq/a", faq_sure=0.4), [parse("faq", "faq/a"), parse("faq", "faq/b")], True),
+]
+
 PROBE = (
     "import json, sys\n"
-    "from rasa_runtime.channels import answered_separately, question_parts\n"
-    "texts, decisions = json.loads(sys.argv[1])\n"
+    "from rasa_runtime.channels import answered_separately, one_of_several_answered,"
+    " question_parts\n"
+    "texts, decisions, several = json.loads(sys.argv[1])\n"
     "print(json.dumps([[question_parts(t) for t in texts],"
-    " [answered_separately(p) for p in decisions]]))\n"
+    " [answered_separately(p) for p in decisions],"
+    " [one_of_several_answered(w, p) for w, p in several]]))\n"
 )
 
 
 @pytest.fixture(scope="module")
 def results() -> list[list[Any]]:
-    cases = [[text for text, _ in SPLITS], [parses for parses, _ in DECISIONS]]
+    several = [[whole, parts] for whole, parts, _ in ONE_OF_SEVERAL]
+    cases = [[text for text, _ in SPLITS], [parses for parses, _ in DECISIONS], several]
     probe = subprocess.run(
         [str(RASA_PYTHON), "-c", PROBE, json.dumps(cases)],
         cwd=ROOT,
@@ -90,3 +112,12 @@ def test_which_parts_are_answered_one_by_one(
     results: list[list[Any]], index: int, expected: bool
 ) -> None:
     assert results[1][index] is expected
+
+
+@pytest.mark.parametrize(
+    ("index", "expected"), [(i, o) for i, (*_, o) in enumerate(ONE_OF_SEVERAL)]
+)
+def test_when_the_reply_asks_for_the_other_question(
+    results: list[list[Any]], index: int, expected: bool
+) -> None:
+    assert results[2][index] is expected
