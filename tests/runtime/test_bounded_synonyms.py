@@ -4,15 +4,11 @@ inside it, a span with no known modality is dropped, and other entities pass unt
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
-from tests.scale.cluster import RASA_PYTHON
-from tests.stack import ROOT
+from tests.runtime.probes import run_probe
 
 
 def entity(text: str, said: str, name: str = "modalidade") -> dict[str, Any]:
@@ -46,17 +42,7 @@ def processed() -> list[list[dict[str, Any]]]:
     cases.append(
         {"text": "sábado das 8 às 18", "entities": [entity("sábado das 8 às 18", "sábado", "data")]}
     )
-    probe = subprocess.run(
-        [str(RASA_PYTHON), "-m", "tests.runtime.synonym_probe", json.dumps(cases)],
-        cwd=ROOT,
-        env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert probe.returncode == 0, probe.stderr[-3000:]
-    result: list[list[dict[str, Any]]] = json.loads(probe.stdout.strip().splitlines()[-1])
+    result: list[list[dict[str, Any]]] = run_probe(["-m", "tests.runtime.synonym_probe"], cases)
     return result
 
 

@@ -4,14 +4,9 @@ question, never a question that merely starts with "sou"."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
 import pytest
 
-from tests.scale.cluster import RASA_PYTHON
-from tests.stack import ROOT
+from tests.runtime.probes import run_probe
 
 # (message, the introduction left out, or None)
 CASES = [
@@ -38,17 +33,8 @@ PROBE = (
 
 @pytest.fixture(scope="module")
 def spans() -> list[list[int] | None]:
-    probe = subprocess.run(
-        [str(RASA_PYTHON), "-c", PROBE, json.dumps([text for text, _ in CASES])],
-        cwd=ROOT,
-        env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert probe.returncode == 0, probe.stderr[-3000:]
-    result: list[list[int] | None] = json.loads(probe.stdout.strip().splitlines()[-1])
+    texts = [text for text, _ in CASES]
+    result: list[list[int] | None] = run_probe(["-c", PROBE], texts)
     return result
 
 

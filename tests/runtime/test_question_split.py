@@ -3,15 +3,11 @@ split into questions, and which parses make the parts questions answered one by 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
-from tests.scale.cluster import RASA_PYTHON
-from tests.stack import ROOT
+from tests.runtime.probes import run_probe
 
 SPLITS = [
     (
@@ -86,17 +82,7 @@ PROBE = (
 def results() -> list[list[Any]]:
     several = [[whole, parts] for whole, parts, _ in ONE_OF_SEVERAL]
     cases = [[text for text, _ in SPLITS], [parses for parses, _ in DECISIONS], several]
-    probe = subprocess.run(
-        [str(RASA_PYTHON), "-c", PROBE, json.dumps(cases)],
-        cwd=ROOT,
-        env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert probe.returncode == 0, probe.stderr[-3000:]
-    found: list[list[Any]] = json.loads(probe.stdout.strip().splitlines()[-1])
+    found: list[list[Any]] = run_probe(["-c", PROBE], cases)
     return found
 
 
